@@ -1,0 +1,20 @@
+package candybridge.workflow;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * What the workflows decided for one event: the calls to make (possibly none) and a one-line,
+ * e-mail-free summary of why, kept with the event for history.
+ */
+public record Plan(List<PlannedDelivery> deliveries, String summary) {
+  public Plan {
+    deliveries = List.copyOf(requireNonNull(deliveries, "deliveries == null"));
+    requireNonNull(summary, "summary == null");
+  }
+
+  public static Plan nothing(String summary) {
+    return new Plan(List.of(), summary);
+  }
+}
