@@ -1,0 +1,113 @@
+package candybridge.app;
+
+import candybridge.config.Config;
+import candybridge.delivery.DeliveryWorker;
+import candybridge.delivery.RetryPolicy;
+import candybridge.referralcandy.HttpReferralCandy;
+import candybridge.referralcandy.ReferralCandy;
+import candybridge.store.JdbcStore;
+import candybridge.stripe.StripeIngest;
+import candybridge.stripe.StripeSignatureVerifier;
+import candybridge.workflow.Workflow;
+import io.javalin.Javalin;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every piece by hand, starts it, and closes it in reverse. Tests
+ * start this same class (with a temp SQLite file, a fake ReferralCandy and a settable clock).
+ */
+public final class App implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(App.class);
+
+  /**
+   * @param runWorker false in tests that drive {@code worker().runOnce()} themselves
+   */
+  public record Options(boolean runWorker) {
+    public static Options production() {
+      return new Options(true);
+    }
+  }
+
+  private final JdbcStore store;
+  private final DeliveryWorker worker;
+  private final Javalin http;
+
+  private App(JdbcStore store, DeliveryWorker worker, Javalin http) {
+    this.store = store;
+    this.worker = worker;
+    this.http = http;
+  }
+
+  public static App start(Config config, Clock clock, Options options) {
+    log.info("starting with {}", config.describe());
+    JdbcStore store = JdbcStore.open(config.store().databaseUrl(), clock.instant());
+    DeliveryWorker worker = null;
+    try {
+      ReferralCandy referralCandy =
+          new HttpReferralCandy(
+              config.referralCandy().apiBase(),
+              config.referralCandy().accessId(),
+              config.referralCandy().secretKey(),
+              clock,
+              config.referralCandy().timeout());
+      Config.Delivery d = config.delivery();
+      worker =
+          new DeliveryWorker(
+              store,
+              referralCandy,
+              new RetryPolicy(d.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()),
+              clock,
+              new DeliveryWorker.Settings(
+                  instanceId(), d.batchSize(), d.concurrency(), d.lease(), d.pollInterval()));
+      worker.recoverAbandoned(store.isSingleInstance());
+
+      StripeIngest ingest = new StripeIngest(new Workflow(false), store, clock, worker::wake);
+      Json json = new Json();
+      StripeWebhookRoute webhook =
+          new StripeWebhookRoute(
+              new StripeSignatureVerifier(config.stripe().webhookSecrets(), clock), ingest, json);
+      Javalin http = HttpServerSetup.create(config.http().port(), webhook, store, json).start();
+      App app = new App(store, worker, http);
+      if (options.runWorker()) {
+        worker.start();
+      }
+      log.info("candybridge listening on port {}", app.port());
+      return app;
+    } catch (RuntimeException e) {
+      if (worker != null) {
+        worker.close();
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  private static String instanceId() {
+    return ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public JdbcStore store() {
+    return store;
+  }
+
+  public DeliveryWorker worker() {
+    return worker;
+  }
+
+  /** Stops taking requests, lets calls in flight finish, then closes the store. */
+  @Override
+  public void close() {
+    http.stop();
+    worker.close();
+    store.close();
+    log.info("stopped");
+  }
+}

@@ -1,0 +1,68 @@
+package candybridge.app;
+
+import candybridge.store.Store;
+import candybridge.store.StoreException;
+import candybridge.stripe.InvalidEventException;
+import candybridge.stripe.InvalidSignatureException;
+import io.javalin.Javalin;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every route and every exception-to-status mapping, in one place. */
+final class HttpServerSetup {
+  private static final Logger log = LoggerFactory.getLogger(HttpServerSetup.class);
+
+  private HttpServerSetup() {}
+
+  static Javalin create(int port, StripeWebhookRoute webhook, Store store, Json json) {
+    return Javalin.create(
+        config -> {
+          config.startup.showJavalinBanner = false;
+          config.startup.showOldJavalinVersionWarning = false;
+          config.jetty.host = null;
+          config.jetty.port = port;
+          // The webhook route enforces its own 1 MiB limit on the raw stream (413).
+          config.http.maxRequestSize = StripeWebhookRoute.MAX_BODY_BYTES;
+
+          config.routes.post("/webhooks/stripe", webhook);
+          config.routes.get("/healthz", ctx -> json.respond(ctx, 200, Map.of("status", "ok")));
+          config.routes.get(
+              "/readyz",
+              ctx -> {
+                if (store.isReady()) {
+                  json.respond(ctx, 200, Map.of("status", "ready"));
+                } else {
+                  json.error(ctx, 503, "store_unavailable", "the database does not answer");
+                }
+              });
+
+          config.routes.exception(
+              InvalidSignatureException.class,
+              (e, ctx) -> json.error(ctx, 400, e.code(), e.getMessage()));
+          config.routes.exception(
+              InvalidEventException.class,
+              (e, ctx) -> json.error(ctx, 400, "invalid_event", e.getMessage()));
+          config.routes.exception(
+              PayloadTooLargeException.class,
+              (e, ctx) -> json.error(ctx, 413, "payload_too_large", e.getMessage()));
+          config.routes.exception(
+              StoreException.class,
+              (e, ctx) -> {
+                log.error("store unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                json.error(ctx, 503, "store_unavailable",
+                    "the event store is unavailable; nothing was stored, retry later");
+              });
+          config.routes.exception(
+              Exception.class,
+              (e, ctx) -> {
+                log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+                json.error(ctx, 500, "internal_error", "unexpected failure; see the server log");
+              });
+          config.routes.error(
+              404, ctx -> json.error(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path()));
+          config.routes.error(
+              405, ctx -> json.error(ctx, 405, "method_not_allowed", "method not allowed on " + ctx.path()));
+        });
+  }
+}

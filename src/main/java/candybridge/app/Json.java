@@ -1,0 +1,22 @@
+package candybridge.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+
+/** Writes JSON responses; the HTTP layer's only serializer. */
+final class Json {
+  private final ObjectMapper mapper = new ObjectMapper();
+
+  void respond(Context ctx, int status, Object body) {
+    try {
+      ctx.status(status).contentType("application/json").result(mapper.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("response body does not serialise: " + body.getClass(), e);
+    }
+  }
+
+  void error(Context ctx, int status, String code, String detail) {
+    respond(ctx, status, new ErrorBody(code, detail));
+  }
+}

@@ -1,0 +1,10 @@
+package candybridge.app;
+
+/** A request body over the limit; answered 413 without reading the rest. */
+final class PayloadTooLargeException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  PayloadTooLargeException(long limit) {
+    super("request body is larger than " + limit + " bytes");
+  }
+}

@@ -1,0 +1,120 @@
+package candybridge.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The effective configuration, a tree of records valid by construction. Secrets are {@link Secret}s,
+ * so {@code toString()} is safe to log; {@link #describe()} is the start-up log line.
+ */
+public record Config(
+    Http http, Store store, Stripe stripe, ReferralCandy referralCandy, Delivery delivery, Admin admin) {
+
+  public Config {
+    requireNonNull(http, "http == null");
+    requireNonNull(store, "store == null");
+    requireNonNull(stripe, "stripe == null");
+    requireNonNull(referralCandy, "referralCandy == null");
+    requireNonNull(delivery, "delivery == null");
+    requireNonNull(admin, "admin == null");
+  }
+
+  /** {@code CANDYBRIDGE_PORT}: 0 means any free port. */
+  public record Http(int port) {
+    public Http {
+      if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+    }
+  }
+
+  /** {@code CANDYBRIDGE_DATABASE_URL} and {@code CANDYBRIDGE_RETENTION}. */
+  public record Store(String databaseUrl, Duration retention) {
+    public Store {
+      requireNonNull(databaseUrl, "databaseUrl == null");
+      requireNonNull(retention, "retention == null");
+    }
+  }
+
+  /** Webhook signing secrets (several during rotation) and the optional API access. */
+  public record Stripe(List<Secret> webhookSecrets, Optional<Secret> apiKey, URI apiBase) {
+    public Stripe {
+      webhookSecrets = List.copyOf(webhookSecrets);
+      if (webhookSecrets.isEmpty()) throw new IllegalArgumentException("no webhook secret");
+      requireNonNull(apiKey, "apiKey == null");
+      requireNonNull(apiBase, "apiBase == null");
+    }
+  }
+
+  public record ReferralCandy(String accessId, Secret secretKey, URI apiBase, Duration timeout) {
+    public ReferralCandy {
+      requireNonNull(accessId, "accessId == null");
+      requireNonNull(secretKey, "secretKey == null");
+      requireNonNull(apiBase, "apiBase == null");
+      requireNonNull(timeout, "timeout == null");
+    }
+  }
+
+  /**
+   * How the worker delivers: the retry schedule is data (one delay per retry), plus the internal
+   * tuning that is not part of the external contract.
+   */
+  public record Delivery(
+      List<Duration> retrySchedule,
+      int concurrency,
+      int batchSize,
+      Duration lease,
+      Duration pollInterval,
+      Optional<URI> alertWebhookUrl) {
+    public Delivery {
+      retrySchedule = List.copyOf(retrySchedule);
+      if (concurrency < 1) throw new IllegalArgumentException("concurrency < 1");
+      if (batchSize < 1) throw new IllegalArgumentException("batchSize < 1");
+      requireNonNull(lease, "lease == null");
+      requireNonNull(pollInterval, "pollInterval == null");
+      requireNonNull(alertWebhookUrl, "alertWebhookUrl == null");
+    }
+  }
+
+  /** {@code CANDYBRIDGE_ADMIN_TOKEN}; empty disables the admin API and page. */
+  public record Admin(Optional<Secret> token) {
+    public Admin {
+      requireNonNull(token, "token == null");
+    }
+  }
+
+  /** One line for the start-up log: every effective value, secrets and database credentials hidden. */
+  public String describe() {
+    return "port="
+        + http.port()
+        + " database="
+        + redactUrl(store.databaseUrl())
+        + " retention="
+        + DurationText.format(store.retention())
+        + " stripe.webhookSecrets="
+        + stripe.webhookSecrets().size()
+        + " stripe.apiKey="
+        + (stripe.apiKey().isPresent() ? "set" : "unset")
+        + " stripe.apiBase="
+        + stripe.apiBase()
+        + " referralcandy.apiBase="
+        + referralCandy.apiBase()
+        + " referralcandy.accessId="
+        + referralCandy.accessId()
+        + " retrySchedule="
+        + delivery.retrySchedule().stream().map(DurationText::format).collect(Collectors.joining(","))
+        + " admin="
+        + (admin.token().isPresent() ? "enabled" : "disabled")
+        + " alerts="
+        + (delivery.alertWebhookUrl().isPresent() ? "enabled" : "disabled");
+  }
+
+  /** Drops anything after '?' and any user-info, where JDBC URLs carry passwords. */
+  static String redactUrl(String url) {
+    String noQuery = url.contains("?") ? url.substring(0, url.indexOf('?')) + "?…" : url;
+    return noQuery.replaceAll("//[^/@]*@", "//****@");
+  }
+}

@@ -1,0 +1,37 @@
+package candybridge.delivery;
+
+import static java.util.Objects.requireNonNull;
+
+import candybridge.referralcandy.RcCall;
+import candybridge.stripe.StripeEventId;
+import java.time.Instant;
+import java.util.Optional;
+
+/** One planned ReferralCandy call and where it stands. {@code version} guards claims. */
+public record Delivery(
+    DeliveryId id,
+    String dedupeKey,
+    StripeEventId eventId,
+    RcCall call,
+    DeliveryStatus status,
+    int attemptCount,
+    Optional<Instant> nextAttemptAt,
+    Optional<String> lastError,
+    long version) {
+  public Delivery {
+    requireNonNull(id, "id == null");
+    requireNonNull(dedupeKey, "dedupeKey == null");
+    requireNonNull(eventId, "eventId == null");
+    requireNonNull(call, "call == null");
+    requireNonNull(status, "status == null");
+    requireNonNull(nextAttemptAt, "nextAttemptAt == null");
+    requireNonNull(lastError, "lastError == null");
+  }
+
+  /** The business parameters are customer data: never print them. */
+  @Override
+  public String toString() {
+    return "Delivery[id=" + id + ", key=" + dedupeKey + ", event=" + eventId + ", status=" + status
+        + ", attempts=" + attemptCount + "]";
+  }
+}

@@ -1,0 +1,35 @@
+package candybridge.delivery;
+
+import java.util.Locale;
+
+/**
+ * Where a delivery stands. {@code IN_FLIGHT} means claimed by a worker whose call may be on the
+ * wire; if that worker dies the delivery becomes {@code IN_DOUBT}, never silently resent, because
+ * ReferralCandy does not deduplicate purchases.
+ */
+public enum DeliveryStatus {
+  PENDING,
+  IN_FLIGHT,
+  DELIVERED,
+  FAILED,
+  IN_DOUBT;
+
+  /** The one place that says which transitions exist. */
+  public boolean canBecome(DeliveryStatus next) {
+    return switch (this) {
+      case PENDING -> next == IN_FLIGHT || next == FAILED;
+      case IN_FLIGHT -> next == DELIVERED || next == FAILED || next == PENDING || next == IN_DOUBT;
+      // Terminal for the worker; an operator's replay (a later issue) moves them back to PENDING.
+      case DELIVERED, FAILED, IN_DOUBT -> next == PENDING;
+    };
+  }
+
+  /** The spelling used in the database and the API: {@code in_doubt}. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static DeliveryStatus fromWireName(String name) {
+    return valueOf(name.toUpperCase(Locale.ROOT));
+  }
+}

@@ -1,0 +1,244 @@
+package candybridge.delivery;
+
+import candybridge.referralcandy.RcResponse;
+import candybridge.referralcandy.ReferralCandy;
+import candybridge.store.Store;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims due deliveries, sends them to ReferralCandy, and records every attempt. {@link #runOnce}
+ * does one round and is what tests drive; {@link #start} runs rounds on a thread, woken at once by
+ * {@link #wake} when an event is stored, else every poll interval.
+ */
+public final class DeliveryWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+
+  /** Tuning of one worker; the instance id names its claims. */
+  public record Settings(
+      String instanceId, int batchSize, int concurrency, Duration lease, Duration pollInterval) {}
+
+  private final Store store;
+  private final ReferralCandy referralCandy;
+  private final RetryPolicy retryPolicy;
+  private final Clock clock;
+  private final Settings settings;
+  private final ExecutorService senders;
+  private final Semaphore wakeUp = new Semaphore(0);
+  private final Semaphore freeSenders;
+  private volatile boolean running;
+  private Thread loop;
+
+  public DeliveryWorker(
+      Store store, ReferralCandy referralCandy, RetryPolicy retryPolicy, Clock clock, Settings settings) {
+    this.store = store;
+    this.referralCandy = referralCandy;
+    this.retryPolicy = retryPolicy;
+    this.clock = clock;
+    this.settings = settings;
+    this.freeSenders = new Semaphore(settings.concurrency());
+    AtomicInteger n = new AtomicInteger();
+    this.senders =
+        Executors.newFixedThreadPool(
+            settings.concurrency(),
+            r -> {
+              Thread t = new Thread(r, "delivery-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Marks calls left in flight by a dead process as in doubt (never resends them). With {@code
+   * everyClaim} every in-flight delivery counts, which is right at start-up on a single-instance
+   * store; otherwise only expired leases do.
+   */
+  public int recoverAbandoned(boolean everyClaim) {
+    List<Delivery> marked = store.markAbandonedInDoubt(clock.instant(), everyClaim);
+    for (Delivery d : marked) {
+      log.warn("delivery={} key={} is in doubt: the process stopped mid-call; resolve it by hand",
+          d.id(), d.dedupeKey());
+    }
+    return marked.size();
+  }
+
+  /** Claims up to a batch of due deliveries, sends them (bounded concurrency), records each. */
+  public int runOnce() {
+    Instant now = clock.instant();
+    List<Delivery> claimed =
+        store.claimDue(now, settings.batchSize(), settings.instanceId(), now.plus(settings.lease()));
+    List<Future<?>> sends = new ArrayList<>(claimed.size());
+    for (Delivery d : claimed) {
+      sends.add(senders.submit(() -> deliver(d)));
+    }
+    for (Future<?> f : sends) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException e) {
+        log.error("delivery round failed", e.getCause());
+      }
+    }
+    return claimed.size();
+  }
+
+  /**
+   * The loop's round: claims only as many deliveries as there are free senders and returns
+   * without waiting for them, so one slow call never holds up the others. A finished send frees
+   * its sender and wakes the loop.
+   */
+  private int dispatch() {
+    int free = freeSenders.availablePermits();
+    if (free == 0) {
+      return 0;
+    }
+    Instant now = clock.instant();
+    List<Delivery> claimed =
+        store.claimDue(
+            now, Math.min(free, settings.batchSize()), settings.instanceId(), now.plus(settings.lease()));
+    for (Delivery d : claimed) {
+      freeSenders.acquireUninterruptibly();
+      senders.execute(
+          () -> {
+            try {
+              deliver(d);
+            } catch (RuntimeException e) {
+              // Store down while recording: the claim stays in flight and is resolved as in doubt.
+              log.error("delivery={} key={}: outcome not recorded: {}", d.id(), d.dedupeKey(), e.toString());
+            } finally {
+              freeSenders.release();
+              wake();
+            }
+          });
+    }
+    return claimed.size();
+  }
+
+  private void deliver(Delivery d) {
+    Instant started = clock.instant();
+    long t0 = System.nanoTime();
+    AttemptOutcome outcome = send(d);
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    int number = d.attemptCount() + 1;
+    Optional<Instant> next = Optional.empty();
+    Optional<String> error = outcome.error();
+    DeliveryStatus status;
+    switch (outcome.verdict()) {
+      case DELIVERED -> status = DeliveryStatus.DELIVERED;
+      case FAIL -> status = DeliveryStatus.FAILED;
+      case RETRY -> {
+        Optional<Duration> delay = retryPolicy.delayAfter(number, outcome.retryAfter());
+        if (delay.isPresent()) {
+          status = DeliveryStatus.PENDING;
+          next = Optional.of(clock.instant().plus(delay.get()));
+        } else {
+          status = DeliveryStatus.FAILED;
+          error = Optional.of("gave up after " + number + " attempts; last: " + error.orElse("?"));
+        }
+      }
+      case IN_DOUBT -> throw new IllegalStateException("a finished call is never in doubt");
+      default -> throw new IllegalStateException("unknown verdict " + outcome.verdict());
+    }
+    Attempt attempt =
+        new Attempt(d.id(), number, AttemptTrigger.SCHEDULED, started, took,
+            outcome.httpStatus(), outcome.responseExcerpt(), error, outcome.verdict());
+    if (!store.recordAttempt(d, attempt, status, next)) {
+      log.warn("delivery={} key={}: claim was lost before the outcome ({}) could be recorded",
+          d.id(), d.dedupeKey(), status);
+      return;
+    }
+    log.info("delivery={} key={} attempt={} http={} -> {}{}", d.id(), d.dedupeKey(), number,
+        outcome.httpStatus().isPresent() ? outcome.httpStatus().getAsInt() : "-",
+        status.wireName(), next.map(t -> " at " + t).orElse(""));
+  }
+
+  private AttemptOutcome send(Delivery d) {
+    try {
+      RcResponse response = referralCandy.send(d.call());
+      return AttemptOutcome.of(response);
+    } catch (IOException e) {
+      return AttemptOutcome.of(e);
+    }
+  }
+
+  /** Starts the background loop. */
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    loop = new Thread(this::loop, "delivery-worker");
+    loop.start();
+  }
+
+  /** Asks the loop to run a round now (cheap; called after each stored event). */
+  public void wake() {
+    if (wakeUp.availablePermits() == 0) {
+      wakeUp.release();
+    }
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        int handled = dispatch();
+        if (handled == 0) {
+          wakeUp.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+          wakeUp.drainPermits();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        // Store down or a bug: log and keep the loop alive; the next round tries again.
+        log.error("delivery round failed: {}", e.toString());
+        try {
+          wakeUp.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Stops the loop and waits briefly for calls in flight; those still running stay in doubt. */
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      running = false;
+      t = loop;
+    }
+    wakeUp.release();
+    if (t != null) {
+      try {
+        t.join(15_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    senders.shutdown();
+    try {
+      senders.awaitTermination(15, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package candybridge.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import javax.sql.DataSource;
+
+/** The few lines of JDBC plumbing every store method needs: connections, transactions, binding. */
+final class Jdbc {
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private final DataSource dataSource;
+
+  Jdbc(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Runs {@code work} in one transaction, committed on return, rolled back on any failure. */
+  <T> T inTransaction(Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("database operation failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs read-only {@code work} in auto-commit mode. */
+  <T> T query(Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new StoreException("database query failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Binds {@code args} in order (null as SQL NULL) and executes an update. */
+  static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      bind(p, args);
+      return p.executeUpdate();
+    }
+  }
+
+  static void bind(PreparedStatement p, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a == null) {
+        p.setNull(i + 1, Types.NULL);
+      } else if (a instanceof String s) {
+        p.setString(i + 1, s);
+      } else if (a instanceof Long l) {
+        p.setLong(i + 1, l);
+      } else if (a instanceof Integer n) {
+        p.setInt(i + 1, n);
+      } else {
+        throw new IllegalArgumentException("cannot bind " + a.getClass().getName());
+      }
+    }
+  }
+}

@@ -1,0 +1,349 @@
+package candybridge.store;
+
+import candybridge.delivery.Attempt;
+import candybridge.delivery.AttemptTrigger;
+import candybridge.delivery.Delivery;
+import candybridge.delivery.DeliveryId;
+import candybridge.delivery.DeliveryStatus;
+import candybridge.delivery.Verdict;
+import candybridge.stripe.StripeEvent;
+import candybridge.workflow.Plan;
+import candybridge.workflow.PlannedDelivery;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/** The one {@link Store}: plain JDBC over a HikariCP pool, with a small {@link Dialect}. */
+public final class JdbcStore implements Store {
+  private final HikariDataSource dataSource;
+  private final Dialect dialect;
+  private final Jdbc jdbc;
+
+  private JdbcStore(HikariDataSource dataSource, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.jdbc = new Jdbc(dataSource);
+  }
+
+  /** Opens the database named by the JDBC URL and applies pending migrations. */
+  public static JdbcStore open(String jdbcUrl, Instant now) {
+    Dialect dialect = Dialect.forUrl(jdbcUrl);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setPoolName("candybridge-store");
+    config.setConnectionTimeout(5_000);
+    // Start even when the database is down, so /readyz can say so; operations then fail with 503.
+    config.setInitializationFailTimeout(-1);
+    dialect.configure(config);
+    HikariDataSource dataSource = new HikariDataSource(config);
+    try {
+      Migrations.apply(dataSource, dialect.name(), now);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+    return new JdbcStore(dataSource, dialect);
+  }
+
+  /** True when only this process may use the database (SQLite). */
+  public boolean isSingleInstance() {
+    return dialect.singleInstance();
+  }
+
+  @Override
+  public SaveResult saveEvent(StripeEvent event, Plan plan, Instant now) {
+    return jdbc.inTransaction(
+        c -> {
+          int inserted =
+              Jdbc.update(
+                  c,
+                  """
+                  INSERT INTO stripe_event (event_id, type, object_id, created_s, api_version,
+                                            payload, plan_summary, received_at)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                  ON CONFLICT (event_id) DO NOTHING
+                  """,
+                  event.id().value(),
+                  event.type(),
+                  event.objectId(),
+                  event.created(),
+                  event.apiVersion(),
+                  event.payload(),
+                  plan.summary(),
+                  now.toEpochMilli());
+          if (inserted == 0) {
+            return SaveResult.DUPLICATE;
+          }
+          for (PlannedDelivery planned : plan.deliveries()) {
+            insertDelivery(c, event, planned, now);
+          }
+          return SaveResult.STORED;
+        });
+  }
+
+  private static void insertDelivery(Connection c, StripeEvent event, PlannedDelivery planned, Instant now)
+      throws SQLException {
+    boolean blocked = planned.blockedReason().isPresent();
+    Jdbc.update(
+        c,
+        """
+        INSERT INTO delivery (dedupe_key, event_id, method, params, status, next_attempt_at,
+                              last_error, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (dedupe_key) DO NOTHING
+        """,
+        planned.dedupeKey(),
+        event.id().value(),
+        planned.call().method().name(),
+        DeliveryRows.paramsJson(planned.call().params()),
+        (blocked ? DeliveryStatus.FAILED : DeliveryStatus.PENDING).wireName(),
+        blocked ? null : now.toEpochMilli(),
+        planned.blockedReason().orElse(null),
+        now.toEpochMilli(),
+        now.toEpochMilli());
+  }
+
+  @Override
+  public OptionalLong sessionCompletedAt(String sessionId) {
+    return jdbc.query(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT MIN(created_s) FROM stripe_event WHERE object_id = ? AND type = ?")) {
+            p.setString(1, sessionId);
+            p.setString(2, "checkout.session.completed");
+            try (ResultSet rs = p.executeQuery()) {
+              rs.next();
+              long v = rs.getLong(1);
+              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+            }
+          }
+        });
+  }
+
+  @Override
+  public List<Delivery> claimDue(Instant now, int limit, String claimant, Instant leaseUntil) {
+    return jdbc.inTransaction(
+        c -> {
+          try (PreparedStatement p = c.prepareStatement(dialect.claimSql())) {
+            p.setString(1, claimant);
+            p.setLong(2, leaseUntil.toEpochMilli());
+            p.setLong(3, now.toEpochMilli());
+            p.setLong(4, now.toEpochMilli());
+            p.setInt(5, limit);
+            return DeliveryRows.readAll(p);
+          }
+        });
+  }
+
+  @Override
+  public boolean recordAttempt(
+      Delivery claimed, Attempt attempt, DeliveryStatus status, Optional<Instant> nextAttemptAt) {
+    if (!DeliveryStatus.IN_FLIGHT.canBecome(status)) {
+      throw new IllegalStateException("an attempt cannot move a delivery to " + status);
+    }
+    return jdbc.inTransaction(
+        c -> {
+          int updated =
+              Jdbc.update(
+                  c,
+                  """
+                  UPDATE delivery
+                     SET status = ?, attempt_count = ?, next_attempt_at = ?, last_error = ?,
+                         claimed_by = NULL, lease_until = NULL, updated_at = ?,
+                         version = version + 1
+                   WHERE id = ? AND status = 'in_flight' AND version = ?
+                  """,
+                  status.wireName(),
+                  attempt.number(),
+                  nextAttemptAt.map(Instant::toEpochMilli).orElse(null),
+                  attempt.error().orElse(null),
+                  attempt.startedAt().plus(attempt.duration()).toEpochMilli(),
+                  claimed.id().value(),
+                  claimed.version());
+          if (updated == 0) {
+            return false;
+          }
+          insertAttempt(c, attempt);
+          return true;
+        });
+  }
+
+  private static void insertAttempt(Connection c, Attempt a) throws SQLException {
+    Jdbc.update(
+        c,
+        """
+        INSERT INTO delivery_attempt (delivery_id, attempt_number, trigger, started_at,
+                                      duration_ms, http_status, response_excerpt, error, verdict)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        a.deliveryId().value(),
+        a.number(),
+        a.trigger().name(),
+        a.startedAt().toEpochMilli(),
+        a.duration().toMillis(),
+        a.httpStatus().isPresent() ? a.httpStatus().getAsInt() : null,
+        a.responseExcerpt().orElse(null),
+        a.error().orElse(null),
+        a.verdict().name());
+  }
+
+  @Override
+  public List<Delivery> markAbandonedInDoubt(Instant now, boolean everyClaim) {
+    return jdbc.inTransaction(
+        c -> {
+          List<Delivery> abandoned = new ArrayList<>();
+          List<Long> claimedAt = new ArrayList<>();
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT " + DeliveryRows.COLUMNS + ", claimed_at FROM delivery"
+                      + " WHERE status = 'in_flight' AND (? OR lease_until < ?)")) {
+            p.setBoolean(1, everyClaim);
+            p.setLong(2, now.toEpochMilli());
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                abandoned.add(DeliveryRows.read(rs));
+                claimedAt.add(rs.getLong("claimed_at"));
+              }
+            }
+          }
+          String why =
+              "the process stopped while this call was in flight; it may have reached"
+                  + " ReferralCandy, which does not deduplicate purchases, so it is not resent"
+                  + " without an operator";
+          for (int i = 0; i < abandoned.size(); i++) {
+            Delivery d = abandoned.get(i);
+            Jdbc.update(
+                c,
+                """
+                UPDATE delivery SET status = 'in_doubt', attempt_count = ?, last_error = ?,
+                       claimed_by = NULL, lease_until = NULL, updated_at = ?, version = version + 1
+                 WHERE id = ? AND version = ?
+                """,
+                d.attemptCount() + 1,
+                why,
+                now.toEpochMilli(),
+                d.id().value(),
+                d.version());
+            Instant started = Instant.ofEpochMilli(claimedAt.get(i));
+            insertAttempt(
+                c,
+                new Attempt(
+                    d.id(),
+                    d.attemptCount() + 1,
+                    AttemptTrigger.RECOVERY,
+                    started,
+                    Duration.between(started, now).isNegative() ? Duration.ZERO : Duration.between(started, now),
+                    OptionalInt.empty(),
+                    Optional.empty(),
+                    Optional.of(why),
+                    Verdict.IN_DOUBT));
+          }
+          return abandoned;
+        });
+  }
+
+  @Override
+  public Optional<Delivery> findDelivery(DeliveryId id) {
+    return DeliveryRows.first(
+        jdbc, "SELECT " + DeliveryRows.COLUMNS + " FROM delivery WHERE id = ?", id.value());
+  }
+
+  @Override
+  public Optional<Delivery> findDeliveryByKey(String dedupeKey) {
+    return DeliveryRows.first(
+        jdbc, "SELECT " + DeliveryRows.COLUMNS + " FROM delivery WHERE dedupe_key = ?", dedupeKey);
+  }
+
+  @Override
+  public List<Delivery> deliveriesOfEvent(String eventId) {
+    return jdbc.query(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT " + DeliveryRows.COLUMNS + " FROM delivery WHERE event_id = ? ORDER BY id")) {
+            p.setString(1, eventId);
+            return DeliveryRows.readAll(p);
+          }
+        });
+  }
+
+  @Override
+  public List<Attempt> attempts(DeliveryId id) {
+    return jdbc.query(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  """
+                  SELECT attempt_number, trigger, started_at, duration_ms, http_status,
+                         response_excerpt, error, verdict
+                    FROM delivery_attempt WHERE delivery_id = ? ORDER BY attempt_number
+                  """)) {
+            p.setLong(1, id.value());
+            List<Attempt> out = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                int status = rs.getInt("http_status");
+                boolean noStatus = rs.wasNull();
+                out.add(
+                    new Attempt(
+                        id,
+                        rs.getInt("attempt_number"),
+                        AttemptTrigger.valueOf(rs.getString("trigger")),
+                        Instant.ofEpochMilli(rs.getLong("started_at")),
+                        Duration.ofMillis(rs.getLong("duration_ms")),
+                        noStatus ? OptionalInt.empty() : OptionalInt.of(status),
+                        Optional.ofNullable(rs.getString("response_excerpt")),
+                        Optional.ofNullable(rs.getString("error")),
+                        Verdict.valueOf(rs.getString("verdict"))));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public Optional<String> eventSummary(String eventId) {
+    return jdbc.query(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT plan_summary FROM stripe_event WHERE event_id = ?")) {
+            p.setString(1, eventId);
+            try (ResultSet rs = p.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  @Override
+  public boolean isReady() {
+    try {
+      return jdbc.query(
+          c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT 1");
+                ResultSet rs = p.executeQuery()) {
+              return rs.next();
+            }
+          });
+    } catch (StoreException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

@@ -1,0 +1,69 @@
+package candybridge.store;
+
+import candybridge.delivery.Attempt;
+import candybridge.delivery.Delivery;
+import candybridge.delivery.DeliveryId;
+import candybridge.delivery.DeliveryStatus;
+import candybridge.stripe.StripeEvent;
+import candybridge.workflow.Plan;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Durable state: Stripe events, the deliveries planned from them, and every attempt. All methods
+ * are thread-safe and throw {@link StoreException} when the database fails.
+ */
+public interface Store extends AutoCloseable {
+
+  /**
+   * Stores the event and its planned deliveries in one transaction, durable on return. Idempotent
+   * on the Stripe event id ({@link SaveResult#DUPLICATE}, nothing changed) and on each delivery's
+   * dedupe key (a key already planned by an earlier event is not planned again).
+   */
+  SaveResult saveEvent(StripeEvent event, Plan plan, Instant now);
+
+  /** {@code created} of the first stored {@code checkout.session.completed} for this session. */
+  OptionalLong sessionCompletedAt(String sessionId);
+
+  /**
+   * Atomically moves up to {@code limit} pending deliveries due at {@code now} to {@code IN_FLIGHT},
+   * owned by {@code claimant} until {@code leaseUntil}. Never hands one delivery to two callers.
+   */
+  List<Delivery> claimDue(Instant now, int limit, String claimant, Instant leaseUntil);
+
+  /**
+   * Appends the attempt and moves the claimed delivery to {@code status}. Returns false, and changes
+   * nothing, when the claim was lost (the delivery is no longer in flight under this claim).
+   */
+  boolean recordAttempt(
+      Delivery claimed, Attempt attempt, DeliveryStatus status, Optional<Instant> nextAttemptAt);
+
+  /**
+   * Marks in-flight deliveries whose call may have reached ReferralCandy but whose outcome was
+   * never recorded as {@code IN_DOUBT}, with a {@code RECOVERY} attempt row. With {@code
+   * everyClaim} (a single-instance store at start-up) every in-flight delivery counts; otherwise
+   * only those whose lease ended before {@code now}. Returns the deliveries marked.
+   */
+  List<Delivery> markAbandonedInDoubt(Instant now, boolean everyClaim);
+
+  Optional<Delivery> findDelivery(DeliveryId id);
+
+  Optional<Delivery> findDeliveryByKey(String dedupeKey);
+
+  /** All deliveries planned from one event, oldest first. */
+  List<Delivery> deliveriesOfEvent(String eventId);
+
+  /** The attempts of one delivery, in order. */
+  List<Attempt> attempts(DeliveryId id);
+
+  /** The stored summary of what the workflows decided for an event, if the event is stored. */
+  Optional<String> eventSummary(String eventId);
+
+  /** True when the database answers a trivial query now. */
+  boolean isReady();
+
+  @Override
+  void close();
+}

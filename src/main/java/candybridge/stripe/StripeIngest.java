@@ -1,0 +1,64 @@
+package candybridge.stripe;
+
+import candybridge.store.SaveResult;
+import candybridge.store.Store;
+import candybridge.workflow.Plan;
+import candybridge.workflow.Workflow;
+import java.time.Clock;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one idempotent way an event enters the system, whether it came by webhook or (later) by
+ * backfill: plan it with the workflows, then store event and plan in one transaction.
+ */
+public final class StripeIngest {
+  private static final Logger log = LoggerFactory.getLogger(StripeIngest.class);
+
+  /** What happened to an event. */
+  public enum Status {
+    STORED,
+    DUPLICATE,
+    IGNORED
+  }
+
+  /** The outcome and a one-line, e-mail-free reason. */
+  public record Result(Status status, String summary) {}
+
+  private final Workflow workflow;
+  private final Store store;
+  private final Clock clock;
+  private final Runnable onStored;
+
+  /** @param onStored called after each newly stored event (wakes the delivery worker) */
+  public StripeIngest(Workflow workflow, Store store, Clock clock, Runnable onStored) {
+    this.workflow = workflow;
+    this.store = store;
+    this.clock = clock;
+    this.onStored = onStored;
+  }
+
+  /** Durable when it returns STORED or DUPLICATE; throws StoreException when the store fails. */
+  public Result ingest(StripeEvent event) {
+    if (!workflow.handles(event.type())) {
+      log.debug("event={} type={} ignored", event.id(), event.type());
+      return new Result(Status.IGNORED, "event type " + event.type() + " is not handled");
+    }
+    Plan plan = workflow.plan(event, completedAt(event));
+    SaveResult saved = store.saveEvent(event, plan, clock.instant());
+    if (saved == SaveResult.DUPLICATE) {
+      log.info("event={} type={} duplicate", event.id(), event.type());
+      return new Result(Status.DUPLICATE, "event " + event.id() + " was already received");
+    }
+    log.info("event={} type={} stored: {}", event.id(), event.type(), plan.summary());
+    onStored.run();
+    return new Result(Status.STORED, plan.summary());
+  }
+
+  private OptionalLong completedAt(StripeEvent event) {
+    return event.type().equals("checkout.session.async_payment_succeeded")
+        ? store.sessionCompletedAt(event.objectId())
+        : OptionalLong.empty();
+  }
+}

@@ -1,0 +1,116 @@
+package candybridge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+  private static Map<String, String> minimal() {
+    Map<String, String> env = new HashMap<>();
+    env.put("STRIPE_WEBHOOK_SECRET", "whsec_a");
+    env.put("REFERRALCANDY_ACCESS_ID", "access");
+    env.put("REFERRALCANDY_SECRET_KEY", "rc-secret");
+    return env;
+  }
+
+  @Test
+  void defaults_apply_when_only_required_settings_are_given() {
+    Config c = ConfigLoader.fromEnv(minimal());
+    assertThat(c.http().port()).isEqualTo(8080);
+    assertThat(c.store().databaseUrl()).isEqualTo("jdbc:sqlite:candybridge.db");
+    assertThat(c.store().retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.referralCandy().apiBase()).isEqualTo(URI.create("https://my.referralcandy.com/api/v1"));
+    assertThat(c.stripe().apiBase()).isEqualTo(URI.create("https://api.stripe.com"));
+    assertThat(c.stripe().apiKey()).isEmpty();
+    assertThat(c.admin().token()).isEmpty();
+    assertThat(c.delivery().alertWebhookUrl()).isEmpty();
+  }
+
+  @Test
+  void default_retry_schedule_spans_at_least_three_days() {
+    List<Duration> schedule = ConfigLoader.fromEnv(minimal()).delivery().retrySchedule();
+    Duration total = schedule.stream().reduce(Duration.ZERO, Duration::plus);
+    assertThat(total).isGreaterThanOrEqualTo(Duration.ofDays(3));
+    // Exponential growth: no delay is shorter than the one before it.
+    for (int i = 1; i < schedule.size(); i++) {
+      assertThat(schedule.get(i)).isGreaterThanOrEqualTo(schedule.get(i - 1));
+    }
+  }
+
+  @Test
+  void webhook_secrets_are_split_on_commas_and_trimmed() {
+    Map<String, String> env = minimal();
+    env.put("STRIPE_WEBHOOK_SECRET", " whsec_new , whsec_old\n");
+    assertThat(ConfigLoader.fromEnv(env).stripe().webhookSecrets())
+        .extracting(Secret::reveal)
+        .containsExactly("whsec_new", "whsec_old");
+  }
+
+  @Test
+  void retry_schedule_is_read_as_data() {
+    Map<String, String> env = minimal();
+    env.put("CANDYBRIDGE_RETRY_SCHEDULE", "30s,2m,10m,1h");
+    assertThat(ConfigLoader.fromEnv(env).delivery().retrySchedule())
+        .containsExactly(
+            Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofHours(1));
+  }
+
+  @Test
+  void every_bad_setting_is_named_in_one_message() {
+    Map<String, String> env = new HashMap<>();
+    env.put("CANDYBRIDGE_PORT", "eighty");
+    env.put("CANDYBRIDGE_RETRY_SCHEDULE", "30s,,2m");
+    env.put("REFERRALCANDY_API_BASE", "ftp://example.com");
+    env.put("CANDYBRIDGE_RETENTION", "forever");
+    env.put("CANDYBRIDGE_DATABASE_URL", "mysql://x");
+    assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("CANDYBRIDGE_PORT")
+        .hasMessageContaining("CANDYBRIDGE_RETRY_SCHEDULE")
+        .hasMessageContaining("REFERRALCANDY_API_BASE")
+        .hasMessageContaining("CANDYBRIDGE_RETENTION")
+        .hasMessageContaining("CANDYBRIDGE_DATABASE_URL")
+        .hasMessageContaining("STRIPE_WEBHOOK_SECRET is required")
+        .hasMessageContaining("REFERRALCANDY_ACCESS_ID is required")
+        .hasMessageContaining("REFERRALCANDY_SECRET_KEY is required")
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(8));
+  }
+
+  @Test
+  void secrets_never_show_in_config_text() {
+    Map<String, String> env = minimal();
+    env.put("CANDYBRIDGE_ADMIN_TOKEN", "admin-token-value");
+    env.put("STRIPE_API_KEY", "sk_test_value");
+    Config c = ConfigLoader.fromEnv(env);
+    assertThat(c.toString() + c.describe())
+        .doesNotContain("whsec_a", "rc-secret", "admin-token-value", "sk_test_value");
+  }
+
+  @Test
+  void port_zero_means_any_free_port() {
+    Map<String, String> env = minimal();
+    env.put("CANDYBRIDGE_PORT", "0");
+    assertThat(ConfigLoader.fromEnv(env).http().port()).isZero();
+  }
+
+  @Test
+  void database_url_credentials_are_redacted_in_the_description() {
+    assertThat(Config.redactUrl("jdbc:sqlite:/tmp/x.db")).isEqualTo("jdbc:sqlite:/tmp/x.db");
+    assertThat(Config.redactUrl("jdbc:postgresql://u:pw@db/x?password=pw")).doesNotContain("pw");
+  }
+
+  @Test
+  void durations_parse_in_every_unit() {
+    assertThat(DurationText.parseList("500ms,30s,2m,1h,3d"))
+        .containsExactly(
+            Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(2),
+            Duration.ofHours(1), Duration.ofDays(3));
+    assertThatThrownBy(() -> DurationText.parse("10 minutes")).hasMessageContaining("10 minutes");
+  }
+}

@@ -1,0 +1,40 @@
+package candybridge.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteStoreTest extends StoreContract {
+  @TempDir Path dir;
+
+  @Override
+  protected Store openStore() {
+    return JdbcStore.open("jdbc:sqlite:" + dir.resolve("candybridge.db"), NOW);
+  }
+
+  @Test
+  void reopening_applies_no_migration_twice_and_keeps_data() {
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    store.close();
+    store = openStore();
+    assertThat(store.findDeliveryByKey("purchase:cs_1")).isPresent();
+  }
+
+  @Test
+  void uses_wal_with_full_sync() throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("candybridge.db"));
+        var s = c.createStatement();
+        var rs = s.executeQuery("PRAGMA journal_mode")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+    }
+  }
+
+  @Test
+  void splits_migration_scripts_into_statements() {
+    assertThat(Migrations.statements("-- c\nCREATE TABLE a (x INT); -- t\nCREATE INDEX i ON a (x);\n"))
+        .containsExactly("CREATE TABLE a (x INT)", "CREATE INDEX i ON a (x)");
+  }
+}

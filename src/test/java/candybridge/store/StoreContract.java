@@ -1,0 +1,243 @@
+package candybridge.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import candybridge.delivery.Attempt;
+import candybridge.delivery.AttemptTrigger;
+import candybridge.delivery.Delivery;
+import candybridge.delivery.DeliveryStatus;
+import candybridge.delivery.Verdict;
+import candybridge.referralcandy.RcCall;
+import candybridge.referralcandy.RcMethod;
+import candybridge.stripe.StripeEvent;
+import candybridge.stripe.StripeEventId;
+import candybridge.workflow.Plan;
+import candybridge.workflow.PlannedDelivery;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every {@link Store} must pass this, on every database. */
+abstract class StoreContract {
+  static final Instant NOW = Instant.parse("2026-10-01T12:00:00Z");
+
+  protected Store store;
+
+  protected abstract Store openStore();
+
+  @BeforeEach
+  void open() {
+    store = openStore();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  static StripeEvent event(String id, String type, String sessionId, long created) {
+    try {
+      var object = new ObjectMapper().readTree("{\"id\":\"" + sessionId + "\"}");
+      return new StripeEvent(new StripeEventId(id), type, created, "2026-07-29.dahlia", object,
+          "{\"id\":\"" + id + "\"}");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Plan purchasePlan(String sessionId) {
+    return new Plan(
+        List.of(PlannedDelivery.ready("purchase:" + sessionId,
+            RcCall.of(RcMethod.PURCHASE, Map.of("external_reference_id", sessionId, "email", "a@example.com")))),
+        "purchase planned for " + sessionId);
+  }
+
+  private Attempt attempt(Delivery d, Verdict verdict, Integer status) {
+    return new Attempt(d.id(), d.attemptCount() + 1, AttemptTrigger.SCHEDULED, NOW, Duration.ofMillis(12),
+        status == null ? OptionalInt.empty() : OptionalInt.of(status),
+        Optional.of("{\"message\":\"x\"}"), Optional.empty(), verdict);
+  }
+
+  @Test
+  void saves_an_event_with_its_planned_delivery() {
+    assertThat(store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW))
+        .isEqualTo(SaveResult.STORED);
+    Delivery d = store.findDeliveryByKey("purchase:cs_1").orElseThrow();
+    assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
+    assertThat(d.nextAttemptAt()).contains(NOW);
+    assertThat(d.call().params()).containsEntry("email", "a@example.com");
+    assertThat(store.eventSummary("evt_1")).contains("purchase planned for cs_1");
+    assertThat(store.deliveriesOfEvent("evt_1")).extracting(Delivery::id).containsExactly(d.id());
+  }
+
+  @Test
+  void the_same_event_id_is_stored_once() {
+    StripeEvent e = event("evt_1", "checkout.session.completed", "cs_1", 100);
+    assertThat(store.saveEvent(e, purchasePlan("cs_1"), NOW)).isEqualTo(SaveResult.STORED);
+    assertThat(store.saveEvent(e, purchasePlan("cs_1"), NOW)).isEqualTo(SaveResult.DUPLICATE);
+    assertThat(store.claimDue(NOW, 10, "me", NOW.plusSeconds(60))).hasSize(1);
+  }
+
+  @Test
+  void a_second_event_for_the_same_sale_plans_no_second_delivery() {
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    assertThat(store.saveEvent(event("evt_2", "checkout.session.async_payment_succeeded", "cs_1", 200),
+        purchasePlan("cs_1"), NOW)).isEqualTo(SaveResult.STORED);
+    assertThat(store.deliveriesOfEvent("evt_2")).isEmpty();
+    assertThat(store.claimDue(NOW, 10, "me", NOW.plusSeconds(60))).hasSize(1);
+  }
+
+  @Test
+  void a_blocked_delivery_is_stored_failed_with_its_reason_and_never_claimed() {
+    Plan plan = new Plan(List.of(PlannedDelivery.blocked("purchase:cs_9",
+        RcCall.of(RcMethod.PURCHASE, Map.of("external_reference_id", "cs_9")), "no e-mail address")), "blocked");
+    store.saveEvent(event("evt_9", "checkout.session.completed", "cs_9", 100), plan, NOW);
+    Delivery d = store.findDeliveryByKey("purchase:cs_9").orElseThrow();
+    assertThat(d.status()).isEqualTo(DeliveryStatus.FAILED);
+    assertThat(d.lastError()).contains("no e-mail address");
+    assertThat(store.claimDue(NOW.plusSeconds(3600), 10, "me", NOW.plusSeconds(3660))).isEmpty();
+  }
+
+  @Test
+  void session_completed_at_is_the_created_of_the_completed_event() {
+    assertThat(store.sessionCompletedAt("cs_1")).isEmpty();
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 1234), Plan.nothing("unpaid"), NOW);
+    assertThat(store.sessionCompletedAt("cs_1")).hasValue(1234);
+  }
+
+  @Test
+  void claims_only_due_deliveries_and_only_once() {
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    assertThat(store.claimDue(NOW.minusSeconds(1), 10, "me", NOW.plusSeconds(60))).isEmpty();
+    List<Delivery> claimed = store.claimDue(NOW, 10, "me", NOW.plusSeconds(60));
+    assertThat(claimed).singleElement().satisfies(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.IN_FLIGHT));
+    assertThat(store.claimDue(NOW, 10, "other", NOW.plusSeconds(60))).isEmpty();
+  }
+
+  @Test
+  void recording_a_retry_makes_the_delivery_due_again_later() {
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    Delivery d = store.claimDue(NOW, 10, "me", NOW.plusSeconds(60)).get(0);
+    assertThat(store.recordAttempt(d, attempt(d, Verdict.RETRY, 500), DeliveryStatus.PENDING,
+        Optional.of(NOW.plusSeconds(30)))).isTrue();
+    assertThat(store.claimDue(NOW.plusSeconds(29), 10, "me", NOW.plusSeconds(90))).isEmpty();
+    Delivery again = store.claimDue(NOW.plusSeconds(30), 10, "me", NOW.plusSeconds(90)).get(0);
+    assertThat(again.attemptCount()).isEqualTo(1);
+    assertThat(store.recordAttempt(again, attempt(again, Verdict.DELIVERED, 200), DeliveryStatus.DELIVERED,
+        Optional.empty())).isTrue();
+    assertThat(store.attempts(d.id())).extracting(a -> a.httpStatus().getAsInt()).containsExactly(500, 200);
+    assertThat(store.findDelivery(d.id()).orElseThrow().status()).isEqualTo(DeliveryStatus.DELIVERED);
+  }
+
+  @Test
+  void a_stale_claim_cannot_record() {
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    Delivery d = store.claimDue(NOW, 10, "me", NOW.plusSeconds(60)).get(0);
+    store.markAbandonedInDoubt(NOW.plusSeconds(61), false);
+    assertThat(store.recordAttempt(d, attempt(d, Verdict.DELIVERED, 200), DeliveryStatus.DELIVERED,
+        Optional.empty())).isFalse();
+    assertThat(store.findDelivery(d.id()).orElseThrow().status()).isEqualTo(DeliveryStatus.IN_DOUBT);
+  }
+
+  @Test
+  void abandoned_claims_become_in_doubt_with_a_recovery_attempt() {
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    store.saveEvent(event("evt_2", "checkout.session.completed", "cs_2", 100), purchasePlan("cs_2"), NOW);
+    Delivery d = store.claimDue(NOW, 1, "dead", NOW.plusSeconds(60)).get(0);
+
+    assertThat(store.markAbandonedInDoubt(NOW.plusSeconds(10), false)).as("lease still running").isEmpty();
+    assertThat(store.markAbandonedInDoubt(NOW.plusSeconds(61), false)).extracting(Delivery::id).containsExactly(d.id());
+
+    Delivery after = store.findDelivery(d.id()).orElseThrow();
+    assertThat(after.status()).isEqualTo(DeliveryStatus.IN_DOUBT);
+    assertThat(after.lastError().orElseThrow()).contains("not resent");
+    assertThat(store.attempts(d.id())).singleElement().satisfies(a -> {
+      assertThat(a.trigger()).isEqualTo(AttemptTrigger.RECOVERY);
+      assertThat(a.verdict()).isEqualTo(Verdict.IN_DOUBT);
+    });
+    assertThat(store.claimDue(NOW.plusSeconds(3600), 10, "me", NOW.plusSeconds(3660)))
+        .extracting(Delivery::dedupeKey).containsExactly("purchase:cs_2");
+  }
+
+  @Test
+  void every_claim_at_start_up_marks_all_in_flight_deliveries() {
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    store.claimDue(NOW, 1, "dead", NOW.plusSeconds(60));
+    assertThat(store.markAbandonedInDoubt(NOW, true)).hasSize(1);
+  }
+
+  @Test
+  void concurrent_claims_never_hand_out_a_delivery_twice() throws Exception {
+    int n = 200;
+    for (int i = 0; i < n; i++) {
+      store.saveEvent(event("evt_" + i, "checkout.session.completed", "cs_" + i, 100), purchasePlan("cs_" + i), NOW);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Delivery> all = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      String me = "worker-" + t;
+      futures.add(pool.submit(() -> {
+        go.await();
+        List<Delivery> got;
+        do {
+          got = store.claimDue(NOW, 7, me, NOW.plusSeconds(60));
+          all.addAll(got);
+        } while (!got.isEmpty());
+        return null;
+      }));
+    }
+    go.countDown();
+    for (Future<?> f : futures) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    Set<String> keys = new HashSet<>();
+    all.forEach(d -> assertThat(keys.add(d.dedupeKey())).as("claimed twice: %s", d.dedupeKey()).isTrue());
+    assertThat(keys).hasSize(n);
+  }
+
+  @Test
+  void concurrent_saves_of_one_event_store_it_once() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<SaveResult>> results = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      results.add(pool.submit(() -> {
+        go.await();
+        return store.saveEvent(event("evt_race", "checkout.session.completed", "cs_race", 100),
+            purchasePlan("cs_race"), NOW);
+      }));
+    }
+    go.countDown();
+    List<SaveResult> outcomes = new ArrayList<>();
+    for (Future<SaveResult> f : results) {
+      outcomes.add(f.get(60, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+    assertThat(outcomes).filteredOn(r -> r == SaveResult.STORED).hasSize(1);
+    assertThat(store.claimDue(NOW, 10, "me", NOW.plusSeconds(60))).hasSize(1);
+  }
+
+  @Test
+  void reports_ready_while_the_database_answers() {
+    assertThat(store.isReady()).isTrue();
+  }
+}
