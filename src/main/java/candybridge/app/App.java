@@ -2,15 +2,21 @@ package candybridge.app;
 
 import candybridge.config.Config;
 import candybridge.delivery.DeliveryWorker;
+import candybridge.delivery.Enrichment;
 import candybridge.delivery.RetryPolicy;
 import candybridge.referralcandy.HttpReferralCandy;
 import candybridge.referralcandy.ReferralCandy;
 import candybridge.store.JdbcStore;
+import candybridge.stripe.CachingStripeApi;
 import candybridge.stripe.StripeIngest;
+import candybridge.stripe.StripeJavaApi;
+import candybridge.stripe.StripeLookups;
 import candybridge.stripe.StripeSignatureVerifier;
+import candybridge.workflow.Lookups;
 import candybridge.workflow.Workflow;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -42,7 +48,7 @@ public final class App implements AutoCloseable {
     this.http = http;
   }
 
-  public static App start(Config config, Clock clock, Options options) {
+  public static App start(Config config, Workflow workflow, Clock clock, Options options) {
     log.info("starting with {}", config.describe());
     JdbcStore store = JdbcStore.open(config.store().databaseUrl(), clock.instant());
     DeliveryWorker worker = null;
@@ -62,10 +68,13 @@ public final class App implements AutoCloseable {
               new RetryPolicy(d.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()),
               clock,
               new DeliveryWorker.Settings(
-                  instanceId(), d.batchSize(), d.concurrency(), d.lease(), d.pollInterval()));
+                  instanceId(), d.batchSize(), d.concurrency(), d.lease(), d.pollInterval()),
+              new Enrichment(store, workflow, lookups(config, clock)));
       worker.recoverAbandoned(store.isSingleInstance());
 
-      StripeIngest ingest = new StripeIngest(new Workflow(false), store, clock, worker::wake);
+      StripeIngest ingest =
+          new StripeIngest(
+              workflow, config.stripe().apiKey().isPresent(), store, clock, worker::wake);
       Json json = new Json();
       StripeWebhookRoute webhook =
           new StripeWebhookRoute(
@@ -84,6 +93,22 @@ public final class App implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /** Stripe API lookups for enrichment, cached; none without an API key. */
+  private static Lookups lookups(Config config, Clock clock) {
+    return config
+        .stripe()
+        .apiKey()
+        .<Lookups>map(
+            key ->
+                new StripeLookups(
+                    new CachingStripeApi(
+                        new StripeJavaApi(key, config.stripe().apiBase(), Duration.ofSeconds(10)),
+                        clock,
+                        Duration.ofMinutes(10),
+                        10_000)))
+        .orElseGet(StripeLookups::none);
   }
 
   private static String instanceId() {

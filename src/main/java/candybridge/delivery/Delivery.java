@@ -7,9 +7,13 @@ import candybridge.stripe.StripeEventId;
 import java.time.Instant;
 import java.util.Optional;
 
-/** One planned ReferralCandy call and where it stands. {@code version} guards claims. */
+/**
+ * One planned ReferralCandy call and where it stands. {@code version} guards claims; {@code
+ * needsLookup} says the worker must complete the parameters from Stripe's API before sending.
+ */
 public record Delivery(
     DeliveryId id,
+    String workflow,
     String dedupeKey,
     StripeEventId eventId,
     RcCall call,
@@ -17,9 +21,11 @@ public record Delivery(
     int attemptCount,
     Optional<Instant> nextAttemptAt,
     Optional<String> lastError,
-    long version) {
+    long version,
+    boolean needsLookup) {
   public Delivery {
     requireNonNull(id, "id == null");
+    requireNonNull(workflow, "workflow == null");
     requireNonNull(dedupeKey, "dedupeKey == null");
     requireNonNull(eventId, "eventId == null");
     requireNonNull(call, "call == null");
@@ -31,7 +37,7 @@ public record Delivery(
   /** The business parameters are customer data: never print them. */
   @Override
   public String toString() {
-    return "Delivery[id=" + id + ", key=" + dedupeKey + ", event=" + eventId + ", status=" + status
+    return "Delivery[id=" + id + ", workflow=" + workflow + ", key=" + dedupeKey + ", event=" + eventId + ", status=" + status
         + ", attempts=" + attemptCount + "]";
   }
 }

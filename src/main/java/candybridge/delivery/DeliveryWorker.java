@@ -1,8 +1,10 @@
 package candybridge.delivery;
 
+import candybridge.referralcandy.RcCall;
 import candybridge.referralcandy.RcResponse;
 import candybridge.referralcandy.ReferralCandy;
 import candybridge.store.Store;
+import candybridge.workflow.Action;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +39,7 @@ public final class DeliveryWorker implements AutoCloseable {
   private final RetryPolicy retryPolicy;
   private final Clock clock;
   private final Settings settings;
+  private final Enrichment enrichment;
   private final ExecutorService senders;
   private final Semaphore wakeUp = new Semaphore(0);
   private final Semaphore freeSenders;
@@ -44,8 +47,14 @@ public final class DeliveryWorker implements AutoCloseable {
   private Thread loop;
 
   public DeliveryWorker(
-      Store store, ReferralCandy referralCandy, RetryPolicy retryPolicy, Clock clock, Settings settings) {
+      Store store,
+      ReferralCandy referralCandy,
+      RetryPolicy retryPolicy,
+      Clock clock,
+      Settings settings,
+      Enrichment enrichment) {
     this.store = store;
+    this.enrichment = enrichment;
     this.referralCandy = referralCandy;
     this.retryPolicy = retryPolicy;
     this.clock = clock;
@@ -168,9 +177,21 @@ public final class DeliveryWorker implements AutoCloseable {
         status.wireName(), next.map(t -> " at " + t).orElse(""));
   }
 
+  /** Completes the parameters if needed, checks them, and only then calls ReferralCandy. */
   private AttemptOutcome send(Delivery d) {
+    Enrichment.Prepared prepared = enrichment.prepare(d);
+    if (prepared.instead().isPresent()) {
+      return prepared.instead().get();
+    }
+    RcCall call = prepared.call().orElseThrow();
+    List<String> missing =
+        Action.of(call.method()).required().stream().filter(p -> !call.params().containsKey(p)).toList();
+    if (!missing.isEmpty()) {
+      return Enrichment.Prepared.not(Verdict.FAIL, "required parameter(s) " + String.join(", ", missing)
+          + " missing for " + call.method().path() + "; nothing was sent").instead().orElseThrow();
+    }
     try {
-      RcResponse response = referralCandy.send(d.call());
+      RcResponse response = referralCandy.send(call);
       return AttemptOutcome.of(response);
     } catch (IOException e) {
       return AttemptOutcome.of(e);

@@ -22,8 +22,8 @@ import java.util.TreeMap;
 /** Maps {@code delivery} rows to {@link Delivery} records and parameters to JSON and back. */
 final class DeliveryRows {
   static final String COLUMNS =
-      "id, dedupe_key, event_id, method, params, status, attempt_count, next_attempt_at,"
-          + " last_error, version";
+      "id, workflow, dedupe_key, event_id, method, params, status, attempt_count,"
+          + " next_attempt_at, last_error, version, needs_lookup";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<TreeMap<String, String>> PARAMS = new TypeReference<>() {};
 
@@ -34,6 +34,7 @@ final class DeliveryRows {
     boolean noNext = rs.wasNull();
     return new Delivery(
         new DeliveryId(rs.getLong("id")),
+        rs.getString("workflow"),
         rs.getString("dedupe_key"),
         new StripeEventId(rs.getString("event_id")),
         new RcCall(RcMethod.valueOf(rs.getString("method")), params(rs.getString("params"))),
@@ -41,7 +42,8 @@ final class DeliveryRows {
         rs.getInt("attempt_count"),
         noNext ? Optional.empty() : Optional.of(Instant.ofEpochMilli(next)),
         Optional.ofNullable(rs.getString("last_error")),
-        rs.getLong("version"));
+        rs.getLong("version"),
+        rs.getInt("needs_lookup") != 0);
   }
 
   static List<Delivery> readAll(PreparedStatement p) throws SQLException {
@@ -66,10 +68,15 @@ final class DeliveryRows {
   }
 
   static String paramsJson(Map<String, String> params) {
+    return json(params);
+  }
+
+  /** Any plain value (maps, lists, records of strings) as JSON text. */
+  static String json(Object value) {
     try {
-      return JSON.writeValueAsString(params);
+      return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a map of strings always serialises", e);
+      throw new IllegalStateException("a plain value always serialises: " + value.getClass(), e);
     }
   }
 

@@ -6,6 +6,7 @@ import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Verdict;
+import candybridge.referralcandy.RcCall;
 import candybridge.stripe.StripeEvent;
 import candybridge.workflow.Plan;
 import candybridge.workflow.PlannedDelivery;
@@ -69,8 +70,8 @@ public final class JdbcStore implements Store {
                   c,
                   """
                   INSERT INTO stripe_event (event_id, type, object_id, created_s, api_version,
-                                            payload, plan_summary, received_at)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                            payload, plan_summary, decisions, received_at)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                   ON CONFLICT (event_id) DO NOTHING
                   """,
                   event.id().value(),
@@ -80,6 +81,7 @@ public final class JdbcStore implements Store {
                   event.apiVersion(),
                   event.payload(),
                   plan.summary(),
+                  DeliveryRows.json(plan.decisions()),
                   now.toEpochMilli());
           if (inserted == 0) {
             return SaveResult.DUPLICATE;
@@ -97,11 +99,12 @@ public final class JdbcStore implements Store {
     Jdbc.update(
         c,
         """
-        INSERT INTO delivery (dedupe_key, event_id, method, params, status, next_attempt_at,
-                              last_error, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO delivery (workflow, dedupe_key, event_id, method, params, status,
+                              next_attempt_at, last_error, needs_lookup, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (dedupe_key) DO NOTHING
         """,
+        planned.workflow(),
         planned.dedupeKey(),
         event.id().value(),
         planned.call().method().name(),
@@ -109,6 +112,7 @@ public final class JdbcStore implements Store {
         (blocked ? DeliveryStatus.FAILED : DeliveryStatus.PENDING).wireName(),
         blocked ? null : now.toEpochMilli(),
         planned.blockedReason().orElse(null),
+        planned.needsLookup() ? 1 : 0,
         now.toEpochMilli(),
         now.toEpochMilli());
   }
@@ -129,6 +133,36 @@ public final class JdbcStore implements Store {
             }
           }
         });
+  }
+
+  @Override
+  public Optional<String> eventPayload(String eventId) {
+    return jdbc.query(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT payload FROM stripe_event WHERE event_id = ?")) {
+            p.setString(1, eventId);
+            try (ResultSet rs = p.executeQuery()) {
+              return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  @Override
+  public boolean completeLookup(Delivery claimed, RcCall call) {
+    return jdbc.inTransaction(
+        c ->
+            Jdbc.update(
+                    c,
+                    """
+                    UPDATE delivery SET params = ?, needs_lookup = 0
+                     WHERE id = ? AND status = 'in_flight' AND version = ?
+                    """,
+                    DeliveryRows.paramsJson(call.params()),
+                    claimed.id().value(),
+                    claimed.version())
+                == 1);
   }
 
   @Override

@@ -35,8 +35,8 @@ final class SqliteDialect implements Dialect {
                        WHERE status = 'pending' AND next_attempt_at <= ?
                        ORDER BY next_attempt_at, id
                        LIMIT ?)
-        RETURNING id, dedupe_key, event_id, method, params, status, attempt_count,
-                  next_attempt_at, last_error, version
+        RETURNING id, workflow, dedupe_key, event_id, method, params, status, attempt_count,
+                  next_attempt_at, last_error, version, needs_lookup
         """;
   }
 

@@ -4,6 +4,7 @@ import candybridge.delivery.Attempt;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;
+import candybridge.referralcandy.RcCall;
 import candybridge.stripe.StripeEvent;
 import candybridge.workflow.Plan;
 import java.time.Instant;
@@ -26,6 +27,15 @@ public interface Store extends AutoCloseable {
 
   /** {@code created} of the first stored {@code checkout.session.completed} for this session. */
   OptionalLong sessionCompletedAt(String sessionId);
+
+  /** The exact body of a stored event, while retention keeps it. */
+  Optional<String> eventPayload(String eventId);
+
+  /**
+   * Replaces the parameters of a claimed delivery with those completed from Stripe's API, so that
+   * retries and history use what is sent. Returns false when the claim was lost.
+   */
+  boolean completeLookup(Delivery claimed, RcCall call);
 
   /**
    * Atomically moves up to {@code limit} pending deliveries due at {@code now} to {@code IN_FLIGHT},

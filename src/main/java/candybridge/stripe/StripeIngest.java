@@ -2,10 +2,11 @@ package candybridge.stripe;
 
 import candybridge.store.SaveResult;
 import candybridge.store.Store;
+import candybridge.workflow.EventView;
+import candybridge.workflow.Lookups;
 import candybridge.workflow.Plan;
 import candybridge.workflow.Workflow;
 import java.time.Clock;
-import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +28,20 @@ public final class StripeIngest {
   public record Result(Status status, String summary) {}
 
   private final Workflow workflow;
+  private final Lookups lookups;
   private final Store store;
   private final Clock clock;
   private final Runnable onStored;
 
-  /** @param onStored called after each newly stored event (wakes the delivery worker) */
-  public StripeIngest(Workflow workflow, Store store, Clock clock, Runnable onStored) {
+  /**
+   * @param stripeApiConfigured whether workflows may plan Stripe API lookups (done later, by the
+   *     delivery worker, never here)
+   * @param onStored called after each newly stored event (wakes the delivery worker)
+   */
+  public StripeIngest(
+      Workflow workflow, boolean stripeApiConfigured, Store store, Clock clock, Runnable onStored) {
     this.workflow = workflow;
+    this.lookups = Lookups.atIngest(stripeApiConfigured);
     this.store = store;
     this.clock = clock;
     this.onStored = onStored;
@@ -45,7 +53,9 @@ public final class StripeIngest {
       log.debug("event={} type={} ignored", event.id(), event.type());
       return new Result(Status.IGNORED, "event type " + event.type() + " is not handled");
     }
-    Plan plan = workflow.plan(event, completedAt(event));
+    Plan plan =
+        workflow.plan(
+            new EventView(event, () -> store.sessionCompletedAt(event.objectId())), lookups);
     SaveResult saved = store.saveEvent(event, plan, clock.instant());
     if (saved == SaveResult.DUPLICATE) {
       log.info("event={} type={} duplicate", event.id(), event.type());
@@ -54,11 +64,5 @@ public final class StripeIngest {
     log.info("event={} type={} stored: {}", event.id(), event.type(), plan.summary());
     onStored.run();
     return new Result(Status.STORED, plan.summary());
-  }
-
-  private OptionalLong completedAt(StripeEvent event) {
-    return event.type().equals("checkout.session.async_payment_succeeded")
-        ? store.sessionCompletedAt(event.objectId())
-        : OptionalLong.empty();
   }
 }

@@ -2,130 +2,160 @@ package candybridge.workflow;
 
 import static java.util.Objects.requireNonNull;
 
-import candybridge.stripe.StripeEvent;
+import candybridge.referralcandy.RcCall;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Decides which ReferralCandy calls a Stripe event leads to (DESIGN.md §3). Pure: no I/O, no clock,
- * no state besides its configuration, so it is safe to share between threads.
- *
- * <p>One purchase per checkout session: every planned purchase carries the dedupe key {@code
- * purchase:<session id>}, so whether the session is paid at completion or later through {@code
- * checkout.session.async_payment_succeeded}, and whatever order the events arrive in, the store
- * keeps a single delivery.
+ * The configured workflows, and what they make of an event (DESIGN.md §2-3). Pure: no I/O except
+ * through the {@link Lookups} given, no clock, immutable, safe to share between threads.
  */
 public final class Workflow {
-  static final String SESSION_COMPLETED = "checkout.session.completed";
-  static final String ASYNC_PAYMENT_SUCCEEDED = "checkout.session.async_payment_succeeded";
-  static final String ASYNC_PAYMENT_FAILED = "checkout.session.async_payment_failed";
-
-  private static final Set<String> HANDLED =
+  /** Stored for history even when no workflow is configured for them (the brief's triggers). */
+  static final Set<String> ALWAYS_STORED =
       Set.of(
-          SESSION_COMPLETED,
-          ASYNC_PAYMENT_SUCCEEDED,
-          ASYNC_PAYMENT_FAILED,
+          "checkout.session.completed",
+          "checkout.session.async_payment_succeeded",
+          "checkout.session.async_payment_failed",
           "invoice.payment_failed",
           "customer.subscription.created",
           "charge.refunded");
 
-  private final boolean purchaseWhenNoPaymentRequired;
+  private final List<WorkflowDefinition> definitions;
+  private final Set<String> stored;
 
-  /**
-   * @param purchaseWhenNoPaymentRequired whether a completed session with {@code payment_status}
-   *     {@code no_payment_required} (free trial, 100 % discount) becomes a purchase; {@code false}
-   *     in production unless configured
-   */
-  public Workflow(boolean purchaseWhenNoPaymentRequired) {
-    this.purchaseWhenNoPaymentRequired = purchaseWhenNoPaymentRequired;
+  private Workflow(List<WorkflowDefinition> definitions) {
+    this.definitions = List.copyOf(definitions);
+    Set<String> types = new HashSet<>(ALWAYS_STORED);
+    definitions.stream().filter(WorkflowDefinition::enabled).forEach(d -> types.add(d.trigger()));
+    this.stored = Set.copyOf(types);
   }
 
-  /**
-   * Whether this service stores events of this type: the three checkout session events, {@code
-   * invoice.payment_failed}, {@code customer.subscription.created} and {@code charge.refunded}.
-   * Other types are acknowledged and dropped by the caller.
-   */
+  /** The built-in workflows of DESIGN.md §3 (what runs without a workflow file). */
+  public static Workflow defaults() {
+    return new Workflow(WorkflowFile.builtIn());
+  }
+
+  static Workflow of(List<WorkflowDefinition> definitions) {
+    return new Workflow(definitions);
+  }
+
+  public List<WorkflowDefinition> definitions() {
+    return definitions;
+  }
+
+  public Optional<WorkflowDefinition> named(String name) {
+    return definitions.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  /** Whether events of this type are stored; others are acknowledged and dropped. */
   public boolean handles(String eventType) {
-    return eventType != null && HANDLED.contains(eventType);
+    return eventType != null && stored.contains(eventType);
   }
 
   /**
-   * Plans the calls for one event. Never throws for missing or unexpected fields: a session that
-   * cannot become a complete purchase yields a blocked delivery or no delivery, with the why in the
-   * summary. The summary names ids but never the buyer's e-mail address. Types that {@link
-   * #handles} rejects, and handled types without a workflow yet, yield no delivery.
-   *
-   * @param sessionCompletedAt {@code created} of an already stored {@code
-   *     checkout.session.completed} event for the same session, if any; used as {@code
-   *     order_timestamp} when the purchase is planned from {@code
-   *     checkout.session.async_payment_succeeded}, and ignored otherwise
+   * Plans the calls for one event: for every enabled workflow of its type, the filter, then the
+   * dedupe key and the mapping. At ingest pass {@link Lookups#atIngest}: nothing is looked up,
+   * a workflow that needs Stripe's API is planned as deferred.
    */
-  public Plan plan(StripeEvent event, OptionalLong sessionCompletedAt) {
-    requireNonNull(event, "event == null");
-    requireNonNull(sessionCompletedAt, "sessionCompletedAt == null");
-    switch (event.type()) {
-      case SESSION_COMPLETED:
-        return sessionCompleted(event);
-      case ASYNC_PAYMENT_SUCCEEDED:
-        return purchase(event, sessionCompletedAt.orElse(event.created()));
-      case ASYNC_PAYMENT_FAILED:
-        return Plan.nothing(
-            "async payment failed for checkout session " + sessionLabel(event) + ": no purchase");
-      default:
-        return Plan.nothing("no workflow configured for " + event.type());
+  public Plan plan(EventView view, Lookups lookups) {
+    requireNonNull(view, "view == null");
+    List<PlannedDelivery> deliveries = new ArrayList<>();
+    List<Decision> decisions = new ArrayList<>();
+    for (WorkflowDefinition d : definitions) {
+      if (!d.enabled() || !d.trigger().equals(view.event().type())) {
+        continue;
+      }
+      decide(d, view, lookups, deliveries, decisions);
+    }
+    return new Plan(deliveries, decisions, summary(view, decisions));
+  }
+
+  private static void decide(
+      WorkflowDefinition d,
+      EventView view,
+      Lookups lookups,
+      List<PlannedDelivery> deliveries,
+      List<Decision> decisions) {
+    Optional<String> failed = firstFailure(d, view);
+    if (failed.isPresent()) {
+      decisions.add(new Decision(d.name(), false, "filter not met: " + failed.get()));
+      return;
+    }
+    DedupeKey.Result key = d.dedupeKey().render(view);
+    if (key.key().isEmpty()) {
+      decisions.add(new Decision(d.name(), false,
+          "no dedupe key: field " + key.missingField() + " is missing"));
+      return;
+    }
+    Mapper.Result mapped;
+    try {
+      mapped = Mapper.map(d, view, lookups);
+    } catch (Lookups.UnavailableException e) {
+      throw new IllegalStateException("ingest lookups never call Stripe", e);
+    }
+    RcCall call = new RcCall(d.action().method(), mapped.params());
+    String k = key.key().get();
+    switch (mapped.status()) {
+      case COMPLETE -> {
+        deliveries.add(PlannedDelivery.ready(d.name(), k, call));
+        decisions.add(new Decision(d.name(), true, d.action().key() + " planned as " + k));
+      }
+      case DEFERRED -> {
+        deliveries.add(PlannedDelivery.deferred(d.name(), k, call));
+        decisions.add(new Decision(d.name(), true,
+            d.action().key() + " planned as " + k + ", completed from Stripe's API before sending"));
+      }
+      case BLOCKED -> {
+        String reason = String.join("; ", mapped.problems()) + "; nothing was sent";
+        deliveries.add(PlannedDelivery.blocked(d.name(), k, call, reason));
+        decisions.add(new Decision(d.name(), true, d.action().key() + " " + k + " blocked: " + reason));
+      }
     }
   }
 
-  private Plan sessionCompleted(StripeEvent event) {
-    String status = JsonText.at(event.object(), "payment_status").orElse("");
-    String session = "checkout session " + sessionLabel(event);
-    switch (status) {
-      case "paid":
-        return purchase(event, event.created());
-      case "unpaid":
-        return Plan.nothing(
-            session
-                + " is unpaid: waiting for "
-                + ASYNC_PAYMENT_SUCCEEDED
-                + " before the purchase");
-      case "no_payment_required":
-        return purchaseWhenNoPaymentRequired
-            ? purchase(event, event.created())
-            : Plan.nothing(
-                session
-                    + " needs no payment (no_payment_required): skipped, purchases without payment"
-                    + " are not enabled");
-      case "":
-        return Plan.nothing(session + " has no payment_status: no purchase");
-      default:
-        return Plan.nothing(
-            session + " has unknown payment_status " + printable(status) + ": no purchase");
+  /** A deferred delivery's parameters, completed with live lookups by the delivery worker. */
+  public record Completion(RcCall call, Optional<String> blockedReason) {}
+
+  /**
+   * Maps the event again for the named workflow, this time running the Stripe lookups. Throws
+   * when Stripe cannot answer now (the caller retries later and sends nothing).
+   */
+  public Completion complete(String workflowName, EventView view, Lookups lookups)
+      throws Lookups.UnavailableException {
+    Optional<WorkflowDefinition> d = named(workflowName);
+    if (d.isEmpty()) {
+      return new Completion(new RcCall(candybridge.referralcandy.RcMethod.PURCHASE, new java.util.TreeMap<>()),
+          Optional.of("workflow '" + workflowName + "' is no longer configured; nothing was sent"));
     }
+    Mapper.Result mapped = Mapper.map(d.get(), view, lookups);
+    RcCall call = new RcCall(d.get().action().method(), mapped.params());
+    return switch (mapped.status()) {
+      case COMPLETE -> new Completion(call, Optional.empty());
+      case BLOCKED -> new Completion(call, Optional.of(String.join("; ", mapped.problems()) + "; nothing was sent"));
+      case DEFERRED -> throw new IllegalStateException("live lookups never defer");
+    };
   }
 
-  private static Plan purchase(StripeEvent event, long orderTimestamp) {
-    String sessionId = JsonText.at(event.object(), "id").orElse("");
-    if (sessionId.isEmpty()) {
-      return Plan.nothing(
-          event.type() + " event " + event.id() + " has no session id: no purchase");
+  /** The first condition that does not hold, described; empty when all hold. */
+  static Optional<String> firstFailure(WorkflowDefinition d, EventView view) {
+    for (Condition c : d.filter()) {
+      Optional<String> failure = c.failure(view);
+      if (failure.isPresent()) {
+        return failure;
+      }
     }
-    PlannedDelivery delivery = CheckoutPurchase.plan(event.object(), sessionId, orderTimestamp);
-    String summary =
-        delivery
-            .blockedReason()
-            .map(reason -> "purchase blocked: " + reason)
-            .orElse("purchase planned for checkout session " + sessionId);
-    return new Plan(List.of(delivery), summary);
+    return Optional.empty();
   }
 
-  /** Echoes only enum-like values, so a summary cannot carry arbitrary (personal) text. */
-  private static String printable(String value) {
-    return value.matches("[a-z_]{1,40}") ? value : "(unexpected value)";
-  }
-
-  /** The session id for summaries, or a placeholder naming the event when it is missing. */
-  private static String sessionLabel(StripeEvent event) {
-    return JsonText.at(event.object(), "id").orElse("(no id, event " + event.id() + ")");
+  private static String summary(EventView view, List<Decision> decisions) {
+    if (decisions.isEmpty()) {
+      return "no workflow configured for " + view.event().type();
+    }
+    return decisions.stream().map(Decision::toString).collect(Collectors.joining(" | "));
   }
 }

@@ -63,9 +63,9 @@ abstract class StoreContract {
 
   static Plan purchasePlan(String sessionId) {
     return new Plan(
-        List.of(PlannedDelivery.ready("purchase:" + sessionId,
+        List.of(PlannedDelivery.ready("checkout-purchase", "purchase:" + sessionId,
             RcCall.of(RcMethod.PURCHASE, Map.of("external_reference_id", sessionId, "email", "a@example.com")))),
-        "purchase planned for " + sessionId);
+        List.of(), "purchase planned for " + sessionId);
   }
 
   private Attempt attempt(Delivery d, Verdict verdict, Integer status) {
@@ -105,8 +105,9 @@ abstract class StoreContract {
 
   @Test
   void a_blocked_delivery_is_stored_failed_with_its_reason_and_never_claimed() {
-    Plan plan = new Plan(List.of(PlannedDelivery.blocked("purchase:cs_9",
-        RcCall.of(RcMethod.PURCHASE, Map.of("external_reference_id", "cs_9")), "no e-mail address")), "blocked");
+    Plan plan = new Plan(List.of(PlannedDelivery.blocked("checkout-purchase", "purchase:cs_9",
+        RcCall.of(RcMethod.PURCHASE, Map.of("external_reference_id", "cs_9")), "no e-mail address")),
+        List.of(), "blocked");
     store.saveEvent(event("evt_9", "checkout.session.completed", "cs_9", 100), plan, NOW);
     Delivery d = store.findDeliveryByKey("purchase:cs_9").orElseThrow();
     assertThat(d.status()).isEqualTo(DeliveryStatus.FAILED);

@@ -50,7 +50,7 @@ public final class TestApp implements AutoCloseable {
     Map<String, String> env = env(database, rc, webhookSecret);
     env.putAll(extra);
     Config config = ConfigLoader.fromEnv(env);
-    App app = App.start(config, clock, new App.Options(false));
+    App app = App.start(config, candybridge.workflow.Workflow.defaults(), clock, new App.Options(false));
     return new TestApp(clock, rc, app, database);
   }
 
