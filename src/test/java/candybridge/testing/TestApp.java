@@ -44,13 +44,19 @@ public final class TestApp implements AutoCloseable {
   }
 
   public static TestApp start(Path dir, long epochSecond, String webhookSecret, Map<String, String> extra) {
+    return start(dir, epochSecond, webhookSecret, extra, candybridge.workflow.Workflow.defaults());
+  }
+
+  public static TestApp start(
+      Path dir, long epochSecond, String webhookSecret, Map<String, String> extra,
+      candybridge.workflow.Workflow workflow) {
     MutableClock clock = MutableClock.at(epochSecond);
     FakeReferralCandyServer rc = FakeReferralCandyServer.start(RC_ACCESS_ID, RC_SECRET);
     Path database = dir.resolve("candybridge.db");
     Map<String, String> env = env(database, rc, webhookSecret);
     env.putAll(extra);
     Config config = ConfigLoader.fromEnv(env);
-    App app = App.start(config, candybridge.workflow.Workflow.defaults(), clock, new App.Options(false));
+    App app = App.start(config, workflow, clock, new App.Options(false));
     return new TestApp(clock, rc, app, database);
   }
 
