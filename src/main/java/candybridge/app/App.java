@@ -1,8 +1,10 @@
 package candybridge.app;
 
+import candybridge.admin.AdminRoutes;
 import candybridge.config.Config;
 import candybridge.delivery.DeliveryWorker;
 import candybridge.delivery.Enrichment;
+import candybridge.delivery.Replay;
 import candybridge.delivery.RetryPolicy;
 import candybridge.referralcandy.HttpReferralCandy;
 import candybridge.referralcandy.ReferralCandy;
@@ -17,6 +19,7 @@ import candybridge.workflow.Workflow;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -53,6 +56,7 @@ public final class App implements AutoCloseable {
     JdbcStore store = JdbcStore.open(config.store().databaseUrl(), clock.instant());
     DeliveryWorker worker = null;
     try {
+      Lookups lookups = lookups(config, clock);
       ReferralCandy referralCandy =
           new HttpReferralCandy(
               config.referralCandy().apiBase(),
@@ -69,7 +73,7 @@ public final class App implements AutoCloseable {
               clock,
               new DeliveryWorker.Settings(
                   instanceId(), d.batchSize(), d.concurrency(), d.lease(), d.pollInterval()),
-              new Enrichment(store, workflow, lookups(config, clock)));
+              new Enrichment(store, workflow, lookups));
       worker.recoverAbandoned(store.isSingleInstance());
 
       StripeIngest ingest =
@@ -79,7 +83,22 @@ public final class App implements AutoCloseable {
       StripeWebhookRoute webhook =
           new StripeWebhookRoute(
               new StripeSignatureVerifier(config.stripe().webhookSecrets(), clock), ingest, json);
-      Javalin http = HttpServerSetup.create(config.http().port(), webhook, store, json).start();
+      DeliveryWorker w = worker;
+      Optional<AdminRoutes> admin =
+          config
+              .admin()
+              .token()
+              .map(
+                  token ->
+                      new AdminRoutes(
+                          token,
+                          store,
+                          new Replay(store, clock, w::wake),
+                          workflow,
+                          lookups,
+                          clock,
+                          (ctx, body) -> json.respond(ctx, 200, body)));
+      Javalin http = HttpServerSetup.create(config.http().port(), webhook, store, json, admin).start();
       App app = new App(store, worker, http);
       if (options.runWorker()) {
         worker.start();

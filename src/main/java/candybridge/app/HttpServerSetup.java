@@ -4,7 +4,10 @@ import candybridge.store.Store;
 import candybridge.store.StoreException;
 import candybridge.stripe.InvalidEventException;
 import candybridge.stripe.InvalidSignatureException;
+import candybridge.admin.AdminRoutes;
 import io.javalin.Javalin;
+import io.javalin.http.Handler;
+import java.util.Optional;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +18,8 @@ final class HttpServerSetup {
 
   private HttpServerSetup() {}
 
-  static Javalin create(int port, StripeWebhookRoute webhook, Store store, Json json) {
+  static Javalin create(
+      int port, StripeWebhookRoute webhook, Store store, Json json, Optional<AdminRoutes> admin) {
     return Javalin.create(
         config -> {
           config.startup.showJavalinBanner = false;
@@ -37,6 +41,17 @@ final class HttpServerSetup {
                 }
               });
 
+          admin.ifPresentOrElse(
+              a -> a.register(config.routes),
+              () -> {
+                Handler disabled = ctx -> json.error(ctx, 404, "admin_disabled",
+                    "the admin API and page are disabled: set CANDYBRIDGE_ADMIN_TOKEN");
+                config.routes.before("/api/*", disabled);
+                config.routes.get("/admin", disabled);
+              });
+
+          config.routes.exception(
+              HttpProblem.class, (e, ctx) -> json.error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(
               InvalidSignatureException.class,
               (e, ctx) -> json.error(ctx, 400, e.code(), e.getMessage()));

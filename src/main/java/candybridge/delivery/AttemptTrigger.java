@@ -7,5 +7,7 @@ public enum AttemptTrigger {
   /** An operator asked for it (replay). */
   MANUAL,
   /** Written at recovery for a call left mid-flight by a dead process. */
-  RECOVERY
+  RECOVERY,
+  /** An operator resolved an in-doubt delivery as sent (nothing was sent by us). */
+  RESOLUTION
 }

@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * One planned ReferralCandy call and where it stands. {@code version} guards claims; {@code
- * needsLookup} says the worker must complete the parameters from Stripe's API before sending.
+ * needsLookup} says the worker must complete the parameters from Stripe's API before sending;
+ * {@code manual} that an operator asked for the next attempt (replay), which is not retried.
  */
 public record Delivery(
     DeliveryId id,
@@ -22,7 +23,10 @@ public record Delivery(
     Optional<Instant> nextAttemptAt,
     Optional<String> lastError,
     long version,
-    boolean needsLookup) {
+    boolean needsLookup,
+    boolean manual,
+    Instant createdAt,
+    Instant updatedAt) {
   public Delivery {
     requireNonNull(id, "id == null");
     requireNonNull(workflow, "workflow == null");
@@ -32,6 +36,8 @@ public record Delivery(
     requireNonNull(status, "status == null");
     requireNonNull(nextAttemptAt, "nextAttemptAt == null");
     requireNonNull(lastError, "lastError == null");
+    requireNonNull(createdAt, "createdAt == null");
+    requireNonNull(updatedAt, "updatedAt == null");
   }
 
   /** The business parameters are customer data: never print them. */

@@ -19,14 +19,21 @@ public enum DeliveryStatus {
     return switch (this) {
       case PENDING -> next == IN_FLIGHT || next == FAILED;
       case IN_FLIGHT -> next == DELIVERED || next == FAILED || next == PENDING || next == IN_DOUBT;
-      // Terminal for the worker; an operator's replay (a later issue) moves them back to PENDING.
-      case DELIVERED, FAILED, IN_DOUBT -> next == PENDING;
+      // Terminal for the worker; an operator's replay moves them back to PENDING, and an
+      // operator may resolve an in-doubt call as sent.
+      case DELIVERED, FAILED -> next == PENDING;
+      case IN_DOUBT -> next == PENDING || next == DELIVERED;
     };
   }
 
   /** The spelling used in the database and the API: {@code in_doubt}. */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Statuses an operator may replay: the worker is done with them. */
+  public boolean isReplayable() {
+    return this == DELIVERED || this == FAILED || this == IN_DOUBT;
   }
 
   public static DeliveryStatus fromWireName(String name) {

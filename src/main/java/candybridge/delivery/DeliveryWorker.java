@@ -152,8 +152,13 @@ public final class DeliveryWorker implements AutoCloseable {
       case DELIVERED -> status = DeliveryStatus.DELIVERED;
       case FAIL -> status = DeliveryStatus.FAILED;
       case RETRY -> {
-        Optional<Duration> delay = retryPolicy.delayAfter(number, outcome.retryAfter());
-        if (delay.isPresent()) {
+        // An operator's replay is one attempt: if it fails, the operator decides again.
+        Optional<Duration> delay =
+            d.manual() ? Optional.empty() : retryPolicy.delayAfter(number, outcome.retryAfter());
+        if (d.manual()) {
+          status = DeliveryStatus.FAILED;
+          error = Optional.of("replay failed, not retried automatically: " + error.orElse("?"));
+        } else if (delay.isPresent()) {
           status = DeliveryStatus.PENDING;
           next = Optional.of(clock.instant().plus(delay.get()));
         } else {
@@ -165,7 +170,8 @@ public final class DeliveryWorker implements AutoCloseable {
       default -> throw new IllegalStateException("unknown verdict " + outcome.verdict());
     }
     Attempt attempt =
-        new Attempt(d.id(), number, AttemptTrigger.SCHEDULED, started, took,
+        new Attempt(d.id(), number, d.manual() ? AttemptTrigger.MANUAL : AttemptTrigger.SCHEDULED,
+            started, took,
             outcome.httpStatus(), outcome.responseExcerpt(), error, outcome.verdict());
     if (!store.recordAttempt(d, attempt, status, next)) {
       log.warn("delivery={} key={}: claim was lost before the outcome ({}) could be recorded",

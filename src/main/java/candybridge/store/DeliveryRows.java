@@ -23,7 +23,7 @@ import java.util.TreeMap;
 final class DeliveryRows {
   static final String COLUMNS =
       "id, workflow, dedupe_key, event_id, method, params, status, attempt_count,"
-          + " next_attempt_at, last_error, version, needs_lookup";
+          + " next_attempt_at, last_error, version, needs_lookup, manual, created_at, updated_at";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<TreeMap<String, String>> PARAMS = new TypeReference<>() {};
 
@@ -43,7 +43,10 @@ final class DeliveryRows {
         noNext ? Optional.empty() : Optional.of(Instant.ofEpochMilli(next)),
         Optional.ofNullable(rs.getString("last_error")),
         rs.getLong("version"),
-        rs.getInt("needs_lookup") != 0);
+        rs.getInt("needs_lookup") != 0,
+        rs.getInt("manual") != 0,
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        Instant.ofEpochMilli(rs.getLong("updated_at")));
   }
 
   static List<Delivery> readAll(PreparedStatement p) throws SQLException {
@@ -57,14 +60,15 @@ final class DeliveryRows {
   }
 
   static Optional<Delivery> first(Jdbc jdbc, String sql, Object arg) {
-    return jdbc.query(
-        c -> {
-          try (PreparedStatement p = c.prepareStatement(sql)) {
-            Jdbc.bind(p, arg);
-            List<Delivery> all = readAll(p);
-            return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
-          }
-        });
+    return jdbc.query(c -> first(c, sql, arg));
+  }
+
+  static Optional<Delivery> first(java.sql.Connection c, String sql, Object arg) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      Jdbc.bind(p, arg);
+      List<Delivery> all = readAll(p);
+      return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    }
   }
 
   static String paramsJson(Map<String, String> params) {

@@ -11,10 +11,10 @@ interface Dialect {
   void configure(HikariConfig config);
 
   /**
-   * Claims due deliveries and returns them. Parameters in order: claimant, leaseUntil (ms),
-   * claimedAt (ms), now (ms), limit.
+   * Claims due deliveries and returns the {@code returning} columns. Parameters in order: claimant,
+   * leaseUntil (ms), claimedAt (ms), now (ms), limit.
    */
-  String claimSql();
+  String claimSql(String returning);
 
   /** True when only one process may use the database, so every in-flight claim at start is dead. */
   boolean singleInstance();

@@ -6,6 +6,8 @@ import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Verdict;
+import candybridge.history.DeliveryQuery;
+import candybridge.history.History;
 import candybridge.referralcandy.RcCall;
 import candybridge.stripe.StripeEvent;
 import candybridge.workflow.Plan;
@@ -29,11 +31,13 @@ public final class JdbcStore implements Store {
   private final HikariDataSource dataSource;
   private final Dialect dialect;
   private final Jdbc jdbc;
+  private final JdbcHistory history;
 
   private JdbcStore(HikariDataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.jdbc = new Jdbc(dataSource);
+    this.history = new JdbcHistory(jdbc);
   }
 
   /** Opens the database named by the JDBC URL and applies pending migrations. */
@@ -169,7 +173,7 @@ public final class JdbcStore implements Store {
   public List<Delivery> claimDue(Instant now, int limit, String claimant, Instant leaseUntil) {
     return jdbc.inTransaction(
         c -> {
-          try (PreparedStatement p = c.prepareStatement(dialect.claimSql())) {
+          try (PreparedStatement p = c.prepareStatement(dialect.claimSql(DeliveryRows.COLUMNS))) {
             p.setString(1, claimant);
             p.setLong(2, leaseUntil.toEpochMilli());
             p.setLong(3, now.toEpochMilli());
@@ -194,7 +198,7 @@ public final class JdbcStore implements Store {
                   """
                   UPDATE delivery
                      SET status = ?, attempt_count = ?, next_attempt_at = ?, last_error = ?,
-                         claimed_by = NULL, lease_until = NULL, updated_at = ?,
+                         claimed_by = NULL, lease_until = NULL, updated_at = ?, manual = 0,
                          version = version + 1
                    WHERE id = ? AND status = 'in_flight' AND version = ?
                   """,
@@ -359,6 +363,104 @@ public final class JdbcStore implements Store {
             }
           }
         });
+  }
+
+  @Override
+  public Optional<Delivery> replay(DeliveryId id, Instant now) {
+    int updated = jdbc.inTransaction(c -> Jdbc.update(c, """
+        UPDATE delivery SET status = 'pending', next_attempt_at = ?, manual = 1, updated_at = ?,
+               version = version + 1
+         WHERE id = ? AND status IN ('delivered', 'failed', 'in_doubt')
+        """, now.toEpochMilli(), now.toEpochMilli(), id.value()));
+    return updated == 1 ? findDelivery(id) : Optional.empty();
+  }
+
+  @Override
+  public int replayMatching(DeliveryQuery query, Instant now) {
+    java.util.Set<DeliveryStatus> statuses = query.statuses().isEmpty()
+        ? java.util.EnumSet.of(DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.IN_DOUBT)
+        : query.statuses();
+    if (statuses.stream().anyMatch(s -> !s.isReplayable())) {
+      throw new IllegalArgumentException("only delivered, failed and in-doubt deliveries can be replayed");
+    }
+    int n = 0;
+    for (long id : history.deliveryIds(query.withStatuses(statuses))) {
+      n += replay(new DeliveryId(id), now).isPresent() ? 1 : 0;
+    }
+    return n;
+  }
+
+  @Override
+  public Optional<Delivery> resolveAsSent(DeliveryId id, Instant now) {
+    boolean resolved = jdbc.inTransaction(c -> {
+      Optional<Delivery> d = DeliveryRows.first(c, "SELECT " + DeliveryRows.COLUMNS
+          + " FROM delivery WHERE id = ? AND status = 'in_doubt'", id.value());
+      if (d.isEmpty()) {
+        return false;
+      }
+      String note = "resolved by an operator: the call reached ReferralCandy";
+      Jdbc.update(c, """
+          UPDATE delivery SET status = 'delivered', attempt_count = ?, last_error = NULL,
+                 next_attempt_at = NULL, updated_at = ?, version = version + 1
+           WHERE id = ? AND version = ?
+          """, d.get().attemptCount() + 1, now.toEpochMilli(), id.value(), d.get().version());
+      insertAttempt(c, new Attempt(id, d.get().attemptCount() + 1, AttemptTrigger.RESOLUTION, now,
+          Duration.ZERO, OptionalInt.empty(), Optional.empty(), Optional.of(note), Verdict.DELIVERED));
+      return true;
+    });
+    return resolved ? findDelivery(id) : Optional.empty();
+  }
+
+  @Override
+  public PurgeResult purge(Instant cutoff) {
+    long at = cutoff.toEpochMilli();
+    return jdbc.inTransaction(c -> {
+      int payloads = Jdbc.update(c, """
+          UPDATE stripe_event SET payload = NULL, decisions = '[]'
+           WHERE received_at < ? AND payload IS NOT NULL
+             AND event_id NOT IN (SELECT event_id FROM delivery
+                                   WHERE status IN ('pending', 'in_flight', 'in_doubt'))
+          """, at);
+      int attempts = Jdbc.update(c, """
+          DELETE FROM delivery_attempt WHERE delivery_id IN
+            (SELECT id FROM delivery WHERE status IN ('delivered', 'failed') AND updated_at < ?)
+          """, at);
+      int deliveries = Jdbc.update(c, """
+          UPDATE delivery SET params = '{}', last_error = NULL
+           WHERE status IN ('delivered', 'failed') AND updated_at < ? AND params <> '{}'
+          """, at);
+      return new PurgeResult(payloads, deliveries, attempts);
+    });
+  }
+
+  @Override
+  public QueueStats queueStats(Instant now) {
+    return jdbc.query(c -> {
+      java.util.Map<DeliveryStatus, Long> byStatus = new java.util.EnumMap<>(DeliveryStatus.class);
+      try (PreparedStatement p = c.prepareStatement("SELECT status, COUNT(*) FROM delivery GROUP BY status");
+          ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          byStatus.put(DeliveryStatus.fromWireName(rs.getString(1)), rs.getLong(2));
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT COUNT(*), MIN(next_attempt_at) FROM delivery WHERE status = 'pending' AND next_attempt_at <= ?")) {
+        p.setLong(1, now.toEpochMilli());
+        try (ResultSet rs = p.executeQuery()) {
+          rs.next();
+          long due = rs.getLong(1);
+          long oldest = rs.getLong(2);
+          Optional<Duration> age = rs.wasNull() ? Optional.empty()
+              : Optional.of(Duration.ofMillis(Math.max(0, now.toEpochMilli() - oldest)));
+          return new QueueStats(byStatus, due, age);
+        }
+      }
+    });
+  }
+
+  @Override
+  public History history() {
+    return history;
   }
 
   @Override

@@ -24,7 +24,7 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
-  public String claimSql() {
+  public String claimSql(String returning) {
     // SQLite serialises writers, so one UPDATE … RETURNING is atomic; PostgreSQL will select the
     // same rows FOR UPDATE SKIP LOCKED inside the sub-query.
     return """
@@ -35,9 +35,7 @@ final class SqliteDialect implements Dialect {
                        WHERE status = 'pending' AND next_attempt_at <= ?
                        ORDER BY next_attempt_at, id
                        LIMIT ?)
-        RETURNING id, workflow, dedupe_key, event_id, method, params, status, attempt_count,
-                  next_attempt_at, last_error, version, needs_lookup
-        """;
+        RETURNING\s""" + returning;
   }
 
   @Override

@@ -4,6 +4,8 @@ import candybridge.delivery.Attempt;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;
+import candybridge.history.DeliveryQuery;
+import candybridge.history.History;
 import candybridge.referralcandy.RcCall;
 import candybridge.stripe.StripeEvent;
 import candybridge.workflow.Plan;
@@ -70,6 +72,34 @@ public interface Store extends AutoCloseable {
 
   /** The stored summary of what the workflows decided for an event, if the event is stored. */
   Optional<String> eventSummary(String eventId);
+
+  /**
+   * An operator's replay: a delivered, failed or in-doubt delivery becomes due now, its next
+   * attempt {@code MANUAL}. Empty when there is no such delivery or it is pending or in flight.
+   */
+  Optional<Delivery> replay(DeliveryId id, Instant now);
+
+  /** Replays every replayable delivery the query matches; returns how many. */
+  int replayMatching(DeliveryQuery query, Instant now);
+
+  /**
+   * An operator's word that an in-doubt call did reach ReferralCandy: the delivery becomes
+   * delivered with a {@code RESOLUTION} attempt row. Empty unless it is in doubt.
+   */
+  Optional<Delivery> resolveAsSent(DeliveryId id, Instant now);
+
+  /**
+   * Retention: forgets payloads, parameters and attempts of what finished before {@code cutoff},
+   * keeping every event id and dedupe key so late redeliveries still count as duplicates. Work
+   * still pending, in flight or in doubt keeps everything.
+   */
+  PurgeResult purge(Instant cutoff);
+
+  /** Counts for metrics and alerts: deliveries per status, due now, age of the oldest due. */
+  QueueStats queueStats(Instant now);
+
+  /** Read-only history queries over the same database. */
+  History history();
 
   /** True when the database answers a trivial query now. */
   boolean isReady();

@@ -1,0 +1,240 @@
+package candybridge.admin;
+
+import candybridge.app.HttpProblem;
+import candybridge.config.Secret;
+import candybridge.delivery.Delivery;
+import candybridge.delivery.DeliveryId;
+import candybridge.delivery.DeliveryStatus;
+import candybridge.delivery.Replay;
+import candybridge.history.DeliveryQuery;
+import candybridge.history.EventQuery;
+import candybridge.history.EventRecord;
+import candybridge.history.History;
+import candybridge.history.Page;
+import candybridge.store.Store;
+import candybridge.stripe.InvalidEventException;
+import candybridge.stripe.StripeEvent;
+import candybridge.stripe.StripeEventParser;
+import candybridge.workflow.DryRun;
+import candybridge.workflow.EventView;
+import candybridge.workflow.Lookups;
+import candybridge.workflow.Workflow;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * The admin API and page: every route in one table, each handler parse → one use case → render.
+ * All of {@code /api/} and {@code /admin} need the token ({@link AdminAuth}); 401 without.
+ */
+public final class AdminRoutes {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final AdminAuth auth;
+  private final Store store;
+  private final History history;
+  private final Replay replay;
+  private final Workflow workflow;
+  private final Lookups lookups;
+  private final Clock clock;
+  private final BiConsumer<Context, Object> respond;
+
+  /** @param respond writes a 200 JSON body (the HTTP layer's one serializer) */
+  public AdminRoutes(Secret token, Store store, Replay replay, Workflow workflow, Lookups lookups,
+      Clock clock, BiConsumer<Context, Object> respond) {
+    this.auth = new AdminAuth(token);
+    this.store = store;
+    this.history = store.history();
+    this.replay = replay;
+    this.workflow = workflow;
+    this.lookups = lookups;
+    this.clock = clock;
+    this.respond = respond;
+  }
+
+  public void register(RoutesConfig routes) {
+    routes.before("/api/*", this::authenticate);
+    routes.before("/admin", this::authenticate);
+    routes.before("/admin/*", this::authenticate);
+
+    routes.get("/admin", ctx -> page(ctx, "index.html", "text/html; charset=utf-8"));
+    routes.get("/admin/{file}", ctx -> page(ctx, ctx.pathParam("file"), null));
+    routes.get("/api/events", ctx -> respond.accept(ctx, events(ctx)));
+    routes.get("/api/events/{id}", ctx -> respond.accept(ctx, event(ctx.pathParam("id"))));
+    routes.get("/api/deliveries", ctx -> respond.accept(ctx, deliveries(ctx)));
+    routes.get("/api/deliveries/{id}", ctx -> respond.accept(ctx, delivery(id(ctx))));
+    routes.post("/api/deliveries/replay", ctx -> respond.accept(ctx, replayMatching(ctx)));
+    routes.post("/api/deliveries/{id}/replay", ctx -> respond.accept(ctx, done(replay.replay(id(ctx)), "replay")));
+    routes.post("/api/deliveries/{id}/resolve", ctx -> respond.accept(ctx, resolve(ctx)));
+    routes.post("/api/dry-run", ctx -> respond.accept(ctx, dryRun(ctx)));
+    routes.get("/api/stats/hourly", ctx -> respond.accept(ctx, hourly(ctx)));
+  }
+
+  private void authenticate(Context ctx) {
+    if (!auth.allows(ctx.header("Authorization"))) {
+      ctx.header("WWW-Authenticate", "Basic realm=\"candybridge admin\", charset=\"UTF-8\"");
+      throw new HttpProblem(401, "unauthorized",
+          "admin token required: Authorization: Bearer <CANDYBRIDGE_ADMIN_TOKEN> (or basic auth with it as password)");
+    }
+  }
+
+  private Map<String, Object> events(Context ctx) {
+    EventQuery q = new EventQuery(param(ctx, "type"), Params.instant(ctx, "from"), Params.instant(ctx, "to"),
+        param(ctx, "q"));
+    Page<EventRecord> page = page(() -> history.events(q, param(ctx, "cursor"), Params.limit(ctx)));
+    return listing(page.items().stream().map(AdminViews::event).toList(), page.next());
+  }
+
+  private Map<String, Object> event(String id) {
+    EventRecord e = history.event(id).orElseThrow(() -> HttpProblem.notFound("no event " + id));
+    Map<String, Object> m = AdminViews.event(e);
+    m.put("decisions", readJson(e.decisions()));
+    m.put("payload", e.payload().map(AdminRoutes::readJson).orElse(null));
+    m.put("deliveries", store.deliveriesOfEvent(id).stream().map(AdminViews::delivery).toList());
+    return m;
+  }
+
+  private Map<String, Object> deliveries(Context ctx) {
+    DeliveryQuery q = Params.deliveryQuery(ctx);
+    Page<Delivery> page = page(() -> history.deliveries(q, param(ctx, "cursor"), Params.limit(ctx)));
+    return listing(page.items().stream().map(AdminViews::delivery).toList(), page.next());
+  }
+
+  private Map<String, Object> delivery(DeliveryId id) {
+    Delivery d = store.findDelivery(id).orElseThrow(() -> HttpProblem.notFound("no delivery " + id));
+    return AdminViews.deliveryDetail(d, store.attempts(id));
+  }
+
+  private Map<String, Object> replayMatching(Context ctx) {
+    DeliveryQuery q = Params.deliveryQuery(ctx);
+    if (q.statuses().isEmpty()) {
+      throw HttpProblem.badRequest("say which statuses to replay, e.g. ?status=failed,in_doubt"
+          + " (replaying delivered calls sends them again)");
+    }
+    if (q.statuses().stream().anyMatch(s -> !s.isReplayable())) {
+      throw HttpProblem.badRequest("only delivered, failed and in_doubt deliveries can be replayed");
+    }
+    return Map.of("replayed", replay.replayMatching(q));
+  }
+
+  private Map<String, Object> resolve(Context ctx) {
+    String as = Optional.ofNullable(ctx.queryParam("as")).orElseGet(() -> bodyField(ctx, "as"));
+    Replay.Resolution how;
+    if ("sent".equals(as)) {
+      how = Replay.Resolution.SENT;
+    } else if ("resend".equals(as)) {
+      how = Replay.Resolution.RESEND;
+    } else {
+      throw HttpProblem.badRequest("resolve needs as=sent (it reached ReferralCandy) or as=resend");
+    }
+    return done(replay.resolve(id(ctx), how), "resolve");
+  }
+
+  private Map<String, Object> done(Replay.Result r, String what) {
+    return switch (r.outcome()) {
+      case DONE -> Map.of("delivery", AdminViews.delivery(r.delivery().orElseThrow()));
+      case NOT_FOUND -> throw HttpProblem.notFound("no such delivery");
+      case CONFLICT -> throw HttpProblem.conflict("cannot " + what + " a delivery that is "
+          + r.delivery().map(d -> d.status().wireName()).orElse("?")
+          + (what.equals("resolve") ? " (only in_doubt ones)" : " (only delivered, failed or in_doubt ones)"));
+    };
+  }
+
+  private Map<String, Object> dryRun(Context ctx) throws Lookups.UnavailableException {
+    StripeEvent event;
+    try {
+      event = new StripeEventParser().parse(ctx.bodyAsBytes());
+    } catch (InvalidEventException e) {
+      throw HttpProblem.badRequest("the body is not a Stripe event: " + e.getMessage());
+    }
+    List<DryRun.Entry> entries = DryRun.of(workflow, new EventView(event,
+        () -> store.sessionCompletedAt(event.objectId())), lookups);
+    return Map.of("event", event.id().value(), "type", event.type(),
+        "workflows", entries.stream().map(AdminViews::dryRun).toList());
+  }
+
+  private Map<String, Object> hourly(Context ctx) {
+    int hours = Params.integer(ctx, "hours", 24, 1, 24 * 31);
+    return Map.of("hours", hours, "counts",
+        history.hourly(clock.instant().minus(Duration.ofHours(hours))).stream().map(AdminViews::hourly).toList());
+  }
+
+  private void page(Context ctx, String file, String contentType) throws IOException {
+    if (!file.matches("[a-z0-9-]+\\.(html|js|css)")) {
+      throw HttpProblem.notFound("no admin file " + file);
+    }
+    try (InputStream in = AdminRoutes.class.getClassLoader().getResourceAsStream("admin/" + file)) {
+      if (in == null) {
+        throw HttpProblem.notFound("no admin file " + file);
+      }
+      String type = contentType != null ? contentType
+          : file.endsWith(".js") ? "text/javascript; charset=utf-8"
+          : file.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
+      ctx.contentType(type).header("Cache-Control", "no-store").result(in.readAllBytes());
+    }
+  }
+
+  private static DeliveryId id(Context ctx) {
+    try {
+      return new DeliveryId(Long.parseLong(ctx.pathParam("id")));
+    } catch (NumberFormatException e) {
+      throw HttpProblem.notFound("no delivery " + ctx.pathParam("id"));
+    }
+  }
+
+  private static Optional<String> param(Context ctx, String name) {
+    return Params.text(ctx, name);
+  }
+
+  private static <T> Page<T> page(java.util.function.Supplier<Page<T>> query) {
+    try {
+      return query.get();
+    } catch (IllegalArgumentException e) {
+      throw HttpProblem.badRequest(e.getMessage());
+    }
+  }
+
+  private static Map<String, Object> listing(List<Map<String, Object>> items, Optional<String> next) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("items", items);
+    m.put("next_cursor", next.orElse(null));
+    return m;
+  }
+
+  private static String bodyField(Context ctx, String field) {
+    String body = ctx.body();
+    if (body.isBlank()) {
+      return null;
+    }
+    JsonNode node = readJson(body);
+    return node.path(field).isTextual() ? node.path(field).asText() : null;
+  }
+
+  private static JsonNode readJson(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      throw HttpProblem.badRequest("not JSON: " + e.getMessage());
+    }
+  }
+
+  /** For the delivery statuses listed in a query string. */
+  static DeliveryStatus status(String wire) {
+    try {
+      return DeliveryStatus.fromWireName(wire.strip());
+    } catch (IllegalArgumentException e) {
+      throw HttpProblem.badRequest("unknown status '" + wire.strip()
+          + "' (pending, in_flight, delivered, failed, in_doubt)");
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package candybridge.delivery;
+
+import candybridge.history.DeliveryQuery;
+import candybridge.store.Store;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an operator may do to deliveries, for the admin API and the CLI alike. A replay is one
+ * manual attempt: if it fails it is not retried automatically (the operator decides again).
+ */
+public final class Replay {
+  private static final Logger log = LoggerFactory.getLogger(Replay.class);
+
+  /** The outcome of an operator's request on one delivery. */
+  public enum Outcome {
+    DONE,
+    NOT_FOUND,
+    /** The delivery is not in a state that allows it (e.g. replaying a pending one). */
+    CONFLICT
+  }
+
+  /** How to resolve an in-doubt delivery. */
+  public enum Resolution {
+    /** It did reach ReferralCandy: mark it delivered, send nothing. */
+    SENT,
+    /** It did not: send it again. */
+    RESEND
+  }
+
+  public record Result(Outcome outcome, Optional<Delivery> delivery) {}
+
+  private final Store store;
+  private final Clock clock;
+  private final Runnable wakeWorker;
+
+  public Replay(Store store, Clock clock, Runnable wakeWorker) {
+    this.store = store;
+    this.clock = clock;
+    this.wakeWorker = wakeWorker;
+  }
+
+  public Result replay(DeliveryId id) {
+    Optional<Delivery> before = store.findDelivery(id);
+    if (before.isEmpty()) {
+      return new Result(Outcome.NOT_FOUND, Optional.empty());
+    }
+    Optional<Delivery> after = store.replay(id, clock.instant());
+    if (after.isEmpty()) {
+      return new Result(Outcome.CONFLICT, before);
+    }
+    log.info("operator replay: delivery={} key={} was {}", id, after.get().dedupeKey(),
+        before.get().status().wireName());
+    wakeWorker.run();
+    return new Result(Outcome.DONE, after);
+  }
+
+  /** Replays every replayable delivery matching the query; returns how many. */
+  public int replayMatching(DeliveryQuery query) {
+    int n = store.replayMatching(query, clock.instant());
+    log.info("operator bulk replay: {} deliveries", n);
+    if (n > 0) {
+      wakeWorker.run();
+    }
+    return n;
+  }
+
+  public Result resolve(DeliveryId id, Resolution how) {
+    Optional<Delivery> before = store.findDelivery(id);
+    if (before.isEmpty()) {
+      return new Result(Outcome.NOT_FOUND, Optional.empty());
+    }
+    if (before.get().status() != DeliveryStatus.IN_DOUBT) {
+      return new Result(Outcome.CONFLICT, before);
+    }
+    if (how == Resolution.RESEND) {
+      return replay(id);
+    }
+    Optional<Delivery> after = store.resolveAsSent(id, clock.instant());
+    after.ifPresent(d -> log.info("operator resolved in-doubt delivery={} key={} as sent", id, d.dedupeKey()));
+    return new Result(after.isPresent() ? Outcome.DONE : Outcome.CONFLICT, after.or(() -> before));
+  }
+}

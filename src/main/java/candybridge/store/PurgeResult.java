@@ -1,0 +1,4 @@
+package candybridge.store;
+
+/** What a retention purge removed. */
+public record PurgeResult(int payloadsCleared, int deliveriesCleared, int attemptsDeleted) {}
