@@ -44,8 +44,10 @@ final class HttpServerSetup {
           admin.ifPresentOrElse(
               a -> a.register(config.routes),
               () -> {
-                Handler disabled = ctx -> json.error(ctx, 404, "admin_disabled",
-                    "the admin API and page are disabled: set CANDYBRIDGE_ADMIN_TOKEN");
+                Handler disabled = ctx -> {
+                  throw new HttpProblem(404, "admin_disabled",
+                      "the admin API and page are disabled: set CANDYBRIDGE_ADMIN_TOKEN");
+                };
                 config.routes.before("/api/*", disabled);
                 config.routes.get("/admin", disabled);
               });
@@ -74,8 +76,15 @@ final class HttpServerSetup {
                 log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
                 json.error(ctx, 500, "internal_error", "unexpected failure; see the server log");
               });
+          // Only when nothing answered yet: a handler's own 404 (e.g. admin disabled) stands.
           config.routes.error(
-              404, ctx -> json.error(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path()));
+              404,
+              ctx -> {
+                String type = ctx.res().getContentType();
+                if (type == null || !type.contains("json")) {
+                  json.error(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path());
+                }
+              });
           config.routes.error(
               405, ctx -> json.error(ctx, 405, "method_not_allowed", "method not allowed on " + ctx.path()));
         });

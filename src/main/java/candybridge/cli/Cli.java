@@ -13,7 +13,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Cli.Version.class,
     description = "Registers every paid Stripe Checkout session as exactly one ReferralCandy purchase.",
-    subcommands = {ServeCommand.class, DryRunCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      DryRunCommand.class,
+      DeliveriesCommand.class,
+      ReplayCommand.class,
+      ResolveCommand.class,
+      PurgeCommand.class
+    })
 public final class Cli implements Callable<Integer> {
 
   /** Runs the command line and returns the exit code. */

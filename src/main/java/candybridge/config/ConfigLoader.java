@@ -35,6 +35,20 @@ public final class ConfigLoader {
     return new ConfigLoader(env).load();
   }
 
+  /**
+   * Only the database URL ({@code CANDYBRIDGE_DATABASE_URL}), for the operator commands that work
+   * on the store alone and need no Stripe or ReferralCandy secret.
+   */
+  public static String databaseUrl(Map<String, String> env) {
+    ConfigLoader loader = new ConfigLoader(env);
+    String url =
+        loader.optional("CANDYBRIDGE_DATABASE_URL", "jdbc:sqlite:candybridge.db", ConfigLoader::databaseUrl);
+    if (!loader.problems.isEmpty()) {
+      throw new ConfigException(loader.problems);
+    }
+    return url;
+  }
+
   private Config load() {
     Integer port = optional("CANDYBRIDGE_PORT", "8080", ConfigLoader::port);
     String databaseUrl =

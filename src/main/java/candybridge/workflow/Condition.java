@@ -56,12 +56,13 @@ record Condition(FieldPath field, Operator operator, JsonNode operand) {
         switch (operator) {
           case EXISTS -> present == operand.asBoolean();
           case EQUALS -> present && sameScalar(value, operand);
-          case NOT_EQUALS -> !(present && sameScalar(value, operand));
+          // A missing, null or non-scalar value makes not_equals false too (see the class doc).
+          case NOT_EQUALS -> present && value.isValueNode() && !sameScalar(value, operand);
           case IN -> present && inList(value);
-          case GT -> compare(value) > 0;
-          case GTE -> compare(value) >= 0 && isNumber(value);
-          case LT -> compare(value) < 0 && isNumber(value);
-          case LTE -> compare(value) <= 0 && isNumber(value);
+          case GT -> compare(value).map(c -> c > 0).orElse(false);
+          case GTE -> compare(value).map(c -> c >= 0).orElse(false);
+          case LT -> compare(value).map(c -> c < 0).orElse(false);
+          case LTE -> compare(value).map(c -> c <= 0).orElse(false);
         };
     if (holds) {
       return Optional.empty();
@@ -75,7 +76,9 @@ record Condition(FieldPath field, Operator operator, JsonNode operand) {
       return false;
     }
     if (value.isNumber() && expected.isNumber()) {
-      return value.decimalValue().compareTo(expected.decimalValue()) == 0;
+      Optional<BigDecimal> a = decimal(value);
+      Optional<BigDecimal> b = decimal(expected);
+      return a.isPresent() && b.isPresent() && a.get().compareTo(b.get()) == 0;
     }
     if (value.isBoolean() || expected.isBoolean()) {
       return value.isBoolean() && expected.isBoolean() && value.booleanValue() == expected.booleanValue();
@@ -90,19 +93,22 @@ record Condition(FieldPath field, Operator operator, JsonNode operand) {
     return false;
   }
 
-  private static boolean isNumber(JsonNode value) {
-    return value.isNumber() || (value.isTextual() && number(value.asText()).isPresent());
+  /** The sign of value minus operand; empty unless both are finite numbers (or numeric text). */
+  private Optional<Integer> compare(JsonNode value) {
+    Optional<BigDecimal> v = value.isTextual() ? number(value.asText()) : decimal(value);
+    Optional<BigDecimal> o = decimal(operand);
+    if (v.isEmpty() || o.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(Integer.signum(v.get().compareTo(o.get())));
   }
 
-  /** Compares a numeric value with the operand; anything not a number compares as "not greater". */
-  private int compare(JsonNode value) {
-    Optional<BigDecimal> v =
-        value.isNumber() ? Optional.of(value.decimalValue())
-            : value.isTextual() ? number(value.asText()) : Optional.empty();
-    if (v.isEmpty()) {
-      return Integer.MIN_VALUE; // makes gt/gte false; lt/lte check isNumber
+  /** A JSON number as a decimal; empty for anything else, and for infinity and NaN. */
+  private static Optional<BigDecimal> decimal(JsonNode node) {
+    if (!node.isNumber() || ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue()))) {
+      return Optional.empty();
     }
-    return Integer.signum(v.get().compareTo(operand.decimalValue()));
+    return Optional.of(node.decimalValue());
   }
 
   private static Optional<BigDecimal> number(String text) {

@@ -92,7 +92,11 @@ enum Transform {
       if (unit.isEmpty() || quantity < 0) {
         return Optional.empty();
       }
-      total = Math.addExact(total, Math.multiplyExact(unit.get(), quantity));
+      try {
+        total = Math.addExact(total, Math.multiplyExact(unit.get(), quantity));
+      } catch (ArithmeticException e) {
+        return Optional.empty(); // does not fit in a long: not an amount, try the next source
+      }
     }
     return Optional.of(total);
   }

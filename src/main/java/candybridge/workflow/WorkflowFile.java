@@ -282,6 +282,10 @@ public final class WorkflowFile {
         Transform ft = transform;
         return fieldPath(s.path("field"), at + ".field'").map(p -> new Source.Field(p, ft));
       case "value":
+        if (s.has("transform")) {
+          problems.add(at + ".transform': a fixed value is sent as written; write it transformed");
+          return Optional.empty();
+        }
         if (!s.path("value").isValueNode() || s.path("value").isNull()) {
           problems.add(at + ".value': must be a single value");
           return Optional.empty();

@@ -1,0 +1,109 @@
+package candybridge.cli;
+
+import candybridge.delivery.Attempt;
+import candybridge.delivery.Delivery;
+import candybridge.delivery.DeliveryId;
+import candybridge.delivery.DeliveryStatus;
+import candybridge.history.DeliveryQuery;
+import candybridge.history.Page;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "deliveries",
+    mixinStandardHelpOptions = true,
+    description = "Lists or shows deliveries (the ReferralCandy calls planned from Stripe events).",
+    subcommands = {DeliveriesCommand.ListDeliveries.class, DeliveriesCommand.Show.class})
+final class DeliveriesCommand implements Callable<Integer> {
+  @Override
+  public Integer call() {
+    picocli.CommandLine.usage(this, System.err);
+    return 2;
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists deliveries, newest first.")
+  static final class ListDeliveries implements Callable<Integer> {
+    @Option(names = "--status", split = ",", description = "pending, in_flight, delivered, failed, in_doubt")
+    Set<String> statuses = Set.of();
+
+    @Option(names = "--type", description = "Stripe event type") String type;
+    @Option(names = "--workflow") String workflow;
+    @Option(names = "--since", description = "ISO instant, e.g. 2026-10-01T00:00:00Z") Instant since;
+    @Option(names = "--search", description = "session or event id, dedupe key, or e-mail address") String search;
+    @Option(names = "--limit", defaultValue = "50") int limit;
+    @Option(names = "--cursor") String cursor;
+
+    Terminal terminal = Terminal.system();
+
+    @Override
+    public Integer call() {
+      DeliveryQuery query;
+      try {
+        query = new DeliveryQuery(
+            statuses.stream().map(s -> DeliveryStatus.fromWireName(s.strip())).collect(Collectors.toSet()),
+            Optional.ofNullable(type), Optional.ofNullable(workflow), Optional.ofNullable(since),
+            Optional.empty(), Optional.ofNullable(search));
+      } catch (IllegalArgumentException e) {
+        terminal.err().println("candybridge: unknown status in " + statuses + " (pending, in_flight, delivered, failed, in_doubt)");
+        return 2;
+      }
+      return StoreAccess.withStore(terminal, store -> {
+        Page<Delivery> page = store.history().deliveries(query, Optional.ofNullable(cursor), limit);
+        terminal.out().printf("%-6s %-10s %-20s %-24s %-4s %s%n", "ID", "STATUS", "CREATED", "WORKFLOW", "TRY", "KEY / LAST ERROR");
+        for (Delivery d : page.items()) {
+          terminal.out().printf("%-6d %-10s %-20s %-24s %-4d %s%s%n", d.id().value(), d.status().wireName(),
+              d.createdAt().toString().substring(0, 19), d.workflow(), d.attemptCount(), d.dedupeKey(),
+              d.lastError().map(e -> "  (" + e + ")").orElse(""));
+        }
+        page.next().ifPresent(n -> terminal.out().println("more: --cursor " + n));
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one delivery with every attempt.")
+  static final class Show implements Callable<Integer> {
+    @Parameters(paramLabel = "ID") long id;
+
+    Terminal terminal = Terminal.system();
+
+    @Override
+    public Integer call() {
+      return StoreAccess.withStore(terminal, store -> {
+        Optional<Delivery> found = store.findDelivery(new DeliveryId(id));
+        if (found.isEmpty()) {
+          terminal.err().println("candybridge: no delivery " + id);
+          return 1;
+        }
+        Delivery d = found.get();
+        terminal.out().println("delivery " + d.id() + "  " + d.status().wireName());
+        terminal.out().println("  workflow   " + d.workflow());
+        terminal.out().println("  key        " + d.dedupeKey());
+        terminal.out().println("  event      " + d.eventId());
+        terminal.out().println("  call       POST " + d.call().method().path());
+        terminal.out().println("  created    " + d.createdAt());
+        d.nextAttemptAt().ifPresent(t -> terminal.out().println("  next try   " + t));
+        d.lastError().ifPresent(e -> terminal.out().println("  last error " + e));
+        terminal.out().println("  params");
+        d.call().params().forEach((k, v) -> terminal.out().println("    " + k + " = " + v));
+        terminal.out().println("  attempts");
+        for (Attempt a : store.attempts(d.id())) {
+          terminal.out().println("    #" + a.number() + " " + a.startedAt() + " " + a.trigger().name().toLowerCase()
+              + " " + a.duration().toMillis() + " ms"
+              + (a.httpStatus().isPresent() ? " HTTP " + a.httpStatus().getAsInt() : "")
+              + " -> " + a.verdict().name().toLowerCase()
+              + a.error().map(e -> "  " + e).orElse(""));
+        }
+        return 0;
+      });
+    }
+  }
+
+}

@@ -1,0 +1,202 @@
+package candybridge.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import candybridge.testing.FakeAlertReceiver;
+import candybridge.testing.MutableClock;
+import candybridge.testing.Poll;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AlertsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:15:30Z"));
+  private final FakeAlertReceiver receiver = FakeAlertReceiver.start();
+  private Alerts alerts = start(settings(Duration.ofSeconds(5), 10));
+
+  @AfterEach
+  void stop() {
+    receiver.close();
+    alerts.close();
+  }
+
+  @Test
+  void failed_delivery_alert_arrives_with_the_delivery_and_a_sentence() {
+    alerts.deliveryFailed(
+        new DeliveryAlert(12, "purchase", "purchase:cs_test_a1", "evt_1", "failed",
+            "HTTP 400: invalid currency", 1));
+
+    JsonNode alert = onlyAlert();
+    assertThat(alert.get("alert").asText()).isEqualTo("delivery_failed");
+    assertThat(alert.get("at").asText()).isEqualTo("2025-03-01T10:15:30Z");
+    JsonNode d = alert.get("delivery");
+    assertThat(d.get("id").asLong()).isEqualTo(12);
+    assertThat(d.get("workflow").asText()).isEqualTo("purchase");
+    assertThat(d.get("dedupe_key").asText()).isEqualTo("purchase:cs_test_a1");
+    assertThat(d.get("event_id").asText()).isEqualTo("evt_1");
+    assertThat(d.get("status").asText()).isEqualTo("failed");
+    assertThat(d.get("reason").asText()).isEqualTo("HTTP 400: invalid currency");
+    assertThat(d.get("attempts").asInt()).isEqualTo(1);
+    assertThat(alert.get("detail").asText()).startsWith("Delivery 12 failed after 1 attempt(s)");
+  }
+
+  @Test
+  void in_doubt_delivery_alert_arrives_as_delivery_in_doubt() {
+    alerts.deliveryInDoubt(
+        new DeliveryAlert(13, "purchase", "purchase:cs_test_b2", "evt_2", "in_doubt",
+            "the process stopped mid-call", 2));
+
+    JsonNode alert = onlyAlert();
+    assertThat(alert.get("alert").asText()).isEqualTo("delivery_in_doubt");
+    assertThat(alert.get("delivery").get("id").asLong()).isEqualTo(13);
+    assertThat(alert.get("delivery").get("status").asText()).isEqualTo("in_doubt");
+    assertThat(alert.get("detail").asText()).contains("may or may not have reached ReferralCandy");
+  }
+
+  @Test
+  void receiver_failing_twice_gets_the_alert_on_the_third_try() {
+    receiver.respondWith(500, 503);
+
+    alerts.deliveryFailed(alert(14, "HTTP 404"));
+
+    Poll.until("three tries", WAIT, () -> receiver.received().size() == 3);
+    alerts.close();
+    assertThat(receiver.received()).hasSize(3).containsOnly(receiver.received().get(0));
+  }
+
+  @Test
+  void hanging_receiver_never_blocks_the_caller_and_drops_with_a_warn() {
+    receiver.hang();
+    alerts.close();
+    alerts = start(settings(Duration.ofSeconds(30), 2));
+
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 20; i++) {
+      alerts.deliveryFailed(alert(9100 + i, "HTTP 400"));
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+    assertThat(took).isLessThan(Duration.ofSeconds(2));
+    assertThat(alerts.dropped()).isBetween(17L, 18L);
+    awaitWarn("alert delivery_failed delivery=9119 dropped");
+  }
+
+  @Test
+  void unreachable_receiver_logs_a_warn_once_the_retries_are_used_up() {
+    receiver.close();
+
+    alerts.deliveryInDoubt(alert(9200, "the process stopped mid-call"));
+
+    awaitWarn("alert delivery_in_doubt delivery=9200 not delivered to the alert webhook");
+  }
+
+  @Test
+  void every_alert_is_one_warn_line() {
+    alerts.deliveryFailed(alert(9300, "HTTP 401: bad signature"));
+
+    awaitWarn("alert delivery_failed delivery=9300 key=purchase:cs_9300 reason=HTTP 401: bad signature");
+  }
+
+  @Test
+  void backlog_alert_fires_once_when_crossed_and_again_only_after_recovery() {
+    alerts.checkBacklog(Optional.of(Duration.ofMinutes(14)));
+    alerts.checkBacklog(Optional.of(Duration.ofMinutes(15)));
+    alerts.checkBacklog(Optional.of(Duration.ofMinutes(20)));
+    alerts.checkBacklog(Optional.of(Duration.ofHours(3)));
+    alerts.checkBacklog(Optional.empty());
+    alerts.checkBacklog(Optional.of(Duration.ofMinutes(16)));
+    alerts.checkBacklog(Optional.of(Duration.ofMinutes(17)));
+    alerts.checkBacklog(Optional.of(Duration.ofMinutes(1)));
+    alerts.checkBacklog(Optional.of(Duration.ofMinutes(30)));
+    alerts.close();
+
+    List<JsonNode> sent = receiver.received().stream().map(AlertsTest::parse).toList();
+    assertThat(sent).extracting(a -> a.get("alert").asText()).containsOnly("backlog_old");
+    assertThat(sent).extracting(a -> a.get("oldest_due_age_seconds").asLong()).containsExactly(900L, 960L, 1800L);
+    assertThat(sent.get(0).get("threshold_seconds").asLong()).isEqualTo(900);
+    assertThat(sent.get(0).get("detail").asText()).contains("15 min");
+  }
+
+  @Test
+  void no_e_mail_address_leaves_in_an_alert_even_if_the_reason_holds_one() {
+    alerts.deliveryFailed(
+        new DeliveryAlert(15, "signup", "signup:jane.doe+vip@example.co.uk", "evt_3", "failed",
+            "RC said: Jane.Doe@Example.com is not a valid buyer", 1));
+
+    String body = receiver.received().isEmpty() ? awaitOne() : receiver.received().get(0);
+    assertThat(body).doesNotContain("@").contains(DeliveryAlert.EMAIL_REMOVED);
+    assertThat(parse(body).get("delivery").get("reason").asText())
+        .isEqualTo("RC said: [e-mail removed] is not a valid buyer");
+    assertThat(new DeliveryAlert(1, "w", "k", "e", "s", "to a@b.io", 0).toString()).doesNotContain("@");
+  }
+
+  @Test
+  void disabled_alerts_send_and_log_nothing() {
+    Alerts disabled = Alerts.disabled();
+    disabled.deliveryFailed(alert(9400, "HTTP 400"));
+    disabled.checkBacklog(Optional.of(Duration.ofDays(1)));
+    disabled.close();
+
+    assertThat(receiver.received()).isEmpty();
+    assertThat(disabled.dropped()).isZero();
+  }
+
+  private Alerts start(Alerts.Settings settings) {
+    return Alerts.start(receiver.url(), clock, settings);
+  }
+
+  /** Retries after 1 ms: the schedule is data, so the test needs no sleeps. */
+  private static Alerts.Settings settings(Duration timeout, int capacity) {
+    return new Alerts.Settings(
+        timeout, List.of(Duration.ofMillis(1), Duration.ofMillis(1)), capacity, Duration.ofMinutes(15));
+  }
+
+  private static DeliveryAlert alert(long id, String reason) {
+    return new DeliveryAlert(id, "purchase", "purchase:cs_" + id, "evt_" + id, "failed", reason, 3);
+  }
+
+  private JsonNode onlyAlert() {
+    String body = awaitOne();
+    alerts.close();
+    assertThat(receiver.received()).hasSize(1);
+    return parse(body);
+  }
+
+  private String awaitOne() {
+    Poll.until("an alert", WAIT, () -> !receiver.received().isEmpty());
+    return receiver.received().get(0);
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The whole test run logs to one file (see the surefire configuration in pom.xml). */
+  private static void awaitWarn(String text) {
+    Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/test-in-process.log"));
+    Poll.until("WARN line '" + text + "'", WAIT, () -> {
+      try {
+        return Files.exists(log)
+            && Files.readAllLines(log).stream().anyMatch(l -> l.contains("[WARN]") && l.contains(text));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+}
