@@ -1,17 +1,22 @@
 package candybridge.app;
 
 import candybridge.admin.AdminRoutes;
+import candybridge.alert.Alerts;
+import candybridge.alert.BacklogWatch;
 import candybridge.config.Config;
 import candybridge.delivery.DeliveryWorker;
 import candybridge.delivery.Enrichment;
 import candybridge.delivery.Replay;
 import candybridge.delivery.RetryPolicy;
+import candybridge.metrics.Metrics;
 import candybridge.referralcandy.HttpReferralCandy;
-import candybridge.referralcandy.ReferralCandy;
 import candybridge.store.JdbcStore;
+import candybridge.stripe.Backfill;
 import candybridge.stripe.CachingStripeApi;
+import candybridge.stripe.Reconciliation;
 import candybridge.stripe.StripeIngest;
 import candybridge.stripe.StripeJavaApi;
+import candybridge.stripe.StripeJavaEvents;
 import candybridge.stripe.StripeLookups;
 import candybridge.stripe.StripeSignatureVerifier;
 import candybridge.workflow.Lookups;
@@ -19,6 +24,8 @@ import candybridge.workflow.Workflow;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,13 +34,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds every piece by hand, starts it, and closes it in reverse. Tests
- * start this same class (with a temp SQLite file, a fake ReferralCandy and a settable clock).
+ * start this same class (with a temp SQLite file, fake ReferralCandy and Stripe, a settable clock).
  */
 public final class App implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(App.class);
+  private static final Duration BACKLOG_ALERT_AFTER = Duration.ofMinutes(15);
 
   /**
-   * @param runWorker false in tests that drive {@code worker().runOnce()} themselves
+   * @param runWorker false in tests that drive {@code worker().runOnce()} themselves; also keeps
+   *     the timers (retention, backlog watch, reconciliation) off
    */
   public record Options(boolean runWorker) {
     public static Options production() {
@@ -43,91 +52,95 @@ public final class App implements AutoCloseable {
 
   private final JdbcStore store;
   private final DeliveryWorker worker;
+  private final Metrics metrics;
   private final Javalin http;
+  /** Everything to close, last started first. */
+  private final Deque<AutoCloseable> closing;
 
-  private App(JdbcStore store, DeliveryWorker worker, Javalin http) {
+  private App(JdbcStore store, DeliveryWorker worker, Metrics metrics, Javalin http, Deque<AutoCloseable> closing) {
     this.store = store;
     this.worker = worker;
+    this.metrics = metrics;
     this.http = http;
+    this.closing = closing;
   }
 
   public static App start(Config config, Workflow workflow, Clock clock, Options options) {
     log.info("starting with {}", config.describe());
+    Deque<AutoCloseable> closing = new ArrayDeque<>();
     JdbcStore store = JdbcStore.open(config.store().databaseUrl(), clock.instant());
-    DeliveryWorker worker = null;
+    closing.push(store);
     try {
+      Metrics metrics = Metrics.create(clock, () -> store.queueStats(clock.instant()));
+      Alerts alerts = config.delivery().alertWebhookUrl()
+          .map(url -> Alerts.start(url, clock, Alerts.Settings.defaults()))
+          .orElseGet(() -> Alerts.logOnly(clock, BACKLOG_ALERT_AFTER));
+      closing.push(alerts::close);
       Lookups lookups = lookups(config, clock);
-      ReferralCandy referralCandy =
-          new HttpReferralCandy(
-              config.referralCandy().apiBase(),
-              config.referralCandy().accessId(),
-              config.referralCandy().secretKey(),
-              clock,
-              config.referralCandy().timeout());
-      Config.Delivery d = config.delivery();
-      worker =
-          new DeliveryWorker(
-              store,
-              referralCandy,
-              new RetryPolicy(d.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()),
-              clock,
-              new DeliveryWorker.Settings(
-                  instanceId(), d.batchSize(), d.concurrency(), d.lease(), d.pollInterval()),
-              new Enrichment(store, workflow, lookups));
+      DeliveryWorker worker = worker(config, workflow, clock, store, lookups, new DeliveryObserver(metrics, alerts));
+      closing.push(worker);
       worker.recoverAbandoned(store.isSingleInstance());
 
       StripeIngest ingest =
-          new StripeIngest(
-              workflow, config.stripe().apiKey().isPresent(), store, clock, worker::wake);
+          new StripeIngest(workflow, config.stripe().apiKey().isPresent(), store, clock, worker::wake);
       Json json = new Json();
-      StripeWebhookRoute webhook =
-          new StripeWebhookRoute(
-              new StripeSignatureVerifier(config.stripe().webhookSecrets(), clock), ingest, json);
-      DeliveryWorker w = worker;
-      Optional<AdminRoutes> admin =
-          config
-              .admin()
-              .token()
-              .map(
-                  token ->
-                      new AdminRoutes(
-                          token,
-                          store,
-                          new Replay(store, clock, w::wake),
-                          workflow,
-                          lookups,
-                          clock,
-                          (ctx, body) -> json.respond(ctx, 200, body)));
-      Javalin http = HttpServerSetup.create(config.http().port(), webhook, store, json, admin).start();
-      App app = new App(store, worker, http);
+      StripeWebhookRoute webhook = new StripeWebhookRoute(
+          new StripeSignatureVerifier(config.stripe().webhookSecrets(), clock), ingest, json, metrics);
+      Optional<AdminRoutes> admin = config.admin().token().map(token -> new AdminRoutes(
+          token, store, new Replay(store, clock, worker::wake), workflow, lookups, clock,
+          (ctx, body) -> json.respond(ctx, 200, body)));
+      Javalin http =
+          HttpServerSetup.create(config.http().port(), webhook, store, json, metrics, admin).start();
+      closing.push(http::stop);
+
       if (options.runWorker()) {
         worker.start();
+        closing.push(new Housekeeping(store, clock, config.store().retention()).start());
+        closing.push(BacklogWatch.start(alerts, metrics::queueStats, Duration.ofMinutes(1))::close);
+        reconciliation(config, workflow, clock, ingest).ifPresent(r -> {
+          r.start();
+          closing.push(r::close);
+        });
       }
+      App app = new App(store, worker, metrics, http, closing);
       log.info("candybridge listening on port {}", app.port());
       return app;
     } catch (RuntimeException e) {
-      if (worker != null) {
-        worker.close();
-      }
-      store.close();
+      closeAll(closing);
       throw e;
     }
   }
 
+  private static DeliveryWorker worker(Config config, Workflow workflow, Clock clock, JdbcStore store,
+      Lookups lookups, DeliveryObserver observer) {
+    Config.Delivery d = config.delivery();
+    Config.ReferralCandy rc = config.referralCandy();
+    return new DeliveryWorker(
+        store,
+        new HttpReferralCandy(rc.apiBase(), rc.accessId(), rc.secretKey(), clock, rc.timeout()),
+        clock,
+        new DeliveryWorker.Settings(instanceId(), d.batchSize(), d.concurrency(), d.lease(), d.pollInterval(),
+            new RetryPolicy(d.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())),
+        new Enrichment(store, workflow, lookups),
+        observer);
+  }
+
   /** Stripe API lookups for enrichment, cached; none without an API key. */
   private static Lookups lookups(Config config, Clock clock) {
-    return config
-        .stripe()
-        .apiKey()
-        .<Lookups>map(
-            key ->
-                new StripeLookups(
-                    new CachingStripeApi(
-                        new StripeJavaApi(key, config.stripe().apiBase(), Duration.ofSeconds(10)),
-                        clock,
-                        Duration.ofMinutes(10),
-                        10_000)))
+    return config.stripe().apiKey()
+        .<Lookups>map(key -> new StripeLookups(new CachingStripeApi(
+            new StripeJavaApi(key, config.stripe().apiBase(), Duration.ofSeconds(10)),
+            clock, Duration.ofMinutes(10), 10_000)))
         .orElseGet(StripeLookups::none);
+  }
+
+  /** The periodic Events API catch-up, when configured (it needs the API key). */
+  private static Optional<Reconciliation> reconciliation(
+      Config config, Workflow workflow, Clock clock, StripeIngest ingest) {
+    return config.stripe().reconcile().map(settings -> new Reconciliation(
+        new Backfill(new StripeJavaEvents(config.stripe().apiKey().orElseThrow(), config.stripe().apiBase(),
+            Duration.ofSeconds(30)), ingest, workflow, clock),
+        clock, settings));
   }
 
   private static String instanceId() {
@@ -146,12 +159,24 @@ public final class App implements AutoCloseable {
     return worker;
   }
 
+  public Metrics metrics() {
+    return metrics;
+  }
+
   /** Stops taking requests, lets calls in flight finish, then closes the store. */
   @Override
   public void close() {
-    http.stop();
-    worker.close();
-    store.close();
+    closeAll(closing);
     log.info("stopped");
+  }
+
+  private static void closeAll(Deque<AutoCloseable> closing) {
+    while (!closing.isEmpty()) {
+      try {
+        closing.pop().close();
+      } catch (Exception e) {
+        log.warn("while stopping: {}", e.toString());
+      }
+    }
   }
 }

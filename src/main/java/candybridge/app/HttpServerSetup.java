@@ -5,6 +5,7 @@ import candybridge.store.StoreException;
 import candybridge.stripe.InvalidEventException;
 import candybridge.stripe.InvalidSignatureException;
 import candybridge.admin.AdminRoutes;
+import candybridge.metrics.Metrics;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
 import java.util.Optional;
@@ -19,7 +20,12 @@ final class HttpServerSetup {
   private HttpServerSetup() {}
 
   static Javalin create(
-      int port, StripeWebhookRoute webhook, Store store, Json json, Optional<AdminRoutes> admin) {
+      int port,
+      StripeWebhookRoute webhook,
+      Store store,
+      Json json,
+      Metrics metrics,
+      Optional<AdminRoutes> admin) {
     return Javalin.create(
         config -> {
           config.startup.showJavalinBanner = false;
@@ -30,6 +36,8 @@ final class HttpServerSetup {
           config.http.maxRequestSize = StripeWebhookRoute.MAX_BODY_BYTES;
 
           config.routes.post("/webhooks/stripe", webhook);
+          config.routes.get(
+              "/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
           config.routes.get("/healthz", ctx -> json.respond(ctx, 200, Map.of("status", "ok")));
           config.routes.get(
               "/readyz",

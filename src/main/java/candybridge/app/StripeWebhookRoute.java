@@ -6,10 +6,13 @@ import candybridge.stripe.StripeEvent;
 import candybridge.stripe.StripeEventParser;
 import candybridge.stripe.StripeIngest;
 import candybridge.stripe.StripeSignatureVerifier;
+import candybridge.metrics.Metrics;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,8 +27,10 @@ final class StripeWebhookRoute implements Handler {
   private final StripeEventParser parser;
   private final StripeIngest ingest;
   private final Json json;
+  private final Metrics metrics;
 
-  StripeWebhookRoute(StripeSignatureVerifier verifier, StripeIngest ingest, Json json) {
+  StripeWebhookRoute(StripeSignatureVerifier verifier, StripeIngest ingest, Json json, Metrics metrics) {
+    this.metrics = metrics;
     this.verifier = verifier;
     this.parser = new StripeEventParser();
     this.ingest = ingest;
@@ -34,15 +39,26 @@ final class StripeWebhookRoute implements Handler {
 
   @Override
   public void handle(Context ctx) throws IOException, InvalidSignatureException, InvalidEventException {
-    byte[] body = readBody(ctx);
-    verifier.verify(body, ctx.header("Stripe-Signature"));
-    StripeEvent event = parser.parse(body);
-    StripeIngest.Result result = ingest.ingest(event);
-    Map<String, String> answer = new LinkedHashMap<>();
-    answer.put("status", result.status().name().toLowerCase(java.util.Locale.ROOT));
-    answer.put("event", event.id().value());
-    answer.put("detail", result.summary());
-    json.respond(ctx, 200, answer);
+    long started = System.nanoTime();
+    String type = Metrics.UNKNOWN_TYPE;
+    String outcome = "rejected";
+    try {
+      byte[] body = readBody(ctx);
+      verifier.verify(body, ctx.header("Stripe-Signature"));
+      StripeEvent event = parser.parse(body);
+      type = event.type();
+      outcome = "unavailable";
+      StripeIngest.Result result = ingest.ingest(event);
+      outcome = result.status().name().toLowerCase(Locale.ROOT);
+      Map<String, String> answer = new LinkedHashMap<>();
+      answer.put("status", outcome);
+      answer.put("event", event.id().value());
+      answer.put("detail", result.summary());
+      json.respond(ctx, 200, answer);
+    } finally {
+      metrics.webhookReceived(type, outcome);
+      metrics.ingestLatency(Duration.ofNanos(System.nanoTime() - started));
+    }
   }
 
   /** Reads at most the limit, refusing early on a declared length over it. */

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       DeliveriesCommand.class,
       ReplayCommand.class,
       ResolveCommand.class,
-      PurgeCommand.class
+      PurgeCommand.class,
+      BackfillCommand.class
     })
 public final class Cli implements Callable<Integer> {
 

@@ -39,9 +39,17 @@ public record Config(
     }
   }
 
-  /** Webhook signing secrets (several during rotation) and the optional API access. */
-  public record Stripe(List<Secret> webhookSecrets, Optional<Secret> apiKey, URI apiBase) {
+  /**
+   * Webhook signing secrets (several during rotation), the optional API access, and the optional
+   * periodic reconciliation through the Events API.
+   */
+  public record Stripe(
+      List<Secret> webhookSecrets,
+      Optional<Secret> apiKey,
+      URI apiBase,
+      Optional<candybridge.stripe.Reconciliation.Settings> reconcile) {
     public Stripe {
+      requireNonNull(reconcile, "reconcile == null");
       webhookSecrets = List.copyOf(webhookSecrets);
       if (webhookSecrets.isEmpty()) throw new IllegalArgumentException("no webhook secret");
       requireNonNull(apiKey, "apiKey == null");
@@ -100,6 +108,9 @@ public record Config(
         + (stripe.apiKey().isPresent() ? "set" : "unset")
         + " stripe.apiBase="
         + stripe.apiBase()
+        + " reconcile="
+        + stripe.reconcile().map(r -> "every " + DurationText.format(r.every()) + " over "
+            + DurationText.format(r.window())).orElse("off")
         + " referralcandy.apiBase="
         + referralCandy.apiBase()
         + " referralcandy.accessId="

@@ -65,6 +65,12 @@ public final class ConfigLoader {
     Optional<Secret> adminToken = optionalSecret("CANDYBRIDGE_ADMIN_TOKEN");
     List<Duration> schedule =
         optional("CANDYBRIDGE_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE, ConfigLoader::schedule);
+    Optional<candybridge.stripe.Reconciliation.Settings> reconcile = Optional.empty();
+    try {
+      reconcile = candybridge.stripe.Reconciliation.fromEnv(env);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
     Optional<URI> alertUrl =
         Optional.ofNullable(optional("CANDYBRIDGE_ALERT_WEBHOOK_URL", null, ConfigLoader::httpUrl));
 
@@ -74,7 +80,7 @@ public final class ConfigLoader {
     return new Config(
         new Config.Http(port),
         new Config.Store(databaseUrl, retention),
-        new Config.Stripe(webhookSecrets, stripeKey, stripeBase),
+        new Config.Stripe(webhookSecrets, stripeKey, stripeBase, reconcile),
         new Config.ReferralCandy(accessId, secretKey, rcBase, RC_TIMEOUT),
         new Config.Delivery(schedule, 8, 64, Duration.ofSeconds(60), Duration.ofSeconds(1), alertUrl),
         new Config.Admin(adminToken));

@@ -32,11 +32,17 @@ public final class DeliveryWorker implements AutoCloseable {
 
   /** Tuning of one worker; the instance id names its claims. */
   public record Settings(
-      String instanceId, int batchSize, int concurrency, Duration lease, Duration pollInterval) {}
+      String instanceId,
+      int batchSize,
+      int concurrency,
+      Duration lease,
+      Duration pollInterval,
+      RetryPolicy retryPolicy) {}
 
   private final Store store;
   private final ReferralCandy referralCandy;
   private final RetryPolicy retryPolicy;
+  private final DeliveryListener listener;
   private final Clock clock;
   private final Settings settings;
   private final Enrichment enrichment;
@@ -49,14 +55,15 @@ public final class DeliveryWorker implements AutoCloseable {
   public DeliveryWorker(
       Store store,
       ReferralCandy referralCandy,
-      RetryPolicy retryPolicy,
       Clock clock,
       Settings settings,
-      Enrichment enrichment) {
+      Enrichment enrichment,
+      DeliveryListener listener) {
     this.store = store;
     this.enrichment = enrichment;
     this.referralCandy = referralCandy;
-    this.retryPolicy = retryPolicy;
+    this.retryPolicy = settings.retryPolicy();
+    this.listener = listener;
     this.clock = clock;
     this.settings = settings;
     this.freeSenders = new Semaphore(settings.concurrency());
@@ -79,6 +86,7 @@ public final class DeliveryWorker implements AutoCloseable {
   public int recoverAbandoned(boolean everyClaim) {
     List<Delivery> marked = store.markAbandonedInDoubt(clock.instant(), everyClaim);
     for (Delivery d : marked) {
+      listener.markedInDoubt(d);
       log.warn("delivery={} key={} is in doubt: the process stopped mid-call; resolve it by hand",
           d.id(), d.dedupeKey());
     }
@@ -178,6 +186,7 @@ public final class DeliveryWorker implements AutoCloseable {
           d.id(), d.dedupeKey(), status);
       return;
     }
+    listener.attemptRecorded(d, attempt, status);
     log.info("delivery={} key={} attempt={} http={} -> {}{}", d.id(), d.dedupeKey(), number,
         outcome.httpStatus().isPresent() ? outcome.httpStatus().getAsInt() : "-",
         status.wireName(), next.map(t -> " at " + t).orElse(""));

@@ -1,5 +1,6 @@
 package candybridge.metrics;
 
+import candybridge.store.QueueStats;
 import static java.util.Objects.requireNonNull;
 
 import candybridge.delivery.DeliveryStatus;

@@ -1,5 +1,6 @@
 package candybridge.metrics;
 
+import candybridge.store.QueueStats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.delivery.DeliveryStatus;

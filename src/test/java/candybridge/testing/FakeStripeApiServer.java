@@ -25,17 +25,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for Stripe's REST API on {@code 127.0.0.1} and a free port: {@code GET
- * /v1/customers/{id}} and {@code GET /v1/promotion_codes/{id}}, served from the JSON it is given.
- * Errors use Stripe's shape {@code {"error":{"type":…,"code":…,"message":…}}}. Thread-safe.
+ * /v1/customers/{id}} and {@code GET /v1/promotion_codes/{id}}, served from the JSON it is given,
+ * and {@code GET /v1/events}, listing the events it is given like Stripe does (see {@link
+ * #withEvents}). Errors use Stripe's shape {@code {"error":{"type":…,"code":…,"message":…}}}.
+ * Thread-safe.
  *
  * <p>Per request: record it; hang if asked to (until close); answer 503 while down; answer the next
- * scripted failure; 401 unless {@code Authorization: Bearer <key>}; 404 for an unknown route; 404
- * {@code resource_missing} for an unknown id; else 200 with the stored JSON.
+ * scripted failure (then, for the events list, a failure scripted for that list request); 401
+ * unless {@code Authorization: Bearer <key>}; 404 for an unknown route; 404 {@code
+ * resource_missing} for an unknown id; else 200 with the stored JSON.
  */
 public final class FakeStripeApiServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CUSTOMERS = "/v1/customers/";
   private static final String PROMOTION_CODES = "/v1/promotion_codes/";
+  private static final String EVENTS = "/v1/events";
 
   /** One request as received: method and raw path, e.g. {@code GET /v1/customers/cus_1}. */
   public record Request(String method, String path) {}
@@ -50,6 +54,9 @@ public final class FakeStripeApiServer implements AutoCloseable {
   private final List<Request> requests = new ArrayList<>();
   private final Map<String, String> customers = new HashMap<>();
   private final Map<String, String> promotionCodes = new HashMap<>();
+  private final List<String> events = new ArrayList<>();
+  private final List<Map<String, List<String>>> eventListQueries = new ArrayList<>();
+  private final Map<Integer, Integer> eventListFailures = new HashMap<>();
   private int failStatus;
   private int failRemaining;
   private int hangRemaining;
@@ -98,6 +105,44 @@ public final class FakeStripeApiServer implements AutoCloseable {
       promotionCodes.put(idOf(json), json);
     }
     return this;
+  }
+
+  /**
+   * Adds these events (Stripe event JSON, each with {@code id}, {@code created} and {@code type}) to
+   * those listed at {@code GET /v1/events}: newest first (by {@code created}, then the later added
+   * first), filtered by {@code created[gt|gte|lt|lte]}, {@code type} (with a trailing {@code *}
+   * wildcard) and {@code types[]}, paged by {@code limit} (1-100, default 10) and {@code
+   * starting_after}, with {@code has_more}. Each item is served as given.
+   */
+  public FakeStripeApiServer withEvents(List<String> eventJson) {
+    for (String json : eventJson) {
+      idOf(json);
+    }
+    synchronized (lock) {
+      events.addAll(eventJson);
+    }
+    return this;
+  }
+
+  /**
+   * The {@code n}-th events list request from now (1: the next one) answers {@code status} with a
+   * Stripe error body, once.
+   */
+  public FakeStripeApiServer failEventList(int n, int status) {
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be at least 1: " + n);
+    }
+    synchronized (lock) {
+      eventListFailures.put(eventListQueries.size() + n, status);
+    }
+    return this;
+  }
+
+  /** The decoded query parameters of every events list request so far, in order. */
+  public List<Map<String, List<String>>> eventListQueries() {
+    synchronized (lock) {
+      return List.copyOf(eventListQueries);
+    }
   }
 
   /** The next {@code times} requests answer {@code status} with a Stripe error body. */
@@ -149,10 +194,18 @@ public final class FakeStripeApiServer implements AutoCloseable {
     try (exchange) {
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getRawPath();
+      Map<String, List<String>> query = query(exchange.getRequestURI().getRawQuery());
+      boolean eventList = method.equals("GET") && path.equals(EVENTS);
       Answer scripted;
       synchronized (lock) {
         requests.add(new Request(method, path));
+        if (eventList) {
+          eventListQueries.add(query);
+        }
         scripted = scriptedAnswer();
+        if (scripted == null && eventList) {
+          scripted = scriptedEventListFailure();
+        }
       }
       if (scripted == Answer.HANG) {
         awaitClose();
@@ -162,7 +215,7 @@ public final class FakeStripeApiServer implements AutoCloseable {
         respond(exchange, scripted);
         return;
       }
-      respond(exchange, answer(method, path, exchange.getRequestHeaders().getFirst("Authorization")));
+      respond(exchange, answer(method, path, query, exchange.getRequestHeaders().getFirst("Authorization")));
     }
   }
 
@@ -185,7 +238,14 @@ public final class FakeStripeApiServer implements AutoCloseable {
     return null;
   }
 
-  private Answer answer(String method, String path, String authorization) {
+  /** The failure scripted for the events list request just recorded, or null; call holding {@code lock}. */
+  private Answer scriptedEventListFailure() {
+    Integer status = eventListFailures.remove(eventListQueries.size());
+    return status == null ? null : Answer.error(status, status >= 500 ? "api_error" : "invalid_request_error",
+        null, "Scripted events list failure " + status + ".");
+  }
+
+  private Answer answer(String method, String path, Map<String, List<String>> query, String authorization) {
     if (!("Bearer " + apiKey).equals(authorization)) {
       return Answer.error(401, "invalid_request_error", null,
           "Invalid API Key provided: " + redacted(authorization));
@@ -196,8 +256,108 @@ public final class FakeStripeApiServer implements AutoCloseable {
     if (method.equals("GET") && path.startsWith(PROMOTION_CODES)) {
       return stored(promotionCodes, decode(path.substring(PROMOTION_CODES.length())), "promotion_code");
     }
+    if (method.equals("GET") && path.equals(EVENTS)) {
+      return eventList(query);
+    }
     return Answer.error(404, "invalid_request_error", null,
         "Unrecognized request URL (" + method + ": " + path + ").");
+  }
+
+  private Answer eventList(Map<String, List<String>> query) {
+    int limit;
+    try {
+      limit = Integer.parseInt(first(query, "limit", "10"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 100) {
+      return Answer.error(400, "invalid_request_error", null, "Invalid limit: must be between 1 and 100");
+    }
+    List<ObjectNode> matching = new ArrayList<>();
+    List<String> all;
+    synchronized (lock) {
+      all = new ArrayList<>(events);
+    }
+    for (int i = all.size() - 1; i >= 0; i--) { // later added first among equal created
+      ObjectNode event = readObject(all.get(i));
+      if (matches(event, query)) {
+        matching.add(event);
+      }
+    }
+    matching.sort((a, b) -> Long.compare(b.path("created").asLong(), a.path("created").asLong()));
+    int from = 0;
+    String after = first(query, "starting_after", null);
+    if (after != null) {
+      from = -1;
+      for (int i = 0; i < matching.size(); i++) {
+        if (matching.get(i).path("id").asText().equals(after)) {
+          from = i + 1;
+        }
+      }
+      if (from < 0) {
+        return new Answer(400, error("invalid_request_error", "resource_missing",
+            "No such event: '" + after + "'", "starting_after"));
+      }
+    }
+    List<ObjectNode> page = matching.subList(from, Math.min(matching.size(), from + limit));
+    ObjectNode list = JSON.createObjectNode();
+    list.put("object", "list");
+    list.putArray("data").addAll(page);
+    list.put("has_more", from + page.size() < matching.size());
+    list.put("url", EVENTS);
+    return new Answer(200, list.toString());
+  }
+
+  private static boolean matches(ObjectNode event, Map<String, List<String>> query) {
+    long created = event.path("created").asLong();
+    String type = event.path("type").asText();
+    if (!bound(query, "created[gte]", v -> created >= v) || !bound(query, "created[gt]", v -> created > v)
+        || !bound(query, "created[lt]", v -> created < v) || !bound(query, "created[lte]", v -> created <= v)) {
+      return false;
+    }
+    String one = first(query, "type", null);
+    if (one != null && !(one.endsWith("*") ? type.startsWith(one.substring(0, one.length() - 1)) : type.equals(one))) {
+      return false;
+    }
+    List<String> types = new ArrayList<>();
+    query.forEach((k, v) -> {
+      if (k.equals("types[]") || k.matches("types\\[\\d+]")) {
+        types.addAll(v);
+      }
+    });
+    return types.isEmpty() || types.contains(type);
+  }
+
+  private static boolean bound(Map<String, List<String>> query, String name, java.util.function.LongPredicate test) {
+    String value = first(query, name, null);
+    return value == null || test.test(Long.parseLong(value));
+  }
+
+  private static String first(Map<String, List<String>> query, String name, String otherwise) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? otherwise : values.get(0);
+  }
+
+  private static Map<String, List<String>> query(String rawQuery) {
+    Map<String, List<String>> params = new java.util.LinkedHashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return params;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+    return params;
+  }
+
+  private static ObjectNode readObject(String json) {
+    try {
+      return (ObjectNode) JSON.readTree(json);
+    } catch (JsonProcessingException | ClassCastException e) {
+      throw new IllegalArgumentException("event is not a JSON object", e);
+    }
   }
 
   private Answer stored(Map<String, String> objects, String id, String kind) {

@@ -1,0 +1,254 @@
+package candybridge.stripe;
+
+import static java.util.Objects.requireNonNull;
+
+import candybridge.store.StoreException;
+import candybridge.workflow.Workflow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Backfill from Stripe's Events API, the use case behind {@code candybridge backfill} and the
+ * periodic reconciliation of {@code serve}: page through the events of a window and feed each one
+ * to {@link StripeIngest}, the same idempotent entry as the webhook. Running it twice, or while
+ * webhooks arrive, changes nothing twice: an event already stored is a duplicate, and a sale
+ * already planned by another event is not planned again.
+ *
+ * <p>Pages come newest first (Stripe's order); inside a page, events are ingested oldest first. A
+ * page that fails stops the run (the next page's cursor is unknown): the result says which page
+ * and holds the counts so far, and running again completes it.
+ */
+public final class Backfill {
+  private static final Logger log = LoggerFactory.getLogger(Backfill.class);
+
+  /** Stripe lists events of the last 30 days only. */
+  public static final Duration STRIPE_RETENTION = Duration.ofDays(30);
+
+  /**
+   * A window asked as "30 days back" is checked a moment after it was computed; this much slack
+   * keeps it valid. Stripe simply has nothing older to list.
+   */
+  static final Duration RETENTION_SLACK = Duration.ofMinutes(5);
+
+  /** The types of DESIGN.md §2, which a workflow may handle; triggers of configured workflows are added. */
+  private static final List<String> KNOWN_TYPES =
+      List.of(
+          "checkout.session.completed",
+          "checkout.session.async_payment_succeeded",
+          "checkout.session.async_payment_failed",
+          "invoice.payment_failed",
+          "customer.subscription.created",
+          "charge.refunded");
+
+  /** Told after every page: the counts so far and how far back through the window the run has come (0 to 1). */
+  @FunctionalInterface
+  public interface Progress {
+    void update(Result soFar, double fraction);
+
+    static Progress none() {
+      return (soFar, fraction) -> {};
+    }
+  }
+
+  /** The page that could not be read or stored, and why (no key, no customer data). */
+  public record Failure(int page, String reason) {
+    public Failure {
+      requireNonNull(reason, "reason == null");
+    }
+  }
+
+  /**
+   * Counts of a run: pages read, events newly stored, already stored (duplicate), of types no
+   * workflow handles (ignored), unreadable items skipped, and the failure that stopped the run.
+   */
+  public record Result(
+      int pages, int stored, int duplicate, int ignored, int unreadable, Optional<Failure> failure) {
+    public Result {
+      requireNonNull(failure, "failure == null");
+    }
+
+    static Result empty() {
+      return new Result(0, 0, 0, 0, 0, Optional.empty());
+    }
+
+    /** True when every page of the window was read and stored. */
+    public boolean complete() {
+      return failure.isEmpty();
+    }
+
+    /** {@code new 120  duplicate 40  ignored 2}, and the unreadable count when there are any. */
+    public String counts() {
+      return "new " + stored + "  duplicate " + duplicate + "  ignored " + ignored
+          + (unreadable > 0 ? "  unreadable " + unreadable : "");
+    }
+
+    Result withPage() {
+      return new Result(pages + 1, stored, duplicate, ignored, unreadable, failure);
+    }
+
+    Result with(StripeIngest.Status status) {
+      return switch (status) {
+        case STORED -> new Result(pages, stored + 1, duplicate, ignored, unreadable, failure);
+        case DUPLICATE -> new Result(pages, stored, duplicate + 1, ignored, unreadable, failure);
+        case IGNORED -> new Result(pages, stored, duplicate, ignored + 1, unreadable, failure);
+      };
+    }
+
+    Result withUnreadable(int n) {
+      return new Result(pages, stored, duplicate, ignored, unreadable + n, failure);
+    }
+
+    Result failed(int page, String reason) {
+      return new Result(pages, stored, duplicate, ignored, unreadable, Optional.of(new Failure(page, reason)));
+    }
+  }
+
+  private final StripeEvents events;
+  private final StripeIngest ingest;
+  private final List<String> defaultTypes;
+  private final Clock clock;
+
+  /** @param workflow the same workflows as {@code ingest}: the default types are those it handles */
+  public Backfill(StripeEvents events, StripeIngest ingest, Workflow workflow, Clock clock) {
+    this.events = requireNonNull(events, "events == null");
+    this.ingest = requireNonNull(ingest, "ingest == null");
+    this.defaultTypes = handledTypes(requireNonNull(workflow, "workflow == null"));
+    this.clock = requireNonNull(clock, "clock == null");
+  }
+
+  /** The event types listed when none are asked for: every type the workflows store. */
+  public List<String> defaultTypes() {
+    return defaultTypes;
+  }
+
+  /**
+   * Backfills events created in {@code [since, until)} of {@code types} (empty: {@link
+   * #defaultTypes()}). Stripe failures and store failures end the run and are in the result.
+   *
+   * @throws IllegalArgumentException before any request when the window or types are not valid:
+   *     {@code since} more than 30 days ago or in the future, {@code until} not after {@code since},
+   *     more than 20 types
+   */
+  public Result run(Instant since, Instant until, List<String> types, Progress progress) {
+    requireNonNull(progress, "progress == null");
+    StripeEvents.Query query = query(since, until, types);
+    log.info("backfill from {} to {} types={}", query.since(), query.until(), query.types());
+    Result result = Result.empty();
+    Optional<String> cursor = Optional.empty();
+    boolean more = true;
+    while (more) {
+      int page = result.pages() + 1;
+      StripeEvents.Page read;
+      try {
+        read = events.page(query, cursor);
+      } catch (StripeUnavailableException e) {
+        return stopped(result.failed(page, e.getMessage()));
+      }
+      result = ingestAll(read, result, page);
+      if (!result.complete()) {
+        return stopped(result);
+      }
+      more = read.hasMore();
+      cursor = read.lastId();
+      progress.update(result, more ? fraction(query, read) : 1.0);
+    }
+    log.info("backfill done: pages={} {}", result.pages(), result.counts());
+    return result;
+  }
+
+  private StripeEvents.Query query(Instant since, Instant until, List<String> types) {
+    requireNonNull(types, "types == null");
+    checkWindow(since, until, clock.instant());
+    List<String> asked = types.isEmpty() ? defaultTypes : types;
+    checkTypes(asked);
+    return new StripeEvents.Query(since, until, asked);
+  }
+
+  /**
+   * Checks a window the way {@link #run} does, so that a caller can refuse it before opening
+   * anything: {@code since} not more than 30 days before {@code now} nor after it, {@code until}
+   * after {@code since}.
+   *
+   * @throws IllegalArgumentException saying what is wrong and what to ask instead
+   */
+  public static void checkWindow(Instant since, Instant until, Instant now) {
+    requireNonNull(since, "since == null");
+    requireNonNull(until, "until == null");
+    Instant oldest = now.minus(STRIPE_RETENTION);
+    if (since.isBefore(oldest.minus(RETENTION_SLACK))) {
+      throw new IllegalArgumentException(
+          "since " + since + " is " + Duration.between(since, now).toDays() + " days ago, but Stripe"
+              + " keeps events for " + STRIPE_RETENTION.toDays() + " days only and cannot list older"
+              + " ones; choose a --since within the last " + STRIPE_RETENTION.toDays() + " days (on or"
+              + " after " + oldest.truncatedTo(ChronoUnit.SECONDS) + ")");
+    }
+    if (since.isAfter(now)) {
+      throw new IllegalArgumentException("since " + since + " is in the future (now is " + now + ")");
+    }
+    if (!until.isAfter(since)) {
+      throw new IllegalArgumentException("until " + until + " must be after since " + since);
+    }
+  }
+
+  /** Checks explicitly asked types: at most 20 (Stripe's limit), none blank. */
+  public static void checkTypes(List<String> types) {
+    if (types.size() > StripeEvents.MAX_TYPES) {
+      throw new IllegalArgumentException(
+          types.size() + " event types asked, but Stripe's Events API takes at most "
+              + StripeEvents.MAX_TYPES + " in one query");
+    }
+    if (types.stream().anyMatch(t -> t == null || t.isBlank())) {
+      throw new IllegalArgumentException("an event type is blank");
+    }
+  }
+
+  /**
+   * Ingests a page oldest first, so that a session's completion is seen before later events; a
+   * store failure ends it with the events stored until then counted.
+   */
+  private Result ingestAll(StripeEvents.Page page, Result soFar, int number) {
+    Result result = soFar.withUnreadable(page.unreadable().size());
+    page.unreadable().forEach(item -> log.warn("backfill skipped an unreadable event {}", item));
+    List<StripeEvent> oldestFirst = new ArrayList<>(page.events());
+    Collections.reverse(oldestFirst);
+    for (StripeEvent event : oldestFirst) {
+      try {
+        result = result.with(ingest.ingest(event).status());
+      } catch (StoreException e) {
+        return result.failed(number, "the store failed at event " + event.id() + ": " + e.getMessage());
+      }
+    }
+    return result.withPage();
+  }
+
+  private static Result stopped(Result result) {
+    Failure failure = result.failure().orElseThrow();
+    log.info("backfill stopped at page {}: {} ({} so far)", failure.page(), failure.reason(), result.counts());
+    return result;
+  }
+
+  /** How far back the run has come: the oldest event of the page, within the window. */
+  private static double fraction(StripeEvents.Query query, StripeEvents.Page page) {
+    long span = Duration.between(query.since(), query.until()).getSeconds();
+    long oldest =
+        page.events().stream().mapToLong(StripeEvent::created).min().orElse(query.until().getEpochSecond());
+    double done = (double) (query.until().getEpochSecond() - oldest) / Math.max(1, span);
+    return Math.max(0, Math.min(0.99, done));
+  }
+
+  private static List<String> handledTypes(Workflow workflow) {
+    Set<String> candidates = new LinkedHashSet<>(KNOWN_TYPES);
+    workflow.definitions().forEach(d -> candidates.add(d.trigger()));
+    return candidates.stream().filter(workflow::handles).toList();
+  }
+}
