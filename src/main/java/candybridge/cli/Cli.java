@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       ResolveCommand.class,
       PurgeCommand.class,
+      CheckConfigCommand.class,
       BackfillCommand.class
     })
 public final class Cli implements Callable<Integer> {

@@ -80,6 +80,18 @@ public final class HttpReferralCandy implements ReferralCandy {
             .flatMap(v -> RetryAfter.parse(v, clock.instant())));
   }
 
+  @Override
+  public RcResponse verify() throws IOException {
+    String query = formEncode(signedParams(new RcCall(RcMethod.VERIFY, new java.util.TreeMap<>())));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(apiBase + "/" + RcMethod.VERIFY.path() + "?" + query))
+            .timeout(timeout)
+            .GET()
+            .build();
+    HttpResponse<String> response = exchange(request, RcMethod.VERIFY);
+    return new RcResponse(response.statusCode(), response.body(), java.util.Optional.empty());
+  }
+
   /** The call's parameters plus the auth parameters, signed over exactly what is sent. */
   private Map<String, String> signedParams(RcCall call) {
     Map<String, String> params = new LinkedHashMap<>();

@@ -4,7 +4,9 @@ package candybridge.referralcandy;
 public enum RcMethod {
   PURCHASE("purchase.json"),
   REFERRAL("referral.json"),
-  SIGNUP("signup.json");
+  SIGNUP("signup.json"),
+  /** Credentials check ({@code check-config --online}); never a delivery. */
+  VERIFY("verify.json");
 
   private final String path;
 

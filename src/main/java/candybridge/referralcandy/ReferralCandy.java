@@ -12,4 +12,10 @@ public interface ReferralCandy {
    * have reached RC. Not idempotent: RC does not deduplicate purchases. Thread-safe.
    */
   RcResponse send(RcCall call) throws IOException;
+
+  /**
+   * {@code GET verify.json}: proves the access id and secret key (200 {@code Verification Ok}; 401
+   * bad credentials; 403 account suspended). Same error contract as {@link #send}.
+   */
+  RcResponse verify() throws IOException;
 }

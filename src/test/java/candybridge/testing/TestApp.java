@@ -50,13 +50,23 @@ public final class TestApp implements AutoCloseable {
   public static TestApp start(
       Path dir, long epochSecond, String webhookSecret, Map<String, String> extra,
       candybridge.workflow.Workflow workflow) {
+    return start(dir, epochSecond, webhookSecret, extra, workflow, false);
+  }
+
+  /**
+   * With {@code runWorker} the background loop delivers on its own (for tests that cross a thread
+   * or process boundary, e.g. a browser); the clock then stays where it is set, so set it to now.
+   */
+  public static TestApp start(
+      Path dir, long epochSecond, String webhookSecret, Map<String, String> extra,
+      candybridge.workflow.Workflow workflow, boolean runWorker) {
     MutableClock clock = MutableClock.at(epochSecond);
     FakeReferralCandyServer rc = FakeReferralCandyServer.start(RC_ACCESS_ID, RC_SECRET);
     Path database = dir.resolve("candybridge.db");
     Map<String, String> env = env(database, rc, webhookSecret);
     env.putAll(extra);
     Config config = ConfigLoader.fromEnv(env);
-    App app = App.start(config, workflow, clock, new App.Options(false));
+    App app = App.start(config, workflow, clock, new App.Options(runWorker));
     return new TestApp(clock, rc, app, database);
   }
 

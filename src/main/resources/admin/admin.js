@@ -1,0 +1,475 @@
+// The operator's page: plain DOM and fetch, no framework. Every string from the API reaches the
+// page through text nodes (el() below), never through innerHTML, so data cannot become markup.
+// Authentication is the browser's: /admin answers 401 + WWW-Authenticate: Basic, the browser asks
+// for the token once and sends it with every same-origin fetch.
+
+const STATUSES = ['delivered', 'failed', 'in_doubt', 'in_flight', 'pending'];
+const STATUS_LABELS = {
+  delivered: 'delivered', failed: 'failed', in_doubt: 'in doubt', in_flight: 'in flight', pending: 'pending',
+};
+const REPLAYABLE = new Set(['delivered', 'failed', 'in_doubt']);
+const SETTLING = new Set(['pending', 'in_flight']);
+const PAGE_SIZE = 50;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+const state = { cursor: null, selected: null, followTimer: null };
+
+// ---- DOM helpers -------------------------------------------------------------------------
+
+/** Creates an element; attrs are set with setAttribute (or as listeners for on*), children appended as text or nodes. */
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  setAttrs(node, attrs);
+  append(node, children);
+  return node;
+}
+
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttrs(node, attrs);
+  append(node, children);
+  return node;
+}
+
+function setAttrs(node, attrs) {
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+}
+
+function append(node, children) {
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+const $ = (id) => document.getElementById(id);
+
+function statusBadge(status) {
+  return el('span', { class: `badge status-${status}`, 'data-testid': 'status' }, STATUS_LABELS[status] ?? status);
+}
+
+/** An ISO instant as "2026-11-01 10:03:12" (UTC) inside a <time>. */
+function time(iso) {
+  if (!iso) return el('span', { class: 'muted' }, '—');
+  return el('time', { datetime: iso, title: iso }, iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ''));
+}
+
+function orDash(value) {
+  return value === null || value === undefined || value === '' ? el('span', { class: 'muted' }, '—') : String(value);
+}
+
+// ---- API ---------------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, code, detail) {
+    super(detail);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function api(path, options = {}) {
+  let response;
+  try {
+    response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' }, ...options });
+  } catch (e) {
+    throw new ApiError(0, 'unreachable', `Candybridge did not answer (${e.message}).`);
+  }
+  if (response.status === 401) {
+    throw new ApiError(401, 'unauthorized',
+      'Not signed in: reload the page and enter the admin token (CANDYBRIDGE_ADMIN_TOKEN) as the password; any user name works.');
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new ApiError(response.status, body?.error ?? 'http_' + response.status,
+      body?.detail ?? `${options.method ?? 'GET'} ${path} answered HTTP ${response.status}.`);
+  }
+  return body;
+}
+
+function notify(message, kind = 'info') {
+  const box = $('notice');
+  box.replaceChildren(el('span', {}, message),
+    el('button', { type: 'button', class: 'link', 'aria-label': 'Dismiss message', onclick: () => { box.hidden = true; } }, '×'));
+  box.className = `notice notice-${kind}`;
+  box.hidden = false;
+}
+
+function report(error) {
+  notify(error instanceof ApiError ? error.message : `Unexpected error: ${error}`, 'error');
+  if (!(error instanceof ApiError)) console.error(error);
+}
+
+// ---- filters and the table ---------------------------------------------------------------
+
+function filterParams() {
+  const form = new FormData($('filters'));
+  const params = new URLSearchParams();
+  for (const name of ['status', 'type', 'workflow', 'q', 'from']) {
+    const v = String(form.get(name) ?? '').trim();
+    if (v) params.set(name, v);
+  }
+  // The API's "to" is exclusive (created before that instant); the form's date is inclusive.
+  const to = String(form.get('to') ?? '').trim();
+  if (to) params.set('to', nextDay(to));
+  return params;
+}
+
+function nextDay(isoDate) {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Mirrors the form into the address bar, so a filtered view can be reloaded or shared. */
+function saveFiltersToUrl() {
+  const form = new FormData($('filters'));
+  const params = new URLSearchParams();
+  for (const [k, v] of form.entries()) if (String(v).trim()) params.set(k, String(v).trim());
+  const query = params.toString();
+  history.replaceState(null, '', `${location.pathname}${query ? '?' + query : ''}${location.hash}`);
+}
+
+function loadFiltersFromUrl() {
+  const params = new URLSearchParams(location.search);
+  const form = $('filters');
+  for (const [k, v] of params.entries()) {
+    const field = form.elements.namedItem(k);
+    if (field) field.value = v;
+  }
+}
+
+async function loadDeliveries({ append: more = false } = {}) {
+  const params = filterParams();
+  params.set('limit', String(PAGE_SIZE));
+  if (more && state.cursor) params.set('cursor', state.cursor);
+  const table = $('rows');
+  table.closest('table').setAttribute('aria-busy', 'true');
+  try {
+    const page = await api(`/api/deliveries?${params}`);
+    const rows = page.items.map(row);
+    if (more) table.append(...rows);
+    else table.replaceChildren(...rows);
+    state.cursor = page.next_cursor;
+    $('load-more').hidden = !page.next_cursor;
+    $('empty').hidden = table.children.length > 0;
+    markSelectedRow();
+  } catch (e) {
+    report(e);
+  } finally {
+    table.closest('table').removeAttribute('aria-busy');
+  }
+}
+
+function row(d) {
+  const open = () => showDelivery(d.id);
+  return el('tr', { 'data-testid': 'delivery-row', 'data-id': d.id, 'data-status': d.status, onclick: open },
+    el('td', {}, el('button', { type: 'button', class: 'link', 'aria-label': `Open delivery ${d.id}`,
+      onclick: (e) => { e.stopPropagation(); open(); } }, `#${d.id}`)),
+    el('td', { class: 'nowrap' }, time(d.created_at)),
+    el('td', {}, statusBadge(d.status)),
+    el('td', {}, orDash(d.workflow)),
+    el('td', { class: 'mono' }, d.dedupe_key),
+    el('td', { class: 'num' }, String(d.attempts)),
+    el('td', { class: 'error-cell', title: d.last_error ?? '' }, orDash(d.last_error)));
+}
+
+function markSelectedRow() {
+  for (const tr of $('rows').children) {
+    const selected = state.selected !== null && tr.dataset.id === String(state.selected);
+    tr.classList.toggle('selected', selected);
+    if (selected) tr.setAttribute('aria-current', 'true');
+    else tr.removeAttribute('aria-current');
+  }
+}
+
+// ---- the detail view ---------------------------------------------------------------------
+
+async function showDelivery(id, { focus = true } = {}) {
+  stopFollowing();
+  state.selected = id;
+  markSelectedRow();
+  history.replaceState(null, '', `${location.pathname}${location.search}#delivery-${id}`);
+  const section = $('detail');
+  const body = $('detail-body');
+  section.hidden = false;
+  $('detail-title').textContent = `Delivery #${id}`;
+  body.setAttribute('aria-busy', 'true');
+  try {
+    const d = await api(`/api/deliveries/${encodeURIComponent(id)}`);
+    if (state.selected !== id) return;
+    body.replaceChildren(...detail(d));
+    if (focus) {
+      $('detail-title').focus({ preventScroll: true });
+      section.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    }
+    loadEvent(d.event_id);
+    if (SETTLING.has(d.status)) followUntilSettled(id);
+  } catch (e) {
+    body.replaceChildren(el('p', { class: 'error' }, e instanceof ApiError ? e.message : String(e)));
+    if (!(e instanceof ApiError)) console.error(e);
+  } finally {
+    body.removeAttribute('aria-busy');
+  }
+}
+
+function closeDetail() {
+  stopFollowing();
+  state.selected = null;
+  $('detail').hidden = true;
+  markSelectedRow();
+  history.replaceState(null, '', `${location.pathname}${location.search}`);
+}
+
+function detail(d) {
+  return [
+    el('div', { class: 'summary' },
+      el('p', { class: 'detail-status' }, statusBadge(d.status),
+        SETTLING.has(d.status) ? el('span', { class: 'muted small', 'data-testid': 'following' }, ' refreshing until it settles…') : null),
+      el('dl', { class: 'facts' },
+        fact('Workflow', orDash(d.workflow)),
+        fact('Method', el('code', {}, d.method)),
+        fact('Dedupe key', el('code', {}, d.dedupe_key)),
+        fact('Stripe event', el('code', {}, d.event_id)),
+        fact('Attempts', String(d.attempts)),
+        fact('Next attempt', time(d.next_attempt_at)),
+        fact('Created', time(d.created_at)),
+        fact('Updated', time(d.updated_at)),
+        d.needs_lookup ? fact('Enrichment', 'waits for a Stripe lookup') : null,
+        d.last_error ? fact('Last error', el('span', { class: 'error' }, d.last_error), { wide: true }) : null)),
+    actions(d),
+    el('h3', {}, 'Attempts'),
+    timeline(d.attempt_history ?? []),
+    el('h3', {}, 'Planned parameters'),
+    paramsTable(d.params ?? {}),
+    el('h3', {}, 'Stripe event'),
+    el('div', { id: 'event', 'data-testid': 'event' }, el('p', { class: 'muted' }, 'Loading the event…')),
+  ];
+}
+
+function fact(label, value, { wide = false } = {}) {
+  return el('div', { class: wide ? 'wide' : null }, el('dt', {}, label), el('dd', {}, value));
+}
+
+function actions(d) {
+  const buttons = [];
+  if (REPLAYABLE.has(d.status)) {
+    buttons.push(el('button', { type: 'button', 'data-testid': 'replay', onclick: () => replay(d) }, 'Replay'));
+  }
+  if (d.status === 'in_doubt') {
+    buttons.push(
+      el('button', { type: 'button', class: 'secondary', 'data-testid': 'resolve-sent', onclick: () => resolve(d, 'sent') },
+        'Resolve: it was sent'),
+      el('button', { type: 'button', class: 'secondary', 'data-testid': 'resolve-resend', onclick: () => resolve(d, 'resend') },
+        'Resolve: send again'));
+  }
+  if (buttons.length === 0) return el('p', { class: 'muted small' }, 'No actions while the delivery is ' + (STATUS_LABELS[d.status] ?? d.status) + '.');
+  return el('div', { class: 'actions', role: 'group', 'aria-label': 'Actions' }, buttons);
+}
+
+function timeline(attempts) {
+  if (attempts.length === 0) return el('p', { class: 'muted', 'data-testid': 'no-attempts' }, 'Not attempted yet.');
+  return el('ol', { class: 'timeline', 'data-testid': 'attempts' }, attempts.map((a) =>
+    el('li', { class: `attempt verdict-${a.verdict}`, 'data-testid': 'attempt' },
+      el('div', { class: 'attempt-head' },
+        el('strong', {}, `#${a.number}`), ' ', time(a.started_at),
+        el('span', { class: `trigger trigger-${a.trigger}` }, a.trigger),
+        el('span', { class: 'verdict' }, a.verdict.replace('_', ' ')),
+        el('span', { class: 'muted' }, a.http_status === null ? 'no HTTP status' : `HTTP ${a.http_status}`),
+        el('span', { class: 'muted' }, `${a.duration_ms} ms`)),
+      a.error ? el('p', { class: 'error' }, a.error) : null,
+      a.response_excerpt ? el('pre', { class: 'excerpt', 'aria-label': 'Response excerpt' }, a.response_excerpt) : null)));
+}
+
+function paramsTable(params) {
+  const entries = Object.entries(params);
+  if (entries.length === 0) return el('p', { class: 'muted' }, 'None.');
+  return el('table', { class: 'params', 'data-testid': 'params' },
+    el('tbody', {}, entries.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', { class: 'mono' }, v)))));
+}
+
+async function loadEvent(eventId) {
+  let box = $('event');
+  try {
+    const e = await api(`/api/events/${encodeURIComponent(eventId)}`);
+    box = $('event');
+    if (!box) return;
+    box.replaceChildren(
+      el('dl', { class: 'facts' },
+        fact('Type', el('code', {}, e.type)),
+        fact('Object', el('code', {}, e.object_id)),
+        fact('Created at Stripe', time(new Date(e.created * 1000).toISOString())),
+        fact('Received', time(e.received_at)),
+        e.summary ? fact('Summary', e.summary, { wide: true }) : null),
+      el('details', {},
+        el('summary', {}, 'Workflow decisions'),
+        el('pre', { class: 'json' }, JSON.stringify(e.decisions, null, 2))),
+      el('details', { open: true },
+        el('summary', {}, 'Payload'),
+        e.payload === null
+          ? el('p', { class: 'muted' }, 'The payload is no longer kept.')
+          : el('pre', { class: 'json', 'data-testid': 'event-json' }, JSON.stringify(e.payload, null, 2))));
+  } catch (err) {
+    if (box) box.replaceChildren(el('p', { class: 'error' }, err instanceof ApiError ? err.message : String(err)));
+  }
+}
+
+// ---- actions -----------------------------------------------------------------------------
+
+async function replay(d) {
+  const warning = d.status === 'delivered'
+    ? `Delivery #${d.id} was already delivered. Replaying sends it to ReferralCandy AGAIN. Continue?`
+    : `Send delivery #${d.id} (${d.dedupe_key}) to ReferralCandy again now?`;
+  if (!confirm(warning)) return;
+  await act(d.id, `/api/deliveries/${encodeURIComponent(d.id)}/replay`, `Delivery #${d.id} queued for replay.`);
+}
+
+async function resolve(d, as) {
+  const question = as === 'sent'
+    ? `Mark delivery #${d.id} as delivered without sending anything? Only do this if you checked ReferralCandy has the purchase.`
+    : `Send delivery #${d.id} to ReferralCandy again? Only do this if you checked ReferralCandy does NOT have the purchase.`;
+  if (!confirm(question)) return;
+  await act(d.id, `/api/deliveries/${encodeURIComponent(d.id)}/resolve?as=${as}`,
+    as === 'sent' ? `Delivery #${d.id} marked as delivered.` : `Delivery #${d.id} queued to be sent again.`);
+}
+
+async function act(id, path, message) {
+  for (const b of document.querySelectorAll('#detail .actions button')) b.disabled = true;
+  try {
+    await api(path, { method: 'POST' });
+    notify(message, 'ok');
+  } catch (e) {
+    report(e);
+  }
+  await refreshAll({ focus: false });
+}
+
+/** While the open delivery is pending or in flight, re-reads it every second (up to two minutes). */
+function followUntilSettled(id, deadline = Date.now() + 120_000) {
+  state.followTimer = setTimeout(async () => {
+    state.followTimer = null;
+    if (state.selected !== id) return;
+    try {
+      const d = await api(`/api/deliveries/${encodeURIComponent(id)}`);
+      if (state.selected !== id) return;
+      if (SETTLING.has(d.status) && Date.now() < deadline) {
+        followUntilSettled(id, deadline);
+      } else {
+        if (!SETTLING.has(d.status)) {
+          notify(`Delivery #${id} is now ${STATUS_LABELS[d.status] ?? d.status}.`, d.status === 'delivered' ? 'ok' : 'error');
+        }
+        await refreshAll({ focus: false });
+      }
+    } catch (e) {
+      report(e);
+    }
+  }, 1000);
+}
+
+function stopFollowing() {
+  if (state.followTimer !== null) clearTimeout(state.followTimer);
+  state.followTimer = null;
+}
+
+async function refreshAll({ focus = false } = {}) {
+  await Promise.all([
+    loadDeliveries(),
+    loadChart(),
+    state.selected !== null ? showDelivery(state.selected, { focus }) : null,
+  ]);
+}
+
+// ---- the hourly chart ---------------------------------------------------------------------
+
+const HOUR_MS = 3_600_000;
+
+async function loadChart() {
+  const box = $('chart');
+  try {
+    const stats = await api('/api/stats/hourly?hours=24');
+    box.replaceChildren(chart(stats));
+  } catch (e) {
+    box.replaceChildren(el('p', { class: 'error' }, e instanceof ApiError ? e.message : String(e)));
+  }
+}
+
+function chart(stats) {
+  const lastHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+  const hours = Array.from({ length: stats.hours }, (_, i) => lastHour - (stats.hours - 1 - i) * HOUR_MS);
+  const byHour = new Map(hours.map((h) => [h, Object.fromEntries(STATUSES.map((s) => [s, 0]))]));
+  const totals = Object.fromEntries(STATUSES.map((s) => [s, 0]));
+  for (const c of stats.counts) {
+    const h = Math.floor(Date.parse(c.hour) / HOUR_MS) * HOUR_MS;
+    if (!byHour.has(h)) byHour.set(h, Object.fromEntries(STATUSES.map((s) => [s, 0])));
+    byHour.get(h)[c.status] = (byHour.get(h)[c.status] ?? 0) + c.count;
+    totals[c.status] = (totals[c.status] ?? 0) + c.count;
+  }
+  const slots = [...byHour.keys()].sort((a, b) => a - b).slice(-stats.hours);
+  const max = Math.max(1, ...slots.map((h) => STATUSES.reduce((n, s) => n + byHour.get(h)[s], 0)));
+
+  const W = 1000, H = 170, left = 34, bottom = 22, top = 8;
+  const plotH = H - bottom - top;
+  const step = (W - left) / slots.length;
+  const barW = Math.max(2, step * 0.72);
+  const y = (n) => top + plotH - (n / max) * plotH;
+
+  const summary = STATUSES.filter((s) => totals[s] > 0).map((s) => `${totals[s]} ${STATUS_LABELS[s]}`).join(', ') || 'no deliveries';
+  const graphic = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-svg-title chart-svg-desc', class: 'chart-svg' },
+    svg('title', { id: 'chart-svg-title' }, `Deliveries per hour over the last ${stats.hours} hours`),
+    svg('desc', { id: 'chart-svg-desc' }, `In total: ${summary}.`),
+    svg('line', { x1: left, x2: W, y1: y(0), y2: y(0), class: 'axis' }),
+    svg('line', { x1: left, x2: W, y1: y(max), y2: y(max), class: 'grid' }),
+    svg('text', { x: left - 6, y: y(max) + 4, class: 'tick', 'text-anchor': 'end' }, String(max)),
+    svg('text', { x: left - 6, y: y(0) + 4, class: 'tick', 'text-anchor': 'end' }, '0'),
+    slots.map((h, i) => {
+      const x = left + i * step + (step - barW) / 2;
+      let base = 0;
+      const counts = byHour.get(h);
+      const label = new Date(h).toISOString().slice(11, 16);
+      const tooltip = `${new Date(h).toISOString().slice(0, 16).replace('T', ' ')} UTC: `
+        + (STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${STATUS_LABELS[s]}`).join(', ') || 'none');
+      return svg('g', { 'data-testid': 'chart-hour' },
+        svg('title', {}, tooltip),
+        svg('rect', { x: left + i * step, y: top, width: step, height: plotH, class: 'hover-target' }),
+        STATUSES.map((s) => {
+          const n = counts[s];
+          if (!n) return null;
+          const r = svg('rect', { x, y: y(base + n), width: barW, height: y(base) - y(base + n), class: `bar status-${s}` });
+          base += n;
+          return r;
+        }),
+        i % 3 === 0 || i === slots.length - 1
+          ? svg('text', { x: x + barW / 2, y: H - 6, class: 'tick', 'text-anchor': 'middle' }, label)
+          : null);
+    }));
+  const legend = el('ul', { class: 'legend' }, STATUSES.map((s) =>
+    el('li', {}, el('span', { class: `swatch status-${s}`, 'aria-hidden': 'true' }), `${STATUS_LABELS[s]} (${totals[s]})`)));
+  return el('div', {}, graphic, legend);
+}
+
+// ---- start -------------------------------------------------------------------------------
+
+function start() {
+  loadFiltersFromUrl();
+  const form = $('filters');
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    saveFiltersToUrl();
+    loadDeliveries();
+  });
+  form.elements.namedItem('status').addEventListener('change', () => form.requestSubmit());
+  form.addEventListener('reset', () => setTimeout(() => form.requestSubmit(), 0));
+  $('load-more').addEventListener('click', () => loadDeliveries({ append: true }));
+  $('close-detail').addEventListener('click', closeDetail);
+
+  loadDeliveries();
+  loadChart();
+  const opened = /^#delivery-(\d+)$/.exec(location.hash);
+  if (opened) showDelivery(Number(opened[1]));
+}
+
+start();

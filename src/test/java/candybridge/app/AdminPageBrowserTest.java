@@ -1,0 +1,108 @@
+package candybridge.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import candybridge.delivery.Attempt;
+import candybridge.delivery.AttemptTrigger;
+import candybridge.delivery.Delivery;
+import candybridge.delivery.DeliveryStatus;
+import candybridge.delivery.Verdict;
+import candybridge.testing.Fixtures;
+import candybridge.testing.Poll;
+import candybridge.testing.ServiceProcess;
+import candybridge.testing.StripeWebhooks;
+import candybridge.testing.TestApp;
+import candybridge.workflow.Workflow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code /admin} page in a real browser: Debian's Chromium driven by playwright-core from
+ * {@code src/test/browser/admin-flow.mjs}, against the real App with its worker loop running.
+ * Needs {@code .ci/install-browser}; skipped (not failed) on a machine without it.
+ */
+class AdminPageBrowserTest {
+  private static final String ADMIN_TOKEN = "browser-test-admin-token";
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path BROWSER_DIR = Path.of("src/test/browser");
+  private static final Path SCREENSHOT = Path.of("target/admin-replayed.png");
+  private static final Duration BROWSER_TIMEOUT = Duration.ofSeconds(120);
+
+  @TempDir Path dir;
+  TestApp t;
+
+  @BeforeEach
+  void needsTheBrowser() {
+    Assumptions.assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isDirectory(BROWSER_DIR.resolve("node_modules/playwright-core")),
+        "no /usr/bin/chromium or src/test/browser/node_modules: run .ci/install-browser");
+  }
+
+  @AfterEach
+  void stop() {
+    if (t != null) t.close();
+  }
+
+  @Test
+  void operator_replays_a_failed_delivery_from_the_admin_page() throws Exception {
+    // The worker loop runs on its own thread, so the clock stands at the real now: Stripe's
+    // signature tolerance and the page's "last 24 hours" chart both compare with it.
+    long now = Clock.systemUTC().instant().getEpochSecond();
+    t = TestApp.start(dir, now, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN),
+        Workflow.defaults(), true);
+    t.rc.respondWith(400);
+    String body = Fixtures.read("stripe/checkout.session.completed.json");
+    String dedupeKey = "purchase:" + Fixtures.parse(body).objectId();
+
+    assertThat(StripeWebhooks.postSigned(t.port(), body, now).statusCode()).isEqualTo(200);
+    Poll.until("the first delivery fails on the scripted 400", Duration.ofSeconds(30),
+        () -> delivery(dedupeKey).status() == DeliveryStatus.FAILED);
+
+    BrowserRun run = runBrowser("http://127.0.0.1:" + t.port(), SCREENSHOT);
+
+    assertThat(run.exitCode()).as("admin-flow.mjs exit code; its output:%n%s", run.output()).isZero();
+    assertThat(SCREENSHOT).exists().isNotEmptyFile();
+    assertThat(t.rc.received("purchase.json")).hasSize(2).allMatch(c -> c.signatureValid());
+    Delivery d = delivery(dedupeKey);
+    assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
+    List<Attempt> attempts = t.app.store().attempts(d.id());
+    assertThat(attempts).extracting(Attempt::trigger)
+        .containsExactly(AttemptTrigger.SCHEDULED, AttemptTrigger.MANUAL);
+    assertThat(attempts).extracting(Attempt::verdict).containsExactly(Verdict.FAIL, Verdict.DELIVERED);
+  }
+
+  private Delivery delivery(String dedupeKey) {
+    return t.app.store().findDeliveryByKey(dedupeKey).orElseThrow();
+  }
+
+  private record BrowserRun(int exitCode, String output) {}
+
+  /** Runs the Node script, its output in target/test-logs/browser.log (scanned by LogHygieneTest). */
+  private static BrowserRun runBrowser(String baseUrl, Path screenshot) throws IOException, InterruptedException {
+    Files.deleteIfExists(screenshot);
+    Files.createDirectories(screenshot.toAbsolutePath().getParent());
+    Path log = ServiceProcess.logDir().resolve("browser.log");
+    Process process = new ProcessBuilder("node", BROWSER_DIR.resolve("admin-flow.mjs").toString(), baseUrl,
+            ADMIN_TOKEN, screenshot.toAbsolutePath().toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+        .start();
+    if (!process.waitFor(BROWSER_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      return new BrowserRun(-1, "timed out after " + BROWSER_TIMEOUT + "\n" + Files.readString(log));
+    }
+    return new BrowserRun(process.exitValue(), Files.readString(log));
+  }
+}

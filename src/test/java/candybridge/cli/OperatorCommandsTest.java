@@ -1,0 +1,241 @@
+package candybridge.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import candybridge.delivery.Delivery;
+import candybridge.delivery.DeliveryStatus;
+import candybridge.testing.FakeReferralCandyServer;
+import candybridge.testing.Fixtures;
+import candybridge.testing.StripeWebhooks;
+import candybridge.testing.TestApp;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The operator commands against the same SQLite file a running service uses: list, show, replay,
+ * resolve, purge, check-config; exit codes 0 ok, 1 operational failure, 2 bad usage.
+ */
+class OperatorCommandsTest {
+  static final long NOW = 1_789_466_700L;
+  static final String TEMPLATE = Fixtures.read("stripe/checkout.session.completed.json");
+  static final String SESSION = Fixtures.event("stripe/checkout.session.completed.json").objectId();
+  static final String EVENT = Fixtures.event("stripe/checkout.session.completed.json").id().value();
+
+  @TempDir Path dir;
+  TestApp t;
+  Map<String, String> env;
+
+  record Run(int code, String out, String err) {}
+
+  @BeforeEach
+  void start() {
+    t = TestApp.start(dir, NOW);
+    env = new HashMap<>(TestApp.env(t.database, t.rc, StripeWebhooks.SECRET));
+  }
+
+  @AfterEach
+  void stop() {
+    t.close();
+  }
+
+  private String sale(int i) {
+    String body = TEMPLATE.replace(SESSION, SESSION + "_" + i).replace(EVENT, EVENT + "_" + i);
+    assertThat(StripeWebhooks.postSigned(t.port(), body, NOW).statusCode()).isEqualTo(200);
+    return SESSION + "_" + i;
+  }
+
+  private Delivery delivery(String session) {
+    return t.app.store().findDeliveryByKey("purchase:" + session).orElseThrow();
+  }
+
+  private <C extends Callable<Integer>> Run run(C command, Consumer<Terminal> inject, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    inject.accept(new Terminal(env, t.clock, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8)));
+    int code = new CommandLine(command).execute(args);
+    return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
+  }
+
+  private Run list(String... args) {
+    DeliveriesCommand.ListDeliveries c = new DeliveriesCommand.ListDeliveries();
+    return run(c, term -> c.terminal = term, args);
+  }
+
+  private Run show(String... args) {
+    DeliveriesCommand.Show c = new DeliveriesCommand.Show();
+    return run(c, term -> c.terminal = term, args);
+  }
+
+  private Run replay(String... args) {
+    ReplayCommand c = new ReplayCommand();
+    return run(c, term -> c.terminal = term, args);
+  }
+
+  private Run resolve(String... args) {
+    ResolveCommand c = new ResolveCommand();
+    return run(c, term -> c.terminal = term, args);
+  }
+
+  private Run purge(String... args) {
+    PurgeCommand c = new PurgeCommand();
+    return run(c, term -> c.terminal = term, args);
+  }
+
+  private Run checkConfig(String... args) {
+    CheckConfigCommand c = new CheckConfigCommand();
+    return run(c, term -> c.terminal = term, args);
+  }
+
+  @Test
+  void lists_and_shows_deliveries() {
+    t.rc.respondWith(400);
+    String a = sale(1);
+    String b = sale(2);
+    t.deliverDue();
+    Run all = list();
+    assertThat(all.code()).isZero();
+    assertThat(all.out()).contains("purchase:" + a).contains("purchase:" + b);
+    Run failed = list("--status", "failed");
+    assertThat(failed.out().lines().filter(l -> l.contains("purchase:"))).hasSize(1);
+    assertThat(list("--status", "nonsense").code()).isEqualTo(2);
+
+    Run one = show(Long.toString(delivery(a).id().value()));
+    assertThat(one.code()).isZero();
+    assertThat(one.out()).contains("workflow   checkout-purchase").contains("invoice_amount = 30.00").contains("#1");
+    assertThat(show("99999").code()).isEqualTo(1);
+    assertThat(show("--help").code()).isZero();
+  }
+
+  @Test
+  void replays_by_id_and_by_status_and_refuses_bad_usage() {
+    t.rc.respondWith(400, 400);
+    String a = sale(1);
+    String b = sale(2);
+    t.deliverDue();
+    assertThat(delivery(a).status()).isEqualTo(DeliveryStatus.FAILED);
+
+    Run byId = replay(Long.toString(delivery(a).id().value()));
+    assertThat(byId.code()).isZero();
+    assertThat(delivery(a).status()).isEqualTo(DeliveryStatus.PENDING);
+    assertThat(replay(Long.toString(delivery(a).id().value())).code()).as("pending: not replayable").isEqualTo(1);
+    Run byStatus = replay("--status", "failed");
+    assertThat(byStatus.out()).contains("replayed 1");
+    t.deliverDue();
+    assertThat(delivery(a).status()).isEqualTo(DeliveryStatus.DELIVERED);
+    assertThat(delivery(b).status()).isEqualTo(DeliveryStatus.DELIVERED);
+
+    assertThat(replay().code()).isEqualTo(2);
+    assertThat(replay("--status", "pending").code()).isEqualTo(2);
+    assertThat(replay("1", "--status", "failed").code()).isEqualTo(2);
+  }
+
+  @Test
+  void resolves_an_in_doubt_delivery() {
+    String a = sale(1);
+    var now = t.clock.instant();
+    t.app.store().claimDue(now, 10, "dead", now.plusSeconds(60));
+    t.app.store().markAbandonedInDoubt(now, true);
+    assertThat(resolve(Long.toString(delivery(a).id().value()), "--as", "maybe").code()).isEqualTo(2);
+    Run r = resolve(Long.toString(delivery(a).id().value()), "--as", "sent");
+    assertThat(r.code()).isZero();
+    assertThat(delivery(a).status()).isEqualTo(DeliveryStatus.DELIVERED);
+    assertThat(resolve(Long.toString(delivery(a).id().value()), "--as", "sent").code()).isEqualTo(1);
+    t.deliverDue();
+    assertThat(t.rc.received()).as("resolved as sent: nothing sent").isEmpty();
+  }
+
+  @Test
+  void purge_keeps_dedupe_keys_so_an_old_event_redelivered_is_still_a_duplicate() {
+    String a = sale(1);
+    t.deliverDue();
+    t.clock.advance(Duration.ofDays(31));
+    Run r = purge();
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("1 event payloads").contains("1 delivery parameter sets").contains("1 attempts");
+    assertThat(t.app.store().eventPayload(EVENT + "_1")).isEmpty();
+    assertThat(delivery(a).call().params()).isEmpty();
+    assertThat(delivery(a).status()).isEqualTo(DeliveryStatus.DELIVERED);
+
+    // Stripe redelivers the 31-day-old event (manual resend): recognised, nothing sent again.
+    String body = TEMPLATE.replace(SESSION, a).replace(EVENT, EVENT + "_1");
+    assertThat(StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond()).body())
+        .contains("\"status\":\"duplicate\"");
+    // A new event id for the same old sale: the dedupe key holds.
+    String other = TEMPLATE.replace(SESSION, a).replace(EVENT, "evt_late_second_event");
+    assertThat(StripeWebhooks.postSigned(t.port(), other, t.clock.instant().getEpochSecond()).body())
+        .contains("\"status\":\"stored\"");
+    t.deliverDue();
+    assertThat(t.rc.received("purchase.json")).hasSize(1);
+  }
+
+  @Test
+  void purge_never_touches_unfinished_work() {
+    t.rc.respondWith(500);
+    String a = sale(1);
+    t.deliverDue();
+    t.clock.advance(Duration.ofDays(40));
+    purge("--older-than", "30d");
+    assertThat(t.app.store().eventPayload(EVENT + "_1")).isPresent();
+    assertThat(delivery(a).call().params()).containsKey("email");
+    assertThat(purge("--older-than", "forever").code()).isEqualTo(2);
+  }
+
+  @Test
+  void check_config_prints_the_configuration_without_secrets_and_proves_credentials_online() {
+    Run offline = checkConfig();
+    assertThat(offline.code()).isZero();
+    assertThat(offline.out()).contains("checkout-purchase").contains("configuration OK")
+        .doesNotContain(TestApp.RC_SECRET).doesNotContain(StripeWebhooks.SECRET);
+
+    Run online = checkConfig("--online");
+    assertThat(online.code()).isZero();
+    assertThat(online.out()).contains("verify.json: HTTP 200").contains("Stripe: skipped");
+    assertThat(t.rc.received("verify.json")).singleElement().satisfies(c -> assertThat(c.signatureValid()).isTrue());
+
+    env.put("REFERRALCANDY_SECRET_KEY", "wrong-secret");
+    Run rejected = checkConfig("--online");
+    assertThat(rejected.code()).isEqualTo(1);
+    assertThat(rejected.out()).contains("HTTP 401").doesNotContain("wrong-secret");
+
+    env.remove("STRIPE_WEBHOOK_SECRET");
+    Run bad = checkConfig();
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("STRIPE_WEBHOOK_SECRET is required");
+  }
+
+  @Test
+  void an_unreachable_referralcandy_fails_the_online_check(@TempDir Path other) {
+    FakeReferralCandyServer gone = FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET);
+    env.put("REFERRALCANDY_API_BASE", gone.apiBase().toString());
+    gone.close();
+    Run r = checkConfig("--online");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("not reachable");
+  }
+
+  @Test
+  void every_command_has_help_and_bad_usage_is_exit_2() {
+    assertThat(Cli.run("deliveries", "list", "--help")).isZero();
+    assertThat(Cli.run("replay", "--help")).isZero();
+    assertThat(Cli.run("resolve", "--help")).isZero();
+    assertThat(Cli.run("purge", "--help")).isZero();
+    assertThat(Cli.run("check-config", "--help")).isZero();
+    assertThat(Cli.run("backfill", "--help")).isZero();
+    assertThat(Cli.run("dry-run", "--help")).isZero();
+    assertThat(Cli.run("serve", "--help")).isZero();
+    assertThat(Cli.run("no-such-command")).isEqualTo(2);
+    assertThat(Cli.run("resolve", "1")).as("missing --as").isEqualTo(2);
+  }
+}
