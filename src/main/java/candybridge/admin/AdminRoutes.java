@@ -180,7 +180,10 @@ public final class AdminRoutes {
       String type = contentType != null ? contentType
           : file.endsWith(".js") ? "text/javascript; charset=utf-8"
           : file.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
-      ctx.contentType(type).header("Cache-Control", "no-store").result(in.readAllBytes());
+      ctx.contentType(type)
+          .header("Cache-Control", "no-store")
+          .header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:")
+          .result(in.readAllBytes());
     }
   }
 
