@@ -68,7 +68,8 @@ public final class App implements AutoCloseable {
   public static App start(Config config, Workflow workflow, Clock clock, Options options) {
     log.info("starting with {}", config.describe());
     Deque<AutoCloseable> closing = new ArrayDeque<>();
-    JdbcStore store = JdbcStore.open(config.store().databaseUrl(), clock.instant());
+    JdbcStore store =
+        JdbcStore.open(config.store().databaseUrl(), config.store().poolSize(), clock.instant());
     closing.push(store);
     try {
       Metrics metrics = Metrics.create(clock, () -> store.queueStats(clock.instant()));
@@ -129,7 +130,7 @@ public final class App implements AutoCloseable {
   private static Lookups lookups(Config config, Clock clock) {
     return config.stripe().apiKey()
         .<Lookups>map(key -> new StripeLookups(new CachingStripeApi(
-            new StripeJavaApi(key, config.stripe().apiBase(), Duration.ofSeconds(10)),
+            new StripeJavaApi(key, config.stripe().apiBase(), config.referralCandy().timeout()),
             clock, Duration.ofMinutes(10), 10_000)))
         .orElseGet(StripeLookups::none);
   }

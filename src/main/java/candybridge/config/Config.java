@@ -31,11 +31,15 @@ public record Config(
     }
   }
 
-  /** {@code CANDYBRIDGE_DATABASE_URL} and {@code CANDYBRIDGE_RETENTION}. */
-  public record Store(String databaseUrl, Duration retention) {
+  /**
+   * {@code CANDYBRIDGE_DATABASE_URL}, {@code CANDYBRIDGE_RETENTION}, and {@code
+   * CANDYBRIDGE_DB_POOL_SIZE} (connections per instance on PostgreSQL).
+   */
+  public record Store(String databaseUrl, Duration retention, int poolSize) {
     public Store {
       requireNonNull(databaseUrl, "databaseUrl == null");
       requireNonNull(retention, "retention == null");
+      if (poolSize < 1) throw new IllegalArgumentException("poolSize < 1");
     }
   }
 
@@ -102,6 +106,13 @@ public record Config(
         + redactUrl(store.databaseUrl())
         + " retention="
         + DurationText.format(store.retention())
+        + (store.databaseUrl().startsWith("jdbc:postgresql:") ? " pool=" + store.poolSize() : "")
+        + " delivery.concurrency="
+        + delivery.concurrency()
+        + " delivery.timeout="
+        + DurationText.format(referralCandy.timeout())
+        + " delivery.lease="
+        + DurationText.format(delivery.lease())
         + " stripe.webhookSecrets="
         + stripe.webhookSecrets().size()
         + " stripe.apiKey="

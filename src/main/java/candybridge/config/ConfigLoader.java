@@ -21,7 +21,6 @@ public final class ConfigLoader {
    */
   public static final String DEFAULT_RETRY_SCHEDULE = "30s,2m,10m,30m,1h,2h,4h,8h,16h,24h,24h,24h";
 
-  static final Duration RC_TIMEOUT = Duration.ofSeconds(10);
 
   private final Map<String, String> env;
   private final List<String> problems = new ArrayList<>();
@@ -65,6 +64,16 @@ public final class ConfigLoader {
     Optional<Secret> adminToken = optionalSecret("CANDYBRIDGE_ADMIN_TOKEN");
     List<Duration> schedule =
         optional("CANDYBRIDGE_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE, ConfigLoader::schedule);
+    Integer poolSize = optional("CANDYBRIDGE_DB_POOL_SIZE", "10", v -> intIn(v, 1, 200));
+    Integer concurrency = optional("CANDYBRIDGE_DELIVERY_CONCURRENCY", "8", v -> intIn(v, 1, 256));
+    Duration timeout = optional("CANDYBRIDGE_DELIVERY_TIMEOUT", "10s", ConfigLoader::positiveDuration);
+    Duration lease = optional("CANDYBRIDGE_DELIVERY_LEASE", "60s", ConfigLoader::positiveDuration);
+    if (timeout != null && lease != null && lease.compareTo(timeout.multipliedBy(4)) < 0) {
+      // A call may take two Stripe lookups and the ReferralCandy call, each up to the timeout:
+      // a lease shorter than that could expire under a live call.
+      problems.add("CANDYBRIDGE_DELIVERY_LEASE (" + DurationText.format(lease)
+          + ") must be at least 4 x CANDYBRIDGE_DELIVERY_TIMEOUT (" + DurationText.format(timeout) + ")");
+    }
     Optional<candybridge.stripe.Reconciliation.Settings> reconcile = Optional.empty();
     try {
       reconcile = candybridge.stripe.Reconciliation.fromEnv(env);
@@ -79,10 +88,10 @@ public final class ConfigLoader {
     }
     return new Config(
         new Config.Http(port),
-        new Config.Store(databaseUrl, retention),
+        new Config.Store(databaseUrl, retention, poolSize),
         new Config.Stripe(webhookSecrets, stripeKey, stripeBase, reconcile),
-        new Config.ReferralCandy(accessId, secretKey, rcBase, RC_TIMEOUT),
-        new Config.Delivery(schedule, 8, 64, Duration.ofSeconds(60), Duration.ofSeconds(1), alertUrl),
+        new Config.ReferralCandy(accessId, secretKey, rcBase, timeout),
+        new Config.Delivery(schedule, concurrency, 64, lease, Duration.ofSeconds(1), alertUrl),
         new Config.Admin(adminToken));
   }
 
@@ -135,12 +144,23 @@ public final class ConfigLoader {
     if (url.startsWith("jdbc:sqlite:") && url.length() > "jdbc:sqlite:".length()) {
       return url;
     }
-    if (url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException(
-          "PostgreSQL is not supported by this build yet; use jdbc:sqlite:FILE");
+    if (url.startsWith("jdbc:postgresql://")) {
+      return url;
     }
     throw new IllegalArgumentException(
-        "must be a JDBC URL starting with jdbc:sqlite: (e.g. jdbc:sqlite:candybridge.db)");
+        "must be a JDBC URL: jdbc:sqlite:FILE (embedded) or jdbc:postgresql://HOST/DB (scale-out)");
+  }
+
+  private static int intIn(String raw, int min, int max) {
+    try {
+      int n = Integer.parseInt(raw.trim());
+      if (n < min || n > max) {
+        throw new IllegalArgumentException("must be between " + min + " and " + max + ", not " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + raw.trim() + "' is not a whole number", e);
+    }
   }
 
   private static Duration positiveDuration(String raw) {

@@ -231,8 +231,14 @@ public final class DeliveryWorker implements AutoCloseable {
   }
 
   private void loop() {
+    Instant nextLeaseCheck = clock.instant();
     while (running) {
       try {
+        if (!clock.instant().isBefore(nextLeaseCheck)) {
+          // Other instances' calls whose lease ran out (their process died): in doubt, not resent.
+          recoverAbandoned(false);
+          nextLeaseCheck = clock.instant().plus(settings.lease().dividedBy(2));
+        }
         int handled = dispatch();
         if (handled == 0) {
           wakeUp.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);

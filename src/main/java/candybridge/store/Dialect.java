@@ -19,10 +19,21 @@ interface Dialect {
   /** True when only one process may use the database, so every in-flight claim at start is dead. */
   boolean singleInstance();
 
-  static Dialect forUrl(String jdbcUrl) {
+  /** A condition: {@code column} contains the text bound to the one {@code ?}. */
+  String contains(String column);
+
+  /** Holds other instances off while this one migrates (a no-op where one process is alone). */
+  default void lockMigrations(java.sql.Connection c) throws java.sql.SQLException {}
+
+  default void unlockMigrations(java.sql.Connection c) throws java.sql.SQLException {}
+
+  static Dialect forUrl(String jdbcUrl, int poolSize) {
     if (jdbcUrl.startsWith("jdbc:sqlite:")) {
       return new SqliteDialect();
     }
-    throw new IllegalArgumentException("unsupported database URL (only jdbc:sqlite: in this build)");
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      return new PostgresDialect(poolSize);
+    }
+    throw new IllegalArgumentException("unsupported database URL: use jdbc:sqlite: or jdbc:postgresql:");
   }
 }

@@ -22,9 +22,11 @@ final class JdbcHistory implements History {
       "event_id, type, object_id, created_s, received_at, plan_summary, decisions, payload";
 
   private final Jdbc jdbc;
+  private final Dialect dialect;
 
-  JdbcHistory(Jdbc jdbc) {
+  JdbcHistory(Jdbc jdbc, Dialect dialect) {
     this.jdbc = jdbc;
+    this.dialect = dialect;
   }
 
   @Override
@@ -125,7 +127,7 @@ final class JdbcHistory implements History {
     });
   }
 
-  private static Where where(DeliveryQuery q) {
+  private Where where(DeliveryQuery q) {
     Where w = new Where();
     if (!q.statuses().isEmpty()) {
       List<Object> names = new ArrayList<>();
@@ -139,7 +141,8 @@ final class JdbcHistory implements History {
     // Exact matches only: an event id, a dedupe key, an id inside a key (cs_…), or a parameter
     // value such as the customer's e-mail address (matched as a whole JSON string).
     q.search().ifPresent(s -> w.add(
-        "(d.event_id = ? OR d.dedupe_key = ? OR instr(d.dedupe_key, ?) > 0 OR instr(d.params, ?) > 0)",
+        "(d.event_id = ? OR d.dedupe_key = ? OR " + dialect.contains("d.dedupe_key") + " OR "
+            + dialect.contains("d.params") + ")",
         s, s, ":" + s, "\"" + s.replace("\"", "") + "\""));
     return w;
   }

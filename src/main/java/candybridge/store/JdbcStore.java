@@ -37,12 +37,20 @@ public final class JdbcStore implements Store {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.jdbc = new Jdbc(dataSource);
-    this.history = new JdbcHistory(jdbc);
+    this.history = new JdbcHistory(jdbc, dialect);
   }
+
+  /** Default PostgreSQL pool size (SQLite uses its own small fixed pool). */
+  public static final int DEFAULT_POOL_SIZE = 10;
 
   /** Opens the database named by the JDBC URL and applies pending migrations. */
   public static JdbcStore open(String jdbcUrl, Instant now) {
-    Dialect dialect = Dialect.forUrl(jdbcUrl);
+    return open(jdbcUrl, DEFAULT_POOL_SIZE, now);
+  }
+
+  /** The same, with the connection pool size used on PostgreSQL. */
+  public static JdbcStore open(String jdbcUrl, int poolSize, Instant now) {
+    Dialect dialect = Dialect.forUrl(jdbcUrl, poolSize);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setPoolName("candybridge-store");
@@ -52,7 +60,7 @@ public final class JdbcStore implements Store {
     dialect.configure(config);
     HikariDataSource dataSource = new HikariDataSource(config);
     try {
-      Migrations.apply(dataSource, dialect.name(), now);
+      Migrations.apply(dataSource, dialect, now);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
@@ -259,21 +267,28 @@ public final class JdbcStore implements Store {
               "the process stopped while this call was in flight; it may have reached"
                   + " ReferralCandy, which does not deduplicate purchases, so it is not resent"
                   + " without an operator";
+          List<Delivery> marked = new ArrayList<>();
           for (int i = 0; i < abandoned.size(); i++) {
             Delivery d = abandoned.get(i);
-            Jdbc.update(
+            // Guarded by version: when two instances notice the same expired lease, one marks it.
+            int updated = Jdbc.update(
                 c,
                 """
                 UPDATE delivery SET status = 'in_doubt', attempt_count = ?, last_error = ?,
                        claimed_by = NULL, lease_until = NULL, updated_at = ?, version = version + 1
-                 WHERE id = ? AND version = ?
+                 WHERE id = ? AND version = ? AND status = 'in_flight'
                 """,
                 d.attemptCount() + 1,
                 why,
                 now.toEpochMilli(),
                 d.id().value(),
                 d.version());
+            if (updated == 0) {
+              continue;
+            }
+            marked.add(d);
             Instant started = Instant.ofEpochMilli(claimedAt.get(i));
+            Duration ran = Duration.between(started, now);
             insertAttempt(
                 c,
                 new Attempt(
@@ -281,13 +296,13 @@ public final class JdbcStore implements Store {
                     d.attemptCount() + 1,
                     AttemptTrigger.RECOVERY,
                     started,
-                    Duration.between(started, now).isNegative() ? Duration.ZERO : Duration.between(started, now),
+                    ran.isNegative() ? Duration.ZERO : ran,
                     OptionalInt.empty(),
                     Optional.empty(),
                     Optional.of(why),
                     Verdict.IN_DOUBT));
           }
-          return abandoned;
+          return marked;
         });
   }
 

@@ -26,23 +26,34 @@ final class Migrations {
 
   private Migrations() {}
 
-  static void apply(DataSource dataSource, String dialect, Instant now) {
+  static void apply(DataSource dataSource, Dialect d, Instant now) {
+    String dialect = d.name();
     List<String> files = lines(read("db/" + dialect + "/index.txt"));
     try (Connection c = dataSource.getConnection()) {
-      try (Statement s = c.createStatement()) {
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version "
-                + "(version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-      }
-      int current = currentVersion(c);
-      for (String file : files) {
-        int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
-        if (version > current) {
-          applyOne(c, dialect, file, version, now);
-        }
+      d.lockMigrations(c);
+      try {
+        applyAll(c, dialect, files, now);
+      } finally {
+        d.unlockMigrations(c);
       }
     } catch (SQLException e) {
       throw new StoreException("could not migrate the database schema", e);
+    }
+  }
+
+  private static void applyAll(Connection c, String dialect, List<String> files, Instant now)
+      throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS schema_version "
+              + "(version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+    }
+    int current = currentVersion(c);
+    for (String file : files) {
+      int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
+      if (version > current) {
+        applyOne(c, dialect, file, version, now);
+      }
     }
   }
 
