@@ -237,6 +237,128 @@ abstract class StoreContract {
     assertThat(store.claimDue(NOW, 10, "me", NOW.plusSeconds(60))).hasSize(1);
   }
 
+  private Delivery deliver(String session, Verdict verdict, DeliveryStatus status) {
+    // Claims the oldest due delivery only: callers deliver in the order they saved.
+    Delivery d = store.claimDue(NOW, 1, "me", NOW.plusSeconds(60)).get(0);
+    assertThat(d.dedupeKey()).isEqualTo("purchase:" + session);
+    store.recordAttempt(d, attempt(d, verdict, verdict == Verdict.DELIVERED ? 200 : 400), status, Optional.empty());
+    return store.findDelivery(d.id()).orElseThrow();
+  }
+
+  @Test
+  void replay_makes_a_finished_delivery_due_as_manual_and_refuses_unfinished_ones() {
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    Delivery pending = store.findDeliveryByKey("purchase:cs_1").orElseThrow();
+    assertThat(store.replay(pending.id(), NOW)).as("pending").isEmpty();
+    Delivery failed = deliver("cs_1", Verdict.FAIL, DeliveryStatus.FAILED);
+    Delivery replayed = store.replay(failed.id(), NOW.plusSeconds(5)).orElseThrow();
+    assertThat(replayed.status()).isEqualTo(DeliveryStatus.PENDING);
+    assertThat(replayed.manual()).isTrue();
+    assertThat(store.claimDue(NOW.plusSeconds(5), 10, "me", NOW.plusSeconds(65))).extracting(Delivery::id)
+        .containsExactly(failed.id());
+    assertThat(store.replay(new candybridge.delivery.DeliveryId(999_999), NOW)).isEmpty();
+  }
+
+  @Test
+  void bulk_replay_takes_only_the_statuses_asked_for() {
+    for (int i = 1; i <= 3; i++) {
+      store.saveEvent(event("evt_" + i, "checkout.session.completed", "cs_" + i, 100), purchasePlan("cs_" + i), NOW);
+    }
+    deliver("cs_1", Verdict.FAIL, DeliveryStatus.FAILED);
+    deliver("cs_2", Verdict.DELIVERED, DeliveryStatus.DELIVERED);
+    int n = store.replayMatching(candybridge.history.DeliveryQuery.all()
+        .withStatuses(java.util.Set.of(DeliveryStatus.FAILED)), NOW);
+    assertThat(n).isEqualTo(1);
+    assertThat(store.findDeliveryByKey("purchase:cs_1").orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
+    assertThat(store.findDeliveryByKey("purchase:cs_2").orElseThrow().status()).isEqualTo(DeliveryStatus.DELIVERED);
+  }
+
+  @Test
+  void resolve_as_sent_only_settles_in_doubt_deliveries() {
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    Delivery d = store.claimDue(NOW, 1, "dead", NOW.plusSeconds(60)).get(0);
+    assertThat(store.resolveAsSent(d.id(), NOW)).as("in flight, not in doubt").isEmpty();
+    store.markAbandonedInDoubt(NOW, true);
+    assertThat(store.resolveAsSent(d.id(), NOW.plusSeconds(1)).orElseThrow().status()).isEqualTo(DeliveryStatus.DELIVERED);
+    assertThat(store.attempts(d.id())).extracting(Attempt::trigger)
+        .containsExactly(AttemptTrigger.RECOVERY, AttemptTrigger.RESOLUTION);
+  }
+
+  @Test
+  void purge_keeps_ids_and_keys_and_unfinished_work() {
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    store.saveEvent(event("evt_2", "checkout.session.completed", "cs_2", 100), purchasePlan("cs_2"), NOW);
+    Delivery done = deliver("cs_1", Verdict.DELIVERED, DeliveryStatus.DELIVERED);
+    PurgeResult r = store.purge(NOW.plus(Duration.ofDays(31)));
+    assertThat(r.payloadsCleared()).isEqualTo(1);
+    assertThat(r.attemptsDeleted()).isEqualTo(1);
+    assertThat(store.eventPayload("evt_1")).isEmpty();
+    assertThat(store.eventPayload("evt_2")).as("its delivery is still pending").isPresent();
+    assertThat(store.findDelivery(done.id()).orElseThrow().call().params()).isEmpty();
+    assertThat(store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW))
+        .isEqualTo(SaveResult.DUPLICATE);
+    assertThat(store.saveEvent(event("evt_9", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW))
+        .isEqualTo(SaveResult.STORED);
+    assertThat(store.deliveriesOfEvent("evt_9")).as("dedupe key kept").isEmpty();
+  }
+
+  @Test
+  void queue_stats_count_statuses_due_work_and_its_age() {
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    store.saveEvent(event("evt_2", "checkout.session.completed", "cs_2", 100), purchasePlan("cs_2"), NOW);
+    deliver("cs_1", Verdict.FAIL, DeliveryStatus.FAILED);
+    QueueStats q = store.queueStats(NOW.plusSeconds(90));
+    assertThat(q.count(DeliveryStatus.FAILED)).isEqualTo(1);
+    assertThat(q.count(DeliveryStatus.PENDING)).isEqualTo(1);
+    assertThat(q.dueNow()).isEqualTo(1);
+    assertThat(q.oldestDueAge()).contains(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void completing_a_lookup_replaces_the_params_of_the_claimed_delivery() {
+    Plan plan = new Plan(List.of(PlannedDelivery.deferred("wf", "purchase:cs_1",
+        RcCall.of(RcMethod.PURCHASE, Map.of("external_reference_id", "cs_1")))), List.of(), "deferred");
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), plan, NOW);
+    Delivery d = store.claimDue(NOW, 1, "me", NOW.plusSeconds(60)).get(0);
+    assertThat(d.needsLookup()).isTrue();
+    assertThat(store.completeLookup(d, RcCall.of(RcMethod.PURCHASE, Map.of("external_reference_id", "cs_1",
+        "email", "b@example.com")))).isTrue();
+    Delivery after = store.findDelivery(d.id()).orElseThrow();
+    assertThat(after.needsLookup()).isFalse();
+    assertThat(after.call().params()).containsEntry("email", "b@example.com");
+    assertThat(store.eventPayload("evt_1")).contains("{\"id\":\"evt_1\"}");
+  }
+
+  @Test
+  void history_lists_filter_search_and_page() {
+    for (int i = 1; i <= 5; i++) {
+      store.saveEvent(event("evt_" + i, "checkout.session.completed", "cs_" + i, 100), purchasePlan("cs_" + i),
+          NOW.plusSeconds(i));
+    }
+    store.saveEvent(event("evt_inv", "invoice.payment_failed", "in_1", 100), Plan.nothing("none"), NOW);
+    var h = store.history();
+    var first = h.deliveries(candybridge.history.DeliveryQuery.all(), Optional.empty(), 2);
+    assertThat(first.items()).hasSize(2);
+    var rest = h.deliveries(candybridge.history.DeliveryQuery.all(), first.next(), 10);
+    assertThat(rest.items()).hasSize(3);
+    assertThat(rest.next()).isEmpty();
+    var search = new candybridge.history.DeliveryQuery(java.util.Set.of(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.of("cs_3"));
+    assertThat(h.deliveries(search, Optional.empty(), 10).items()).extracting(Delivery::dedupeKey)
+        .containsExactly("purchase:cs_3");
+    var byEmail = new candybridge.history.DeliveryQuery(java.util.Set.of(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.of("a@example.com"));
+    assertThat(h.deliveries(byEmail, Optional.empty(), 10).items()).hasSize(5);
+    var events = h.events(new candybridge.history.EventQuery(Optional.of("invoice.payment_failed"), Optional.empty(),
+        Optional.empty(), Optional.empty()), Optional.empty(), 10);
+    assertThat(events.items()).extracting(e -> e.id()).containsExactly("evt_inv");
+    var paged = h.events(candybridge.history.EventQuery.all(), Optional.empty(), 4);
+    assertThat(h.events(candybridge.history.EventQuery.all(), paged.next(), 4).items()).hasSize(2);
+    assertThat(h.event("evt_2")).hasValueSatisfying(e -> assertThat(e.summary()).contains("cs_2"));
+    assertThat(h.hourly(NOW.minus(Duration.ofHours(1)))).singleElement()
+        .satisfies(c -> assertThat(c.count()).isEqualTo(5));
+  }
+
   @Test
   void reports_ready_while_the_database_answers() {
     assertThat(store.isReady()).isTrue();
