@@ -7,7 +7,6 @@ import candybridge.delivery.DeliveryStatus;
 import candybridge.history.DeliveryQuery;
 import candybridge.history.Page;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;

@@ -5,7 +5,6 @@ import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Replay;
 import candybridge.history.DeliveryQuery;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;

@@ -153,44 +153,45 @@ public final class DeliveryWorker implements AutoCloseable {
     AttemptOutcome outcome = send(d);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     int number = d.attemptCount() + 1;
-    Optional<Instant> next = Optional.empty();
-    Optional<String> error = outcome.error();
-    DeliveryStatus status;
-    switch (outcome.verdict()) {
-      case DELIVERED -> status = DeliveryStatus.DELIVERED;
-      case FAIL -> status = DeliveryStatus.FAILED;
-      case RETRY -> {
-        // An operator's replay is one attempt: if it fails, the operator decides again.
-        Optional<Duration> delay =
-            d.manual() ? Optional.empty() : retryPolicy.delayAfter(number, outcome.retryAfter());
-        if (d.manual()) {
-          status = DeliveryStatus.FAILED;
-          error = Optional.of("replay failed, not retried automatically: " + error.orElse("?"));
-        } else if (delay.isPresent()) {
-          status = DeliveryStatus.PENDING;
-          next = Optional.of(clock.instant().plus(delay.get()));
-        } else {
-          status = DeliveryStatus.FAILED;
-          error = Optional.of("gave up after " + number + " attempts; last: " + error.orElse("?"));
-        }
-      }
-      case IN_DOUBT -> throw new IllegalStateException("a finished call is never in doubt");
-      default -> throw new IllegalStateException("unknown verdict " + outcome.verdict());
-    }
+    Transition next = transition(d, outcome, number);
     Attempt attempt =
         new Attempt(d.id(), number, d.manual() ? AttemptTrigger.MANUAL : AttemptTrigger.SCHEDULED,
-            started, took,
-            outcome.httpStatus(), outcome.responseExcerpt(), error, outcome.verdict());
-    if (!store.recordAttempt(d, attempt, status, next)) {
+            started, took, outcome.httpStatus(), outcome.responseExcerpt(), next.error(), outcome.verdict());
+    if (!store.recordAttempt(d, attempt, next.status(), next.at())) {
       log.warn("delivery={} key={}: claim was lost before the outcome ({}) could be recorded",
-          d.id(), d.dedupeKey(), status);
+          d.id(), d.dedupeKey(), next.status());
       return;
     }
-    listener.attemptRecorded(d, attempt, status);
+    listener.attemptRecorded(d, attempt, next.status());
     log.info("delivery={} key={} attempt={} http={} -> {}{}", d.id(), d.dedupeKey(), number,
         outcome.httpStatus().isPresent() ? outcome.httpStatus().getAsInt() : "-",
-        status.wireName(), next.map(t -> " at " + t).orElse(""));
+        next.status().wireName(), next.at().map(t -> " at " + t).orElse(""));
   }
+
+  /** Where an attempt leaves the delivery: its status, when to try again, and the error kept. */
+  private record Transition(DeliveryStatus status, Optional<Instant> at, Optional<String> error) {}
+
+  private Transition transition(Delivery d, AttemptOutcome outcome, int number) {
+    Optional<String> error = outcome.error();
+    return switch (outcome.verdict()) {
+      case DELIVERED -> new Transition(DeliveryStatus.DELIVERED, Optional.empty(), error);
+      case FAIL -> new Transition(DeliveryStatus.FAILED, Optional.empty(), error);
+      case RETRY -> {
+        if (d.manual()) {
+          // An operator's replay is one attempt: if it fails, the operator decides again.
+          yield new Transition(DeliveryStatus.FAILED, Optional.empty(),
+              Optional.of("replay failed, not retried automatically: " + error.orElse("?")));
+        }
+        Optional<Duration> delay = retryPolicy.delayAfter(number, outcome.retryAfter());
+        yield delay.isPresent()
+            ? new Transition(DeliveryStatus.PENDING, Optional.of(clock.instant().plus(delay.get())), error)
+            : new Transition(DeliveryStatus.FAILED, Optional.empty(),
+                Optional.of("gave up after " + number + " attempts; last: " + error.orElse("?")));
+      }
+      case IN_DOUBT -> throw new IllegalStateException("a finished call is never in doubt");
+    };
+  }
+
 
   /** Completes the parameters if needed, checks them, and only then calls ReferralCandy. */
   private AttemptOutcome send(Delivery d) {
