@@ -129,14 +129,8 @@ public final class AdminRoutes {
 
   private Map<String, Object> resolve(Context ctx) {
     String as = Optional.ofNullable(ctx.queryParam("as")).orElseGet(() -> bodyField(ctx, "as"));
-    Replay.Resolution how;
-    if ("sent".equals(as)) {
-      how = Replay.Resolution.SENT;
-    } else if ("resend".equals(as)) {
-      how = Replay.Resolution.RESEND;
-    } else {
-      throw HttpProblem.badRequest("resolve needs as=sent (it reached ReferralCandy) or as=resend");
-    }
+    Replay.Resolution how = Replay.Resolution.parse(as).orElseThrow(() ->
+        HttpProblem.badRequest("resolve needs as=sent (it reached ReferralCandy) or as=resend"));
     return done(replay.resolve(id(ctx), how), "resolve");
   }
 

@@ -23,15 +23,12 @@ final class ResolveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Replay.Resolution how;
-    if ("sent".equals(as)) {
-      how = Replay.Resolution.SENT;
-    } else if ("resend".equals(as)) {
-      how = Replay.Resolution.RESEND;
-    } else {
+    java.util.Optional<Replay.Resolution> parsed = Replay.Resolution.parse(as);
+    if (parsed.isEmpty()) {
       terminal.err().println("candybridge: --as must be sent or resend");
       return 2;
     }
+    Replay.Resolution how = parsed.get();
     return StoreAccess.withStore(terminal, store -> {
       Replay.Result r = new Replay(store, terminal.clock(), () -> {}).resolve(new DeliveryId(id), how);
       return switch (r.outcome()) {

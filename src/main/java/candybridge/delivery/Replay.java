@@ -27,7 +27,13 @@ public final class Replay {
     /** It did reach ReferralCandy: mark it delivered, send nothing. */
     SENT,
     /** It did not: send it again. */
-    RESEND
+    RESEND;
+
+    /** {@code sent} or {@code resend}, as operators write it; empty otherwise. */
+    public static Optional<Resolution> parse(String word) {
+      return "sent".equals(word) ? Optional.of(SENT)
+          : "resend".equals(word) ? Optional.of(RESEND) : Optional.empty();
+    }
   }
 
   public record Result(Outcome outcome, Optional<Delivery> delivery) {}

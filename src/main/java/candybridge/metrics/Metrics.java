@@ -49,23 +49,9 @@ public final class Metrics {
   /**
    * Event types that get their own label value; any other type is {@code other}, because the
    * type comes from the request and an unbounded label would let anyone with a valid signature
-   * (or Stripe adding types) grow the series without limit. The workflow triggers, kept in step
-   * with {@code WorkflowFile.TRIGGERS}.
+   * (or Stripe adding types) grow the series without limit. The workflow triggers.
    */
-  static final Set<String> KNOWN_EVENT_TYPES =
-      Set.of(
-          "checkout.session.completed",
-          "checkout.session.async_payment_succeeded",
-          "checkout.session.async_payment_failed",
-          "checkout.session.expired",
-          "invoice.payment_failed",
-          "invoice.paid",
-          "customer.subscription.created",
-          "customer.subscription.updated",
-          "customer.subscription.deleted",
-          "customer.created",
-          "charge.succeeded",
-          "charge.refunded");
+  static final Set<String> KNOWN_EVENT_TYPES = candybridge.workflow.WorkflowFile.TRIGGERS;
 
   static final Set<String> INGEST_OUTCOMES =
       Set.of("stored", "duplicate", "ignored", "rejected", "unavailable");

@@ -10,10 +10,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +38,6 @@ public final class Backfill {
    */
   static final Duration RETENTION_SLACK = Duration.ofMinutes(5);
 
-  /** The types of DESIGN.md §2, which a workflow may handle; triggers of configured workflows are added. */
-  private static final List<String> KNOWN_TYPES =
-      List.of(
-          "checkout.session.completed",
-          "checkout.session.async_payment_succeeded",
-          "checkout.session.async_payment_failed",
-          "invoice.payment_failed",
-          "customer.subscription.created",
-          "charge.refunded");
 
   /** Told after every page: the counts so far and how far back through the window the run has come (0 to 1). */
   @FunctionalInterface
@@ -122,7 +111,7 @@ public final class Backfill {
   public Backfill(StripeEvents events, StripeIngest ingest, Workflow workflow, Clock clock) {
     this.events = requireNonNull(events, "events == null");
     this.ingest = requireNonNull(ingest, "ingest == null");
-    this.defaultTypes = handledTypes(requireNonNull(workflow, "workflow == null"));
+    this.defaultTypes = requireNonNull(workflow, "workflow == null").storedTypes();
     this.clock = requireNonNull(clock, "clock == null");
   }
 
@@ -246,9 +235,4 @@ public final class Backfill {
     return Math.max(0, Math.min(0.99, done));
   }
 
-  private static List<String> handledTypes(Workflow workflow) {
-    Set<String> candidates = new LinkedHashSet<>(KNOWN_TYPES);
-    workflow.definitions().forEach(d -> candidates.add(d.trigger()));
-    return candidates.stream().filter(workflow::handles).toList();
-  }
 }

@@ -1,6 +1,5 @@
 package candybridge.stripe;
 
-import static java.util.Objects.requireNonNull;
 
 import candybridge.config.Secret;
 import com.stripe.StripeClient;
@@ -31,25 +30,9 @@ public final class StripeJavaApi implements StripeApi {
    * @param timeout both the connect and the read timeout of every request
    */
   public StripeJavaApi(Secret apiKey, URI apiBase, Duration timeout) {
-    requireNonNull(apiKey, "apiKey == null");
-    requireNonNull(apiBase, "apiBase == null");
-    requireNonNull(timeout, "timeout == null");
-    if (apiKey.reveal().isBlank()) {
-      throw new IllegalArgumentException("Stripe API key must not be blank");
-    }
-    if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("Stripe timeout must be positive and fit in int millis: " + timeout);
-    }
-    int millis = (int) timeout.toMillis();
-    this.client =
-        StripeClient.builder()
-            .setApiKey(apiKey.reveal())
-            .setApiBase(withoutTrailingSlash(apiBase))
-            .setConnectTimeout(millis)
-            .setReadTimeout(millis)
-            .setMaxNetworkRetries(0)
-            .build();
+    this.client = StripeClients.create(apiKey, apiBase, timeout);
   }
+
 
   @Override
   public Optional<StripeCustomer> customer(String customerId) throws StripeUnavailableException {
@@ -135,8 +118,4 @@ public final class StripeJavaApi implements StripeApi {
     return Optional.ofNullable(value).filter(v -> !v.isBlank());
   }
 
-  private static String withoutTrailingSlash(URI apiBase) {
-    String base = apiBase.toString();
-    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-  }
 }

@@ -44,30 +44,13 @@ public final class StripeJavaEvents implements StripeEvents {
   }
 
   StripeJavaEvents(Secret apiKey, URI apiBase, Duration timeout, int pageSize) {
-    requireNonNull(apiKey, "apiKey == null");
-    requireNonNull(apiBase, "apiBase == null");
-    requireNonNull(timeout, "timeout == null");
-    if (apiKey.reveal().isBlank()) {
-      throw new IllegalArgumentException("Stripe API key must not be blank");
-    }
-    if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("Stripe timeout must be positive and fit in int millis: " + timeout);
-    }
     if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
       throw new IllegalArgumentException("page size must be 1 to " + MAX_PAGE_SIZE + ": " + pageSize);
     }
-    int millis = (int) timeout.toMillis();
-    String base = apiBase.toString();
-    this.client =
-        StripeClient.builder()
-            .setApiKey(apiKey.reveal())
-            .setApiBase(base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-            .setConnectTimeout(millis)
-            .setReadTimeout(millis)
-            .setMaxNetworkRetries(0)
-            .build();
+    this.client = StripeClients.create(apiKey, apiBase, timeout);
     this.pageSize = pageSize;
   }
+
 
   @Override
   public Page page(Query query, Optional<String> startingAfter) throws StripeUnavailableException {

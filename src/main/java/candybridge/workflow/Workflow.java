@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import candybridge.referralcandy.RcCall;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
  */
 public final class Workflow {
   /** Stored for history even when no workflow is configured for them (the brief's triggers). */
-  static final Set<String> ALWAYS_STORED =
-      Set.of(
+  static final List<String> ALWAYS_STORED =
+      List.of(
           "checkout.session.completed",
           "checkout.session.async_payment_succeeded",
           "checkout.session.async_payment_failed",
@@ -26,13 +26,14 @@ public final class Workflow {
           "charge.refunded");
 
   private final List<WorkflowDefinition> definitions;
-  private final Set<String> stored;
+  /** In the brief's order, then the triggers of enabled workflows. */
+  private final List<String> stored;
 
   private Workflow(List<WorkflowDefinition> definitions) {
     this.definitions = List.copyOf(definitions);
-    Set<String> types = new HashSet<>(ALWAYS_STORED);
+    Set<String> types = new LinkedHashSet<>(ALWAYS_STORED);
     definitions.stream().filter(WorkflowDefinition::enabled).forEach(d -> types.add(d.trigger()));
-    this.stored = Set.copyOf(types);
+    this.stored = List.copyOf(types);
   }
 
   /** The built-in workflows of DESIGN.md §3 (what runs without a workflow file). */
@@ -50,6 +51,11 @@ public final class Workflow {
 
   public Optional<WorkflowDefinition> named(String name) {
     return definitions.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  /** Every event type that is stored: the brief's triggers, then those of enabled workflows. */
+  public List<String> storedTypes() {
+    return stored;
   }
 
   /** Whether events of this type are stored; others are acknowledged and dropped. */

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  */
 public final class WorkflowFile {
   /** The triggers a workflow may name: Stripe event types this service knows how to read. */
-  static final Set<String> TRIGGERS =
+  public static final Set<String> TRIGGERS =
       Set.of(
           "checkout.session.completed",
           "checkout.session.async_payment_succeeded",
