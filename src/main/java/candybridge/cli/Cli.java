@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
       ResolveCommand.class,
       PurgeCommand.class,
       CheckConfigCommand.class,
-      BackfillCommand.class
+      BackfillCommand.class, MigrateStoreCommand.class
     })
 public final class Cli implements Callable<Integer> {
 
