@@ -104,7 +104,7 @@ public final class App implements AutoCloseable {
         });
       }
       App app = new App(store, worker, metrics, http, closing);
-      log.info("candybridge listening on port {}", app.port());
+      StartupReport.log(config, workflow, options.runWorker(), app.port());
       return app;
     } catch (RuntimeException e) {
       closeAll(closing);

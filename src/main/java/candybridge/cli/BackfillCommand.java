@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "backfill",
+    header = "Catches up from Stripe's Events API on events the webhook missed.",
     mixinStandardHelpOptions = true,
     description = {
       "Reads events from Stripe's Events API and takes in those the webhook missed, through the",

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "check-config",
+    header = "Checks settings and workflow file, prints them (secrets hidden); --online too.",
     mixinStandardHelpOptions = true,
     description = {
       "Loads and checks the settings (environment) and the workflow file, and prints the",

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "candybridge",
     mixinStandardHelpOptions = true,
+    usageHelpWidth = 110,
     versionProvider = Cli.Version.class,
     description = "Registers every paid Stripe Checkout session as exactly one ReferralCandy purchase.",
     subcommands = {
@@ -21,7 +22,8 @@ import picocli.CommandLine.Command;
       ResolveCommand.class,
       PurgeCommand.class,
       CheckConfigCommand.class,
-      BackfillCommand.class, MigrateStoreCommand.class
+      BackfillCommand.class, MigrateStoreCommand.class,
+      DemoCommand.class
     })
 public final class Cli implements Callable<Integer> {
 

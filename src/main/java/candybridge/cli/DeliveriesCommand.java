@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "deliveries",
+    header = "Lists or shows deliveries (the ReferralCandy calls planned from events).",
     mixinStandardHelpOptions = true,
     description = "Lists or shows deliveries (the ReferralCandy calls planned from Stripe events).",
     subcommands = {DeliveriesCommand.ListDeliveries.class, DeliveriesCommand.Show.class})

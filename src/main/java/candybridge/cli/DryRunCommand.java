@@ -32,6 +32,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "dry-run",
+    header = "Shows what each workflow would do with an event file; stores and sends nothing.",
     mixinStandardHelpOptions = true,
     description = {
       "Shows what every workflow would do with a Stripe event file: matched or why not, and the",

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "migrate-store",
+    header = "Copies an SQLite deployment to PostgreSQL: resumable, counts checked.",
     mixinStandardHelpOptions = true,
     description = {
       "Copies a SQLite deployment's events, deliveries and attempts into PostgreSQL.",

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "purge",
+    header = "Applies the retention now: forgets old payloads, parameters and attempts.",
     mixinStandardHelpOptions = true,
     description = {
       "Forgets event payloads, delivery parameters and attempts older than the retention",

@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "replay",
+    header = "Sends deliveries again: the given ids, or every one with a --status.",
     mixinStandardHelpOptions = true,
     description = {
       "Sends deliveries again: the given ids, or every one with --status (failed, in_doubt,",

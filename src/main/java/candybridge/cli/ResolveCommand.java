@@ -9,6 +9,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "resolve",
+    header = "Settles an in-doubt delivery: mark it sent, or send it again.",
     mixinStandardHelpOptions = true,
     description = {
       "Resolves an in-doubt delivery (the process died mid-call): --as sent when ReferralCandy",

@@ -1,0 +1,64 @@
+package candybridge.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import candybridge.config.Config;
+import candybridge.config.ConfigLoader;
+import candybridge.workflow.Workflow;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StartupReportTest {
+  private static final String WEBHOOK_SECRET = "whsec_startup_report_secret";
+  private static final String RC_SECRET = "rc-startup-report-secret";
+  private static final String ADMIN_TOKEN = "admin-startup-report-token";
+
+  private static Config config(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET,
+        "REFERRALCANDY_ACCESS_ID", "access-id",
+        "REFERRALCANDY_SECRET_KEY", RC_SECRET));
+    env.putAll(extra);
+    return ConfigLoader.fromEnv(env);
+  }
+
+  @Test
+  void names_each_component_on_its_own_line() {
+    List<String> lines = StartupReport.components(config(Map.of()), Workflow.defaults(), true, 8080);
+    assertThat(lines).extracting(l -> l.substring(0, l.indexOf(':')))
+        .containsExactly("store", "workflows", "worker", "http", "admin", "alerts", "reconciliation");
+    assertThat(lines).contains("admin: off (set CANDYBRIDGE_ADMIN_TOKEN to enable)")
+        .anyMatch(l -> l.startsWith("http: candybridge listening on port 8080"))
+        .anyMatch(l -> l.startsWith("store: SQLite file candybridge.db"))
+        .anyMatch(l -> l.startsWith("worker: running, 8 senders, 12 retries over 4.3d"))
+        .anyMatch(l -> l.startsWith("workflows: 2 of 2 enabled (checkout-purchase, checkout-async-purchase)"));
+  }
+
+  @Test
+  void default_settings_raise_no_warning() {
+    assertThat(StartupReport.warnings(config(Map.of()))).isEmpty();
+  }
+
+  @Test
+  void warns_about_risky_settings_without_repeating_a_secret() {
+    Config risky = config(Map.of(
+        "CANDYBRIDGE_RETRY_SCHEDULE", "30s,1h,1d",
+        "CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN,
+        "REFERRALCANDY_API_BASE", "http://rc.example.net/api/v1",
+        "STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET + ",sk_live_oops",
+        "CANDYBRIDGE_DATABASE_URL", "jdbc:postgresql://bridge:pg-password@db.internal/bridge?password=pg-password"));
+    List<String> warnings = StartupReport.warnings(risky);
+    assertThat(warnings).hasSize(4);
+    assertThat(warnings.get(0)).startsWith("CANDYBRIDGE_RETRY_SCHEDULE retries for only 1.0d:").contains("Stripe itself retries for 3d");
+    assertThat(warnings).anyMatch(w -> w.startsWith("admin is on and served over plain HTTP"))
+        .anyMatch(w -> w.startsWith("REFERRALCANDY_API_BASE is plain http"))
+        .anyMatch(w -> w.startsWith("STRIPE_WEBHOOK_SECRET: 1 of 2 values"));
+    List<String> all = new java.util.ArrayList<>(warnings);
+    all.addAll(StartupReport.components(risky, Workflow.defaults(), true, 0));
+    assertThat(String.join("\n", all))
+        .doesNotContain(WEBHOOK_SECRET, RC_SECRET, ADMIN_TOKEN, "sk_live_oops", "pg-password")
+        .contains("store: PostgreSQL db.internal/bridge");
+  }
+}
