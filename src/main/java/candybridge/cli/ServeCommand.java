@@ -43,7 +43,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       app = App.start(settings, workflow, Clock.systemUTC(), App.Options.production());
     } catch (RuntimeException e) {
-      System.err.println("candybridge: could not start: " + e.getMessage());
+      System.err.println("candybridge: could not start: " + causes(e));
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -57,5 +57,14 @@ final class ServeCommand implements Callable<Integer> {
                 "shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** The message of the failure and of each cause, so "why" is never dropped. */
+  static String causes(Throwable e) {
+    StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      out.append(": ").append(c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage());
+    }
+    return out.toString();
   }
 }

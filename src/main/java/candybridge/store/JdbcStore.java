@@ -55,7 +55,8 @@ public final class JdbcStore implements Store {
     config.setJdbcUrl(jdbcUrl);
     config.setPoolName("candybridge-store");
     config.setConnectionTimeout(5_000);
-    // Start even when the database is down, so /readyz can say so; operations then fail with 503.
+    // The pool itself does not insist on a first connection; the migrations that follow do, so
+    // start-up fails clearly when the database is down, and a running service rides out outages.
     config.setInitializationFailTimeout(-1);
     dialect.configure(config);
     HikariDataSource dataSource = new HikariDataSource(config);

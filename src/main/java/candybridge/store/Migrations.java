@@ -37,7 +37,7 @@ final class Migrations {
         d.unlockMigrations(c);
       }
     } catch (SQLException e) {
-      throw new StoreException("could not migrate the database schema", e);
+      throw new StoreException("could not migrate the database schema: " + e.getMessage(), e);
     }
   }
 

@@ -93,6 +93,14 @@ public final class ServiceProcess implements AutoCloseable {
     return log;
   }
 
+  /**
+   * The child's process id. The service names its delivery claims {@code <pid>-<random>} ({@code
+   * delivery.claimed_by}), so a test can tell which instance holds which claim.
+   */
+  public long pid() {
+    return process.pid();
+  }
+
   /** SIGKILL, then wait until the process is gone. */
   public void kill() {
     process.destroyForcibly();
