@@ -34,6 +34,12 @@ final class HttpServerSetup {
           config.jetty.port = port;
           // The webhook route enforces its own 1 MiB limit on the raw stream (413).
           config.http.maxRequestSize = StripeWebhookRoute.MAX_BODY_BYTES;
+          // Slow clients (slowloris) must not hold server threads: a body must arrive at 1 KiB/s
+          // at least (a 4 KB Stripe event in 4 s), and an idle connection is closed after 30 s.
+          config.jetty.modifyHttpConfiguration(http -> {
+            http.setMinRequestDataRate(1024);
+            http.setIdleTimeout(30_000);
+          });
 
           config.routes.post("/webhooks/stripe", webhook);
           config.routes.get(

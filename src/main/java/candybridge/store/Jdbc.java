@@ -1,5 +1,6 @@
 package candybridge.store;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,15 +14,34 @@ final class Jdbc {
   }
 
   private final DataSource dataSource;
+  /** Null: each transaction commits on its own (PostgreSQL flushes concurrent commits together). */
+  private final GroupCommit groupCommit;
 
-  Jdbc(DataSource dataSource) {
+  Jdbc(DataSource dataSource, GroupCommit groupCommit) {
     this.dataSource = dataSource;
+    this.groupCommit = groupCommit;
   }
 
-  /** Runs {@code work} in one transaction, committed on return, rolled back on any failure. */
+  /**
+   * Runs {@code work} in one transaction, committed (durably) before this returns, rolled back on
+   * any failure. With group commit the transaction is a savepoint in a commit shared with others.
+   */
   <T> T inTransaction(Work<T> work) {
+    return groupCommit != null ? groupCommit.run(work) : ownTransaction(work);
+  }
+
+  private <T> T ownTransaction(Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
+      try {
+        c.setAutoCommit(false);
+      } catch (SQLException e) {
+        // sqlite-jdbc flips its auto-commit flag before BEGIN runs: when BEGIN fails (SQLITE_BUSY
+        // while another process holds the write lock) the connection believes it is inside a
+        // transaction that does not exist, and back in the pool it would run later "transactions"
+        // statement by statement in auto-commit, then fail at COMMIT. Never reuse it.
+        evict(c);
+        throw e;
+      }
       try {
         T result = work.run(c);
         c.commit();
@@ -34,6 +54,12 @@ final class Jdbc {
       }
     } catch (SQLException e) {
       throw new StoreException("database operation failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void evict(Connection c) {
+    if (dataSource instanceof HikariDataSource pool) {
+      pool.evictConnection(c);
     }
   }
 

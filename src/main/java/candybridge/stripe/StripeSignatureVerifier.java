@@ -90,7 +90,8 @@ public final class StripeSignatureVerifier {
   }
 
   private static long parseTimestamp(String value) {
-    if (value.isEmpty() || value.length() > 12 || !value.chars().allMatch(Character::isDigit)) {
+    // ASCII digits only: Character.isDigit and Long.parseLong also take other scripts' digits.
+    if (value.isEmpty() || value.length() > 12 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return -1;
     }
     return Long.parseLong(value);

@@ -128,8 +128,8 @@ class MultiInstanceTest {
     String url = Postgres.freshDatabaseUrl();
     try (FakeReferralCandyServer rc = FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET);
         Instances instances = startInstances("multi-kill", env(url, rc, Map.of(
-            "CANDYBRIDGE_DELIVERY_TIMEOUT", "3s",
-            "CANDYBRIDGE_DELIVERY_LEASE", "12s")))) {
+            "CANDYBRIDGE_DELIVERY_TIMEOUT", "5s",
+            "CANDYBRIDGE_DELIVERY_LEASE", "20s")))) {
       Set<String> warmUp = warmUp(instances, rc);
       // Calls take a while, so each instance has some on the wire at any moment; far inside the
       // client timeout even on a busy machine, so no call times out and is retried.
