@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,9 +69,11 @@ public final class DeliveryWorker implements AutoCloseable {
     this.settings = settings;
     this.freeSenders = new Semaphore(settings.concurrency());
     AtomicInteger n = new AtomicInteger();
+    // Twice the calls allowed: a sender that is recording an outcome already let the next call
+    // start (see dispatch), so recording never eats into ReferralCandy's concurrency.
     this.senders =
         Executors.newFixedThreadPool(
-            settings.concurrency(),
+            2 * settings.concurrency(),
             r -> {
               Thread t = new Thread(r, "delivery-" + n.incrementAndGet());
               t.setDaemon(true);
@@ -100,7 +103,7 @@ public final class DeliveryWorker implements AutoCloseable {
         store.claimDue(now, settings.batchSize(), settings.instanceId(), now.plus(settings.lease()));
     List<Future<?>> sends = new ArrayList<>(claimed.size());
     for (Delivery d : claimed) {
-      sends.add(senders.submit(() -> deliver(d)));
+      sends.add(senders.submit(() -> deliver(d, () -> {})));
     }
     for (Future<?> f : sends) {
       try {
@@ -117,8 +120,9 @@ public final class DeliveryWorker implements AutoCloseable {
 
   /**
    * The loop's round: claims only as many deliveries as there are free senders and returns
-   * without waiting for them, so one slow call never holds up the others. A finished send frees
-   * its sender and wakes the loop.
+   * without waiting for them, so one slow call never holds up the others. A finished call frees
+   * its sender and wakes the loop at once, while its outcome is still being recorded: at most
+   * {@code concurrency} calls are at ReferralCandy, and the next one need not wait for a commit.
    */
   private int dispatch() {
     int free = freeSenders.availablePermits();
@@ -133,24 +137,36 @@ public final class DeliveryWorker implements AutoCloseable {
       freeSenders.acquireUninterruptibly();
       senders.execute(
           () -> {
+            AtomicBoolean freed = new AtomicBoolean();
+            Runnable callFinished = () -> {
+              if (freed.compareAndSet(false, true)) {
+                freeSenders.release();
+                wake();
+              }
+            };
             try {
-              deliver(d);
+              deliver(d, callFinished);
             } catch (RuntimeException e) {
               // Store down while recording: the claim stays in flight and is resolved as in doubt.
               log.error("delivery={} key={}: outcome not recorded: {}", d.id(), d.dedupeKey(), e.toString());
             } finally {
-              freeSenders.release();
-              wake();
+              callFinished.run();
             }
           });
     }
     return claimed.size();
   }
 
-  private void deliver(Delivery d) {
+  /** Sends one claimed delivery, runs {@code callFinished} as soon as the call is over, records it. */
+  private void deliver(Delivery d, Runnable callFinished) {
     Instant started = clock.instant();
     long t0 = System.nanoTime();
-    AttemptOutcome outcome = send(d);
+    AttemptOutcome outcome;
+    try {
+      outcome = send(d);
+    } finally {
+      callFinished.run();
+    }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     int number = d.attemptCount() + 1;
     Transition next = transition(d, outcome, number);

@@ -19,6 +19,14 @@ interface Dialect {
   /** True when only one process may use the database, so every in-flight claim at start is dead. */
   boolean singleInstance();
 
+  /**
+   * True when write transactions should share commits ({@link GroupCommit}): where there is one
+   * writer and every commit is an fsync of its own.
+   */
+  default boolean groupsCommits() {
+    return false;
+  }
+
   /** A condition: {@code column} contains the text bound to the one {@code ?}. */
   String contains(String column);
 

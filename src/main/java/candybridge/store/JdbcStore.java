@@ -32,11 +32,13 @@ public final class JdbcStore implements Store {
   private final Dialect dialect;
   private final Jdbc jdbc;
   private final JdbcHistory history;
+  private final GroupCommit groupCommit;
 
   private JdbcStore(HikariDataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
     this.dialect = dialect;
-    this.jdbc = new Jdbc(dataSource);
+    this.groupCommit = dialect.groupsCommits() ? new GroupCommit(dataSource) : null;
+    this.jdbc = new Jdbc(dataSource, groupCommit);
     this.history = new JdbcHistory(jdbc, dialect);
   }
 
@@ -496,6 +498,9 @@ public final class JdbcStore implements Store {
 
   @Override
   public void close() {
+    if (groupCommit != null) {
+      groupCommit.close();
+    }
     dataSource.close();
   }
 }

@@ -39,6 +39,11 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
+  public boolean groupsCommits() {
+    return true;
+  }
+
+  @Override
   public String contains(String column) {
     return "instr(" + column + ", ?) > 0";
   }

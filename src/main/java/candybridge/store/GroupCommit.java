@@ -1,0 +1,189 @@
+package candybridge.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for SQLite: one writer thread runs every write transaction of the process, as many
+ * as are waiting in one database transaction, each inside its own savepoint, and commits them
+ * together, so one fsync makes a whole batch durable instead of one each. SQLite admits one writer
+ * at a time anyway; this only stops the writers from paying an fsync each.
+ *
+ * <p>{@link #run} returns only after the commit that holds its work, so a caller's guarantee is the
+ * same as with a transaction of its own: durable on return, nothing on a throw. A work that throws
+ * rolls back to its savepoint and fails alone; a failed commit fails the whole batch. Thread-safe.
+ * A work must not call {@link #run} itself (it would wait for its own batch).
+ */
+final class GroupCommit implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+  /** Bounds how long the first work of a batch waits for the last; SQLite commits 1,000 rows in ms. */
+  private static final int MAX_BATCH = 256;
+
+  private final DataSource dataSource;
+  private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final Thread writer;
+  private volatile boolean open = true;
+
+  GroupCommit(DataSource dataSource) {
+    this.dataSource = dataSource;
+    this.writer = new Thread(this::loop, "store-writer");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  /** Runs {@code work} in a transaction shared with other waiting work; see the class contract. */
+  <T> T run(Jdbc.Work<T> work) {
+    if (Thread.currentThread() == writer) {
+      throw new IllegalStateException("a store transaction cannot start another one");
+    }
+    Pending<T> pending = new Pending<>(work);
+    queue.add(pending);
+    if (!open) {
+      failRemaining();
+    }
+    try {
+      return pending.result.join();
+    } catch (CompletionException e) {
+      throw unwrap(e.getCause());
+    }
+  }
+
+  private static RuntimeException unwrap(Throwable cause) {
+    if (cause instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return new IllegalStateException(cause);
+  }
+
+  private void loop() {
+    List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+    while (open) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        break;
+      }
+      queue.drainTo(batch, MAX_BATCH - 1);
+      commit(batch);
+      batch.clear();
+    }
+    failRemaining();
+  }
+
+  private void commit(List<Pending<?>> batch) {
+    try (Connection c = dataSource.getConnection()) {
+      try {
+        c.setAutoCommit(false);
+      } catch (SQLException e) {
+        // As in Jdbc: a failed BEGIN (SQLITE_BUSY from another process) leaves sqlite-jdbc
+        // believing it is in a transaction; such a connection must not go back to the pool.
+        if (dataSource instanceof HikariDataSource pool) {
+          pool.evictConnection(c);
+        }
+        throw e;
+      }
+      try {
+        for (Pending<?> p : batch) {
+          p.runIn(c);
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException | Error e) {
+        rollback(c);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+      batch.forEach(Pending::committed);
+    } catch (SQLException e) {
+      // The database is unavailable (e.g. locked by another process past the busy timeout): the
+      // work queued meanwhile would only wait as long again, batch after batch; fail it now too.
+      StoreException failure = new StoreException("database operation failed: " + e.getMessage(), e);
+      queue.drainTo(batch);
+      batch.forEach(p -> p.failed(failure));
+    } catch (RuntimeException | Error e) {
+      log.error("group commit of {} transactions failed", batch.size(), e);
+      batch.forEach(p -> p.failed(e));
+    }
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      log.warn("rollback failed: {}", e.getMessage());
+    }
+  }
+
+  private void failRemaining() {
+    StoreException closed = new StoreException("the store is closed", null);
+    for (Pending<?> p = queue.poll(); p != null; p = queue.poll()) {
+      p.failed(closed);
+    }
+  }
+
+  /** Stops the writer after the batch in progress; work still queued fails. */
+  @Override
+  public void close() {
+    open = false;
+    writer.interrupt();
+    try {
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    failRemaining();
+  }
+
+  /** One caller's work, its outcome inside the batch, and the future it waits on. */
+  private static final class Pending<T> {
+    final Jdbc.Work<T> work;
+    final CompletableFuture<T> result = new CompletableFuture<>();
+    private T value;
+    private RuntimeException failure;
+
+    Pending(Jdbc.Work<T> work) {
+      this.work = work;
+    }
+
+    /** Runs the work in its own savepoint; its failure undoes only its own statements. */
+    void runIn(Connection c) throws SQLException {
+      Savepoint savepoint = c.setSavepoint();
+      try {
+        value = work.run(c);
+        c.releaseSavepoint(savepoint);
+      } catch (SQLException e) {
+        c.rollback(savepoint);
+        failure = new StoreException("database operation failed: " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        c.rollback(savepoint);
+        failure = e;
+      }
+    }
+
+    void committed() {
+      if (failure != null) {
+        result.completeExceptionally(failure);
+      } else {
+        result.complete(value);
+      }
+    }
+
+    void failed(Throwable e) {
+      result.completeExceptionally(e);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package candybridge.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The benchmark command ({@code bench/run.sh}): runs the named scenarios (or all) against the
+ * shaded jar and prints one Markdown table row per measurement. Settings are system properties:
+ * {@code bench.jar}, {@code bench.jvmFlags}, {@code bench.seconds} (scale factor for durations,
+ * 1.0 = the issue's durations), {@code bench.tunedConcurrency}. All traffic is to 127.0.0.1.
+ */
+public final class Bench {
+  static final List<String> SCENARIOS =
+      List.of("healthz", "ingest", "steady", "slow-rc", "backlog", "postgres");
+
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> chosen = args.length == 0 || Arrays.asList(args).contains("all")
+        ? SCENARIOS : Arrays.asList(args);
+    for (String s : chosen) {
+      if (!SCENARIOS.contains(s)) {
+        System.err.println("unknown scenario " + s + "; known: " + SCENARIOS + " or all");
+        System.exit(2);
+      }
+    }
+    Path work = Files.createTempDirectory("candybridge-bench");
+    Scenarios scenarios = new Scenarios(settings(work), row -> {
+      System.out.println(row.markdown());
+      System.out.flush();
+    });
+    System.out.println(Row.header());
+    for (String s : chosen) {
+      System.out.println("<!-- " + s + ": load average before " + loadAverage() + " -->");
+      scenarios.run(s);
+    }
+    System.out.println("<!-- load average after " + loadAverage() + " -->");
+    System.exit(0);
+  }
+
+  /** The machine is shared: figures taken under load are to be read with this next to them. */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static Scenarios.Settings settings(Path work) {
+    List<String> flags = new ArrayList<>(Arrays.asList(
+        System.getProperty("bench.jvmFlags", "-Xms64m -Xmx192m -XX:+UseSerialGC -Xss512k").trim().split("\\s+")));
+    return new Scenarios.Settings(
+        Path.of(System.getProperty("bench.jar", "target/candybridge.jar")).toAbsolutePath(),
+        flags,
+        work,
+        Double.parseDouble(System.getProperty("bench.scale", "1.0")),
+        Integer.getInteger("bench.tunedConcurrency", 64));
+  }
+}

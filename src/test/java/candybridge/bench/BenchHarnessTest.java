@@ -1,0 +1,57 @@
+package candybridge.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import candybridge.app.App;
+import candybridge.config.ConfigLoader;
+import candybridge.testing.Poll;
+import candybridge.workflow.Workflow;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A few requests through the benchmark harness, so it cannot rot; the benchmarks run by bench/run.sh. */
+class BenchHarnessTest {
+  private static final String SECRET = "whsec_bench_smoke";
+
+  @Test
+  void load_generator_gets_signed_webhooks_accepted_and_sees_their_purchases_arrive(@TempDir Path dir)
+      throws Exception {
+    Timeline timeline = new Timeline(100);
+    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO);
+        App app = App.start(ConfigLoader.fromEnv(Map.of(
+                "CANDYBRIDGE_PORT", "0",
+                "CANDYBRIDGE_DATABASE_URL", "jdbc:sqlite:" + dir.resolve("bench.db"),
+                "STRIPE_WEBHOOK_SECRET", SECRET,
+                "REFERRALCANDY_ACCESS_ID", BenchReferralCandy.ACCESS_ID,
+                "REFERRALCANDY_SECRET_KEY", BenchReferralCandy.SECRET,
+                "REFERRALCANDY_API_BASE", rc.apiBase())),
+            Workflow.defaults(), Clock.systemUTC(), App.Options.production())) {
+      CheckoutEvents events = new CheckoutEvents("smoke", SECRET, app.port());
+      LoadGenerator load = new LoadGenerator(new int[] {app.port()}, new AtomicInteger(), 100);
+
+      LoadGenerator.Result result = load.closedLoop(4, Duration.ofSeconds(20), 20, new LoadGenerator.Requests() {
+        @Override
+        public synchronized byte[] request(int thread, int n) {
+          return events.request(n);
+        }
+
+        @Override
+        public void onSend(int n, long nanos) {
+          timeline.sent(n, nanos);
+        }
+      });
+
+      assertThat(result.ok()).isEqualTo(20);
+      assertThat(result.errors()).isZero();
+      assertThat(events.bodyBytes()).isBetween(3_500, 6_000);
+      Poll.until("20 purchases at the fake ReferralCandy", Duration.ofSeconds(20), () -> timeline.deliveries() == 20);
+      assertThat(timeline.endToEnd(0, 20).count()).isEqualTo(20);
+      assertThat(rc.badSignatures()).isZero();
+    }
+  }
+}

@@ -1,0 +1,251 @@
+package candybridge.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/** The scenarios of issue 6, each bounded in time and in request count. */
+final class Scenarios {
+  /** @param scale multiplies every measured duration (1.0 = the issue's 30 s / 60 s) */
+  record Settings(Path jar, List<String> jvmFlags, Path work, double scale, int tunedConcurrency) {}
+
+  private static final String STRIPE_SECRET = "whsec_candybridge_bench";
+  private static final Duration WARM_UP = Duration.ofSeconds(5);
+
+  private final Settings settings;
+  private final Consumer<Row> out;
+  private final Timeline timeline = new Timeline(2_000_000);
+  private final AtomicInteger nextEvent = new AtomicInteger();
+  private final String run = "b" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+  private int services;
+
+  Scenarios(Settings settings, Consumer<Row> out) {
+    this.settings = settings;
+    this.out = out;
+  }
+
+  void run(String scenario) throws Exception {
+    switch (scenario) {
+      case "healthz" -> healthz();
+      case "ingest" -> ingest();
+      case "steady" -> steady();
+      case "slow-rc" -> slowReferralCandy();
+      case "backlog" -> backlog();
+      case "postgres" -> postgres();
+      default -> throw new IllegalArgumentException(scenario);
+    }
+  }
+
+  /** (e) The plain-HTTP ceiling of the same server: GET /healthz, closed loop. */
+  private void healthz() throws IOException {
+    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO);
+        ServiceUnderTest service = sqlite(rc, 8)) {
+      byte[] get = CheckoutEvents.get("/healthz", service.port());
+      // Requests without event numbers: their own counter, so they use up none.
+      LoadGenerator load = new LoadGenerator(new int[] {service.port()}, new AtomicInteger(), Integer.MAX_VALUE);
+      load.closedLoop(16, WARM_UP, Long.MAX_VALUE, (i, n) -> get);
+      for (int c : new int[] {16, 64}) {
+        out.accept(Row.ofLoad("healthz c=" + c, load.closedLoop(c, scaled(30), Long.MAX_VALUE, (i, n) -> get))
+            .withProcess(service));
+      }
+    }
+  }
+
+  /** (a) Ingest saturation, SQLite, closed loop at 16 and 64 connections. */
+  private void ingest() throws IOException {
+    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO);
+        ServiceUnderTest service = sqlite(rc, 8)) {
+      LoadGenerator load = load(service);
+      load.closedLoop(16, WARM_UP, Long.MAX_VALUE, webhooks(service.port()));
+      for (int c : new int[] {16, 64}) {
+        int from = nextEvent.get();
+        Row row = Row.ofLoad("sqlite ingest c=" + c,
+            load.closedLoop(c, scaled(30), Long.MAX_VALUE, webhooks(service.port())));
+        out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
+      }
+    }
+  }
+
+  /** (b) Steady 500 events/s, open loop; end-to-end latency to ReferralCandy. */
+  private void steady() throws IOException {
+    for (int concurrency : new int[] {8, settings.tunedConcurrency()}) {
+      try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO);
+          ServiceUnderTest service = sqlite(rc, concurrency)) {
+        LoadGenerator load = load(service);
+        load.openLoop(500, Duration.ofSeconds(10), 64, webhooks(service.port()));
+        int from = nextEvent.get();
+        Row row = Row.ofLoad("sqlite steady 500/s, delivery concurrency " + concurrency,
+            load.openLoop(500, scaled(60), 64, webhooks(service.port())));
+        out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
+      }
+    }
+  }
+
+  /** (c) ReferralCandy answering in 200 ms: delivery throughput at the default and a tuned concurrency. */
+  private void slowReferralCandy() throws IOException {
+    for (int concurrency : new int[] {8, settings.tunedConcurrency()}) {
+      try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ofMillis(200));
+          ServiceUnderTest service = sqlite(rc, concurrency)) {
+        int events = Math.max(400, concurrency * 5 * 20);
+        int from = nextEvent.get();
+        Row row = Row.ofLoad("sqlite RC 200 ms, delivery concurrency " + concurrency,
+            load(service).closedLoop(16, scaled(60), events, webhooks(service.port())));
+        out.accept(withDeliveries(row, from, nextEvent.get(), scaled(20)).withProcess(service));
+      }
+    }
+  }
+
+  /**
+   * (d) 50,000 deliveries become due at once: stored while ReferralCandy hung (an outage), then the
+   * service is killed and started again with ReferralCandy back at 20 ms a call.
+   */
+  private void backlog() throws IOException {
+    int backlog = Integer.getInteger("bench.backlog", 50_000);
+    Duration latency = Duration.ofMillis(Integer.getInteger("bench.backlogLatencyMs", 20));
+    int concurrency = settings.tunedConcurrency();
+    Path db = settings.work().resolve("backlog.db");
+    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, latency)) {
+      rc.outage();
+      int from = nextEvent.get();
+      ServiceUnderTest first = service(rc, "jdbc:sqlite:" + db, 8);
+      LoadGenerator.Result fill =
+          load(first).closedLoop(64, Duration.ofMinutes(5), backlog, webhooks(first.port()));
+      int to = nextEvent.get();
+      Row filled = Row.ofLoad("sqlite backlog fill (RC down)", fill).withProcess(first);
+      first.kill();
+      out.accept(filled);
+      rc.recover();
+      int inDoubt = timeline.deliveries();
+      long t0 = System.nanoTime();
+      try (ServiceUnderTest second = service(rc, "jdbc:sqlite:" + db, concurrency)) {
+        awaitDeliveries(from, to, (int) fill.ok() - 8, Duration.ofMinutes(3));
+        double seconds = (timeline.lastArrival(from, to) - t0) / 1e9;
+        int drained = timeline.deliveries() - inDoubt;
+        out.accept(new Row(String.format(java.util.Locale.ROOT,
+            "sqlite backlog drain %d (RC %d ms, concurrency %d: RC allows %s/s)", drained,
+            latency.toMillis(), concurrency, latency.isZero() ? "any" : concurrency * 1000 / latency.toMillis()), Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0,
+            Double.NaN, Double.NaN, drained / seconds, Double.NaN, Double.NaN).withProcess(second));
+      }
+    }
+  }
+
+  /** (a) on embedded PostgreSQL (fsync and synchronous_commit on), one and two instances. */
+  private void postgres() throws IOException {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            .setServerConfig("synchronous_commit", "on")
+            .setServerConfig("fsync", "on")
+            .setServerConfig("max_connections", "100")
+            .start();
+        BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO)) {
+      for (int instances : new int[] {1, 2}) {
+        String url = freshDatabase(pg, "bench_" + instances);
+        List<ServiceUnderTest> started = new ArrayList<>();
+        try {
+          for (int i = 0; i < instances; i++) {
+            started.add(service(rc, url, 8));
+          }
+          int[] ports = started.stream().mapToInt(ServiceUnderTest::port).toArray();
+          LoadGenerator load = new LoadGenerator(ports, nextEvent, timeline.capacity());
+          load.closedLoop(16, WARM_UP, Long.MAX_VALUE, webhooks(ports[0]));
+          int from = nextEvent.get();
+          Row row = Row.ofLoad("postgres x" + instances + " ingest c=64",
+              load.closedLoop(64, scaled(30), Long.MAX_VALUE, webhooks(ports[0])));
+          out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10))
+              .withProcess(started.get(0)));
+        } finally {
+          started.forEach(ServiceUnderTest::close);
+        }
+      }
+    }
+  }
+
+  private static String freshDatabase(EmbeddedPostgres pg, String name) {
+    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return pg.getJdbcUrl("postgres", name);
+  }
+
+  private Row withDeliveries(Row row, int from, int to, Duration wait) {
+    awaitDeliveries(from, to, (int) Math.round(row.acceptedPerSecond()), wait);
+    return row.withEndToEnd(timeline.endToEnd(from, to), timeline.deliveredPerSecond(from, to));
+  }
+
+  /** Waits until the deliveries seen reach {@code expected} more or {@code wait} passes. */
+  private void awaitDeliveries(int from, int to, int expected, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < deadline && timeline.endToEnd(from, to).count() < Math.min(expected, to - from)
+        && !settled(from, to)) {
+      sleep(200);
+    }
+  }
+
+  /** Everything sent so far has arrived. */
+  private boolean settled(int from, int to) {
+    return timeline.endToEnd(from, to).count() >= to - from;
+  }
+
+  private LoadGenerator.Requests webhooks(int port) {
+    Map<Integer, CheckoutEvents> perThread = new HashMap<>();
+    return new LoadGenerator.Requests() {
+      @Override
+      public byte[] request(int thread, int n) {
+        CheckoutEvents events;
+        synchronized (perThread) {
+          events = perThread.computeIfAbsent(thread, t -> new CheckoutEvents(run, STRIPE_SECRET, port));
+        }
+        return events.request(n);
+      }
+
+      @Override
+      public void onSend(int n, long nanos) {
+        timeline.sent(n, nanos);
+      }
+    };
+  }
+
+  private LoadGenerator load(ServiceUnderTest service) {
+    return new LoadGenerator(new int[] {service.port()}, nextEvent, timeline.capacity());
+  }
+
+  private ServiceUnderTest sqlite(BenchReferralCandy rc, int concurrency) {
+    return service(rc, "jdbc:sqlite:" + settings.work().resolve("bench-" + (services + 1) + ".db"), concurrency);
+  }
+
+  private ServiceUnderTest service(BenchReferralCandy rc, String databaseUrl, int concurrency) {
+    services++;
+    Map<String, String> env = new HashMap<>();
+    env.put("STRIPE_WEBHOOK_SECRET", STRIPE_SECRET);
+    env.put("REFERRALCANDY_ACCESS_ID", BenchReferralCandy.ACCESS_ID);
+    env.put("REFERRALCANDY_SECRET_KEY", BenchReferralCandy.SECRET);
+    env.put("REFERRALCANDY_API_BASE", rc.apiBase());
+    env.put("CANDYBRIDGE_DATABASE_URL", databaseUrl);
+    env.put("CANDYBRIDGE_DELIVERY_CONCURRENCY", Integer.toString(concurrency));
+    return ServiceUnderTest.start(settings.jar(), settings.jvmFlags(), env,
+        settings.work().resolve("service-" + services + ".log"));
+  }
+
+  private Duration scaled(int seconds) {
+    return Duration.ofMillis(Math.round(seconds * 1000 * settings.scale()));
+  }
+
+  private static void sleep(long ms) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
