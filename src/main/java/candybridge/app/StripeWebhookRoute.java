@@ -22,6 +22,8 @@ import java.util.Map;
  */
 final class StripeWebhookRoute implements Handler {
   static final int MAX_BODY_BYTES = 1024 * 1024;
+  /** How much of an oversized body is read and dropped so that its sender can read the 413. */
+  static final long MAX_DRAINED_BYTES = 8L * 1024 * 1024;
 
   private final StripeSignatureVerifier verifier;
   private final StripeEventParser parser;
@@ -61,15 +63,21 @@ final class StripeWebhookRoute implements Handler {
     }
   }
 
-  /** Reads at most the limit, refusing early on a declared length over it. */
+  /**
+   * Reads at most the limit. A larger body is answered 413 after reading (and dropping) up to
+   * {@link #MAX_DRAINED_BYTES} of it: a client that is still sending when the server closes
+   * gets "broken pipe" instead of the answer; beyond that cap the connection is simply closed.
+   */
   private static byte[] readBody(Context ctx) throws IOException {
     long declared = ctx.req().getContentLengthLong();
-    if (declared > MAX_BODY_BYTES) {
-      throw new PayloadTooLargeException(MAX_BODY_BYTES);
-    }
     try (InputStream in = ctx.req().getInputStream()) {
+      if (declared > MAX_BODY_BYTES) {
+        drain(in, declared);
+        throw new PayloadTooLargeException(MAX_BODY_BYTES);
+      }
       byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
       if (body.length > MAX_BODY_BYTES) {
+        drain(in, MAX_DRAINED_BYTES);
         throw new PayloadTooLargeException(MAX_BODY_BYTES);
       }
       return body;
@@ -79,4 +87,21 @@ final class StripeWebhookRoute implements Handler {
       throw new HttpProblem(400, "invalid_event", "the request body could not be read completely");
     }
   }
+
+  /** Reads and drops up to {@code length} bytes, never more than the cap; none above the cap. */
+  private static void drain(InputStream in, long length) throws IOException {
+    if (length > MAX_DRAINED_BYTES) {
+      return;
+    }
+    byte[] buffer = new byte[64 * 1024];
+    for (long left = length; left > 0; ) {
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      if (n < 0) {
+        return;
+      }
+      left -= n;
+    }
+  }
+
+
 }
