@@ -19,8 +19,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
@@ -67,6 +69,9 @@ public final class Metrics {
   private final Clock clock;
   private final Supplier<QueueStats> statsSource;
   private final Duration statsTtl;
+  /** Per-request meters, looked up once: the webhook path must not build and register each time. */
+  private final Map<String, Counter> webhookCounters = new ConcurrentHashMap<>();
+  private volatile Timer ingestTimer;
   private Optional<QueueStats> cachedStats = Optional.empty();
   private Instant cachedUntil = Instant.MIN;
 
@@ -122,21 +127,33 @@ public final class Metrics {
    *     {@code unavailable} (503)
    */
   public void webhookReceived(String eventType, String outcome) {
-    Counter.builder("candybridge.webhooks.received")
-        .description("Stripe webhook requests answered, by event type and outcome")
-        .tag("type", typeLabel(eventType))
-        .tag("outcome", bounded(outcome, INGEST_OUTCOMES))
-        .register(registry)
+    String type = typeLabel(eventType);
+    String result = bounded(outcome, INGEST_OUTCOMES);
+    webhookCounters
+        .computeIfAbsent(
+            type + ' ' + result,
+            k ->
+                Counter.builder("candybridge.webhooks.received")
+                    .description("Stripe webhook requests answered, by event type and outcome")
+                    .tag("type", type)
+                    .tag("outcome", result)
+                    .register(registry))
         .increment();
   }
 
   /** How long one webhook took from the first byte read to the answer. */
   public void ingestLatency(Duration duration) {
-    Timer.builder("candybridge.ingest.duration")
-        .description("Time to verify, plan and durably store one Stripe webhook")
-        .serviceLevelObjectives(LATENCY_BUCKETS)
-        .register(registry)
-        .record(duration);
+    Timer timer = ingestTimer;
+    if (timer == null) {
+      // A race registers twice at worst; the registry hands both callers the same meter.
+      timer =
+          Timer.builder("candybridge.ingest.duration")
+              .description("Time to verify, plan and durably store one Stripe webhook")
+              .serviceLevelObjectives(LATENCY_BUCKETS)
+              .register(registry);
+      ingestTimer = timer;
+    }
+    timer.record(duration);
   }
 
   /** One call to ReferralCandy finished (or was resolved as in doubt) with this verdict. */

@@ -152,17 +152,9 @@ public final class JdbcStore implements Store {
 
   @Override
   public Optional<String> eventPayload(String eventId) {
-    return jdbc.query(
-        c -> {
-          try (PreparedStatement p =
-              c.prepareStatement("SELECT payload FROM stripe_event WHERE event_id = ?")) {
-            p.setString(1, eventId);
-            try (ResultSet rs = p.executeQuery()) {
-              return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-            }
-          }
-        });
+    return eventColumn("payload", eventId);
   }
+
 
   @Override
   public boolean completeLookup(Delivery claimed, RcCall call) {
@@ -371,17 +363,23 @@ public final class JdbcStore implements Store {
 
   @Override
   public Optional<String> eventSummary(String eventId) {
+    return eventColumn("plan_summary", eventId);
+  }
+
+  /** One text column of one stored event; empty when the event or the value is absent. */
+  private Optional<String> eventColumn(String column, String eventId) {
     return jdbc.query(
         c -> {
           try (PreparedStatement p =
-              c.prepareStatement("SELECT plan_summary FROM stripe_event WHERE event_id = ?")) {
+              c.prepareStatement("SELECT " + column + " FROM stripe_event WHERE event_id = ?")) {
             p.setString(1, eventId);
             try (ResultSet rs = p.executeQuery()) {
-              return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+              return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
             }
           }
         });
   }
+
 
   @Override
   public Optional<Delivery> replay(DeliveryId id, Instant now) {
