@@ -40,6 +40,7 @@ final class HttpServerSetup {
             http.setMinRequestDataRate(1024);
             http.setIdleTimeout(30_000);
           });
+          config.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrorHandler()));
 
           config.routes.post("/webhooks/stripe", webhook);
           config.routes.get(

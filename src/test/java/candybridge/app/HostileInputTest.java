@@ -111,6 +111,23 @@ class HostileInputTest {
     assertThat(get.body()).contains("\"error\":");
   }
 
+  /** Jetty would answer these 505 before any route runs; a version we do not speak is a 400. */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "POST /webhooks/stripe HTTP/9.9",
+        "GET /healthz HTTP/2.5",
+        "GET /healthz HTTP/1.9",
+        "GET /healthz",
+        "POST /webhooks/stripe HTTP/1.1garbage"
+      })
+  void an_unknown_http_version_is_a_bad_request_not_a_5xx(String requestLine) throws SQLException {
+    byte[] request = (requestLine + "\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}").getBytes(UTF_8);
+    String status = WebhookFuzzTest.exchange(t.port(), request);
+    assertThat(status).isEqualTo("400");
+    assertNothingStoredOrSent();
+  }
+
   @Test
   void keeps_serving_real_events_after_hostile_ones() throws SQLException {
     hostile().forEach(a -> StripeWebhooks.post(t.port(), (byte[]) a.get()[1], (String) a.get()[2]));
