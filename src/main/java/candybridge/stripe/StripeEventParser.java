@@ -31,7 +31,9 @@ public final class StripeEventParser {
     String text = utf8(body);
     JsonNode root;
     try {
-      root = json.readTree(text);
+      // From the bytes, not the text: Jackson's byte parser is the faster one (the text, checked
+      // to be UTF-8 above, is what gets stored).
+      root = json.readTree(body);
     } catch (JsonProcessingException e) {
       throw new InvalidEventException("body is not valid JSON (or nests deeper than " + MAX_NESTING_DEPTH + " levels)", e);
     } catch (IOException e) {
