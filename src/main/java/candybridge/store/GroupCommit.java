@@ -3,7 +3,7 @@ package candybridge.store;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -33,6 +33,8 @@ final class GroupCommit implements AutoCloseable {
   private final DataSource dataSource;
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
+  /** Touched by the writer thread only. */
+  private CachingConnection writerConnection;
   private volatile boolean open = true;
 
   GroupCommit(DataSource dataSource) {
@@ -81,31 +83,36 @@ final class GroupCommit implements AutoCloseable {
       commit(batch);
       batch.clear();
     }
+    if (writerConnection != null) {
+      writerConnection.release();
+    }
     failRemaining();
   }
 
+  /**
+   * One transaction for the whole batch. BEGIN and COMMIT are our own statements on a connection
+   * left in auto-commit mode: sqlite-jdbc's {@code commit()} would begin the next transaction at
+   * once (taking the write lock again, and failing the commit that did succeed when another
+   * process holds the lock), and would compile its SQL every time.
+   */
   private void commit(List<Pending<?>> batch) {
-    try (Connection c = dataSource.getConnection()) {
+    try {
+      Connection c = connection();
       try {
-        c.setAutoCommit(false);
+        execute(c, "BEGIN IMMEDIATE");
       } catch (SQLException e) {
-        // As in Jdbc: a failed BEGIN (SQLITE_BUSY from another process) leaves sqlite-jdbc
-        // believing it is in a transaction; such a connection must not go back to the pool.
-        if (dataSource instanceof HikariDataSource pool) {
-          pool.evictConnection(c);
-        }
+        discardConnection();
         throw e;
       }
       try {
         for (Pending<?> p : batch) {
           p.runIn(c);
         }
-        c.commit();
+        execute(c, "COMMIT");
       } catch (SQLException | RuntimeException | Error e) {
         rollback(c);
+        discardConnection();
         throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
       batch.forEach(Pending::committed);
     } catch (SQLException e) {
@@ -120,11 +127,41 @@ final class GroupCommit implements AutoCloseable {
     }
   }
 
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      p.execute();
+    }
+  }
+
+  /**
+   * The writer keeps one connection, and its compiled statements, from batch to batch; after a
+   * failed BEGIN or COMMIT it takes a fresh one from the pool.
+   */
+  private Connection connection() throws SQLException {
+    if (writerConnection == null) {
+      writerConnection = CachingConnection.over(dataSource.getConnection());
+    }
+    return writerConnection.connection();
+  }
+
+  private void discardConnection() {
+    if (writerConnection == null) {
+      return;
+    }
+    if (dataSource instanceof HikariDataSource pool) {
+      pool.evictConnection(writerConnection.pooled());
+    }
+    writerConnection.release();
+    writerConnection = null;
+  }
+
+  /** Undoes whatever the failed batch left; the connection is discarded afterwards anyway. */
   private static void rollback(Connection c) {
     try {
-      c.rollback();
+      execute(c, "ROLLBACK");
     } catch (SQLException e) {
-      log.warn("rollback failed: {}", e.getMessage());
+      // also "no transaction is active" when SQLite already rolled back on the failure
+      log.debug("rollback: {}", e.getMessage());
     }
   }
 
@@ -159,19 +196,28 @@ final class GroupCommit implements AutoCloseable {
       this.work = work;
     }
 
-    /** Runs the work in its own savepoint; its failure undoes only its own statements. */
+    /**
+     * Runs the work in its own savepoint; its failure undoes only its own statements. The
+     * savepoint statements are prepared ones (cached with the connection): sqlite-jdbc's
+     * {@code setSavepoint} formats and compiles new SQL every time.
+     */
     void runIn(Connection c) throws SQLException {
-      Savepoint savepoint = c.setSavepoint();
+      execute(c, "SAVEPOINT work");
       try {
         value = work.run(c);
-        c.releaseSavepoint(savepoint);
+        execute(c, "RELEASE work");
       } catch (SQLException e) {
-        c.rollback(savepoint);
+        undo(c);
         failure = new StoreException("database operation failed: " + e.getMessage(), e);
       } catch (RuntimeException e) {
-        c.rollback(savepoint);
+        undo(c);
         failure = e;
       }
+    }
+
+    private static void undo(Connection c) throws SQLException {
+      execute(c, "ROLLBACK TO work");
+      execute(c, "RELEASE work");
     }
 
     void committed() {

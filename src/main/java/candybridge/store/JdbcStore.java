@@ -78,6 +78,11 @@ public final class JdbcStore implements Store {
 
   @Override
   public SaveResult saveEvent(StripeEvent event, Plan plan, Instant now) {
+    // JSON is written before the transaction: with group commit, the work inside runs on the one
+    // writer thread, which should do nothing but SQL.
+    String decisions = DeliveryRows.json(plan.decisions());
+    List<String> params =
+        plan.deliveries().stream().map(d -> DeliveryRows.paramsJson(d.call().params())).toList();
     return jdbc.inTransaction(
         c -> {
           int inserted =
@@ -96,19 +101,20 @@ public final class JdbcStore implements Store {
                   event.apiVersion(),
                   event.payload(),
                   plan.summary(),
-                  DeliveryRows.json(plan.decisions()),
+                  decisions,
                   now.toEpochMilli());
           if (inserted == 0) {
             return SaveResult.DUPLICATE;
           }
-          for (PlannedDelivery planned : plan.deliveries()) {
-            insertDelivery(c, event, planned, now);
+          for (int i = 0; i < params.size(); i++) {
+            insertDelivery(c, event, plan.deliveries().get(i), params.get(i), now);
           }
           return SaveResult.STORED;
         });
   }
 
-  private static void insertDelivery(Connection c, StripeEvent event, PlannedDelivery planned, Instant now)
+  private static void insertDelivery(
+      Connection c, StripeEvent event, PlannedDelivery planned, String paramsJson, Instant now)
       throws SQLException {
     boolean blocked = planned.blockedReason().isPresent();
     Jdbc.update(
@@ -123,7 +129,7 @@ public final class JdbcStore implements Store {
         planned.dedupeKey(),
         event.id().value(),
         planned.call().method().name(),
-        DeliveryRows.paramsJson(planned.call().params()),
+        paramsJson,
         (blocked ? DeliveryStatus.FAILED : DeliveryStatus.PENDING).wireName(),
         blocked ? null : now.toEpochMilli(),
         planned.blockedReason().orElse(null),
