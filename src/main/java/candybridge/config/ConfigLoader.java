@@ -65,7 +65,7 @@ public final class ConfigLoader {
     List<Duration> schedule =
         optional("CANDYBRIDGE_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE, ConfigLoader::schedule);
     Integer poolSize = optional("CANDYBRIDGE_DB_POOL_SIZE", "10", v -> intIn(v, 1, 200));
-    Integer concurrency = optional("CANDYBRIDGE_DELIVERY_CONCURRENCY", "8", v -> intIn(v, 1, 256));
+    Integer concurrency = optional("CANDYBRIDGE_DELIVERY_CONCURRENCY", "16", v -> intIn(v, 1, 256));
     Duration timeout = optional("CANDYBRIDGE_DELIVERY_TIMEOUT", "10s", ConfigLoader::positiveDuration);
     Duration lease = optional("CANDYBRIDGE_DELIVERY_LEASE", "60s", ConfigLoader::positiveDuration);
     if (timeout != null && lease != null && lease.compareTo(timeout.multipliedBy(4)) < 0) {

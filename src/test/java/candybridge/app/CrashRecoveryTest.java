@@ -41,7 +41,8 @@ class CrashRecoveryTest {
   void killed_mid_delivery_then_restarted_delivers_every_acknowledged_sale_once() {
     Path db = dir.resolve("candybridge.db");
     try (FakeReferralCandyServer rc = FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET)) {
-      Map<String, String> env = TestApp.env(db, rc, StripeWebhooks.SECRET);
+      Map<String, String> env = new java.util.HashMap<>(TestApp.env(db, rc, StripeWebhooks.SECRET));
+      env.put("CANDYBRIDGE_DELIVERY_CONCURRENCY", "8");
       rc.hangAll(true);
 
       List<String> acknowledged = new ArrayList<>();
@@ -55,7 +56,7 @@ class CrashRecoveryTest {
           assertThat(r.statusCode()).isEqualTo(200);
           acknowledged.add(session);
         }
-        // The worker sends up to its concurrency (8) at once; all of them hang at the fake.
+        // The worker sends up to its concurrency (8, set above) at once; all of them hang at the fake.
         Poll.until("calls in flight", Duration.ofSeconds(30), () -> rc.received().size() >= 8);
       } finally {
         first.kill();

@@ -32,7 +32,7 @@ class StartupReportTest {
     assertThat(lines).contains("admin: off (set CANDYBRIDGE_ADMIN_TOKEN to enable)")
         .anyMatch(l -> l.startsWith("http: candybridge listening on port 8080"))
         .anyMatch(l -> l.startsWith("store: SQLite file candybridge.db"))
-        .anyMatch(l -> l.startsWith("worker: running, 8 senders, 12 retries over 4.3d"))
+        .anyMatch(l -> l.startsWith("worker: running, 16 senders, 12 retries over 4.3d"))
         .anyMatch(l -> l.startsWith("workflows: 2 of 2 enabled (checkout-purchase, checkout-async-purchase)"));
   }
 

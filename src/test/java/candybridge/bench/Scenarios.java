@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 
 /** The scenarios of issue 6, each bounded in time and in request count. */
 final class Scenarios {
+  /** The service's own default of {@code CANDYBRIDGE_DELIVERY_CONCURRENCY} (ConfigLoader). */
+  static final int DEFAULT_CONCURRENCY = 16;
   /** @param scale multiplies every measured duration (1.0 = the issue's 30 s / 60 s) */
   record Settings(Path jar, List<String> jvmFlags, Path work, double scale, int tunedConcurrency) {}
 
@@ -78,7 +80,7 @@ final class Scenarios {
 
   /** (b) Steady 500 events/s, open loop; end-to-end latency to ReferralCandy. */
   private void steady() throws IOException {
-    for (int concurrency : new int[] {8, settings.tunedConcurrency()}) {
+    for (int concurrency : new int[] {DEFAULT_CONCURRENCY, settings.tunedConcurrency()}) {
       try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO);
           ServiceUnderTest service = sqlite(rc, concurrency)) {
         LoadGenerator load = load(service);
@@ -93,7 +95,7 @@ final class Scenarios {
 
   /** (c) ReferralCandy answering in 200 ms: delivery throughput at the default and a tuned concurrency. */
   private void slowReferralCandy() throws IOException {
-    for (int concurrency : new int[] {8, settings.tunedConcurrency()}) {
+    for (int concurrency : new int[] {DEFAULT_CONCURRENCY, settings.tunedConcurrency()}) {
       try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ofMillis(200));
           ServiceUnderTest service = sqlite(rc, concurrency)) {
         int events = Math.max(400, concurrency * 5 * 20);
