@@ -1,6 +1,5 @@
 package candybridge.store;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.PreparedStatement;
@@ -148,9 +147,7 @@ final class GroupCommit implements AutoCloseable {
     if (writerConnection == null) {
       return;
     }
-    if (dataSource instanceof HikariDataSource pool) {
-      pool.evictConnection(writerConnection.pooled());
-    }
+    Jdbc.evict(dataSource, writerConnection.pooled());
     writerConnection.release();
     writerConnection = null;
   }

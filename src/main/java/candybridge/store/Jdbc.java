@@ -39,7 +39,7 @@ final class Jdbc {
         // while another process holds the write lock) the connection believes it is inside a
         // transaction that does not exist, and back in the pool it would run later "transactions"
         // statement by statement in auto-commit, then fail at COMMIT. Never reuse it.
-        evict(c);
+        evict(dataSource, c);
         throw e;
       }
       try {
@@ -57,7 +57,8 @@ final class Jdbc {
     }
   }
 
-  private void evict(Connection c) {
+  /** Takes a connection that must not be reused out of its pool (when there is one). */
+  static void evict(DataSource dataSource, Connection c) {
     if (dataSource instanceof HikariDataSource pool) {
       pool.evictConnection(c);
     }
