@@ -164,6 +164,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public boolean completeLookup(Delivery claimed, RcCall call) {
+    String params = DeliveryRows.paramsJson(call.params()); // before the transaction, as in saveEvent
     return jdbc.inTransaction(
         c ->
             Jdbc.update(
@@ -172,7 +173,7 @@ public final class JdbcStore implements Store {
                     UPDATE delivery SET params = ?, needs_lookup = 0
                      WHERE id = ? AND status = 'in_flight' AND version = ?
                     """,
-                    DeliveryRows.paramsJson(call.params()),
+                    params,
                     claimed.id().value(),
                     claimed.version())
                 == 1);
