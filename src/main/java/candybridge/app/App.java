@@ -10,6 +10,7 @@ import candybridge.delivery.Replay;
 import candybridge.delivery.RetryPolicy;
 import candybridge.metrics.Metrics;
 import candybridge.referralcandy.HttpReferralCandy;
+import candybridge.referralcandy.ReferralCandy;
 import candybridge.store.JdbcStore;
 import candybridge.stripe.Backfill;
 import candybridge.stripe.CachingStripeApi;
@@ -78,7 +79,12 @@ public final class App implements AutoCloseable {
           .orElseGet(() -> Alerts.logOnly(clock, BACKLOG_ALERT_AFTER));
       closing.push(alerts::close);
       Lookups lookups = lookups(config, clock);
-      DeliveryWorker worker = worker(config, workflow, clock, store, lookups, new DeliveryObserver(metrics, alerts));
+      Config.ReferralCandy rc = config.referralCandy();
+      HttpReferralCandy referralCandy =
+          new HttpReferralCandy(rc.apiBase(), rc.accessId(), rc.secretKey(), clock, rc.timeout());
+      closing.push(referralCandy);
+      DeliveryWorker worker = worker(config, workflow, clock, store, referralCandy, lookups,
+          new DeliveryObserver(metrics, alerts));
       closing.push(worker);
       worker.recoverAbandoned(store.isSingleInstance());
 
@@ -113,12 +119,11 @@ public final class App implements AutoCloseable {
   }
 
   private static DeliveryWorker worker(Config config, Workflow workflow, Clock clock, JdbcStore store,
-      Lookups lookups, DeliveryObserver observer) {
+      ReferralCandy referralCandy, Lookups lookups, DeliveryObserver observer) {
     Config.Delivery d = config.delivery();
-    Config.ReferralCandy rc = config.referralCandy();
     return new DeliveryWorker(
         store,
-        new HttpReferralCandy(rc.apiBase(), rc.accessId(), rc.secretKey(), clock, rc.timeout()),
+        referralCandy,
         clock,
         new DeliveryWorker.Settings(instanceId(), d.batchSize(), d.concurrency(), d.lease(), d.pollInterval(),
             new RetryPolicy(d.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())),

@@ -66,9 +66,9 @@ final class CheckConfigCommand implements Callable<Integer> {
 
   private boolean referralCandy(Config settings) {
     Config.ReferralCandy rc = settings.referralCandy();
-    try {
-      RcResponse r = new HttpReferralCandy(rc.apiBase(), rc.accessId(), rc.secretKey(), terminal.clock(), rc.timeout())
-          .verify();
+    try (HttpReferralCandy client =
+        new HttpReferralCandy(rc.apiBase(), rc.accessId(), rc.secretKey(), terminal.clock(), rc.timeout())) {
+      RcResponse r = client.verify();
       boolean ok = r.status() == 200;
       terminal.out().println("ReferralCandy " + rc.apiBase() + "/verify.json: HTTP " + r.status()
           + (ok ? " (accepted)" : " (" + r.excerpt() + ")"));

@@ -7,38 +7,63 @@ import static java.util.stream.Collectors.joining;
 import candybridge.config.Secret;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 
 /**
- * {@link ReferralCandy} over HTTP: a signed, form-encoded {@code POST {apiBase}/{method}.json}. One
- * shared {@link HttpClient}; thread-safe. Parameters, e-mail addresses and the secret are never
- * logged nor put into exception messages.
+ * {@link ReferralCandy} over HTTP: a signed, form-encoded {@code POST {apiBase}/{method}.json}, sent
+ * on the calling thread over a pool of keep-alive connections (Apache HttpClient, classic API).
+ * Thread-safe. Parameters, e-mail addresses and the secret are never logged nor put into exception
+ * messages.
+ *
+ * <p>Nothing is sent twice behind the caller's back: no automatic retries (a POST that may have
+ * reached RC is the delivery worker's to judge), no redirects followed, no cookies kept. A pooled
+ * connection idle for more than a second is checked before it is used, so one RC closed meanwhile
+ * is not written to.
  */
-public final class HttpReferralCandy implements ReferralCandy {
-  private static final String FORM = "application/x-www-form-urlencoded; charset=UTF-8";
+public final class HttpReferralCandy implements ReferralCandy, AutoCloseable {
+  private static final ContentType FORM =
+      ContentType.create("application/x-www-form-urlencoded", UTF_8);
+  /** More than the most senders a worker may run (256), so a sender never waits for a connection. */
+  private static final int MAX_CONNECTIONS = 512;
+  /** RC answers in a few hundred bytes; a larger body is cut here (the excerpt is shorter still). */
+  private static final int MAX_BODY_CHARS = 64 * 1024;
+  /** Ends calls at their deadline (one daemon thread for every client of the process). */
+  private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
   private final String apiBase;
   private final String accessId;
   private final Secret secretKey;
   private final Clock clock;
   private final Duration timeout;
-  private final HttpClient http;
+  private final CloseableHttpClient http;
 
   /**
    * @param apiBase e.g. {@code https://my.referralcandy.com/api/v1}; a trailing slash is fine
@@ -54,42 +79,60 @@ public final class HttpReferralCandy implements ReferralCandy {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
+    Timeout t = Timeout.of(timeout);
     this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(timeout)
+        HttpClients.custom()
+            .setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnTotal(MAX_CONNECTIONS)
+                    .setMaxConnPerRoute(MAX_CONNECTIONS)
+                    .setDefaultConnectionConfig(
+                        ConnectionConfig.custom()
+                            .setConnectTimeout(t)
+                            .setSocketTimeout(t)
+                            .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                            .build())
+                    .build())
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setConnectionRequestTimeout(t)
+                    .setResponseTimeout(t)
+                    .setRedirectsEnabled(false)
+                    .build())
+            .disableAutomaticRetries()
+            .disableRedirectHandling()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .disableContentCompression()
             .build();
+  }
+
+  private static ScheduledThreadPoolExecutor deadlines() {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread thread = new Thread(r, "referralcandy-deadlines");
+              thread.setDaemon(true);
+              return thread;
+            });
+    executor.setRemoveOnCancelPolicy(true); // almost every deadline is cancelled: don't keep them
+    return executor;
   }
 
   @Override
   public RcResponse send(RcCall call) throws IOException {
     requireNonNull(call, "call == null");
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(apiBase + "/" + call.method().path()))
-            .timeout(timeout)
-            .header("Content-Type", FORM)
-            .POST(BodyPublishers.ofString(formEncode(signedParams(call)), UTF_8))
-            .build();
-    HttpResponse<String> response = exchange(request, call.method());
-    return new RcResponse(
-        response.statusCode(),
-        response.body(),
-        response
-            .headers()
-            .firstValue("Retry-After")
-            .flatMap(v -> RetryAfter.parse(v, clock.instant())));
+    HttpPost request = new HttpPost(URI.create(apiBase + "/" + call.method().path()));
+    request.setEntity(new StringEntity(formEncode(signedParams(call)), FORM));
+    return exchange(request, call.method());
   }
 
   @Override
   public RcResponse verify() throws IOException {
     String query = formEncode(signedParams(new RcCall(RcMethod.VERIFY, new java.util.TreeMap<>())));
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(apiBase + "/" + RcMethod.VERIFY.path() + "?" + query))
-            .timeout(timeout)
-            .GET()
-            .build();
-    HttpResponse<String> response = exchange(request, RcMethod.VERIFY);
-    return new RcResponse(response.statusCode(), response.body(), java.util.Optional.empty());
+    HttpGet request = new HttpGet(URI.create(apiBase + "/" + RcMethod.VERIFY.path() + "?" + query));
+    return exchange(request, RcMethod.VERIFY);
   }
 
   /** The call's parameters plus the auth parameters, signed over exactly what is sent. */
@@ -111,41 +154,67 @@ public final class HttpReferralCandy implements ReferralCandy {
   }
 
   /**
-   * Waits at most {@code timeout} for the whole response. The request timeout is documented for
-   * "the response" but not for a body that stalls after the headers; this deadline bounds both.
+   * Runs the exchange on this thread and ends it at {@code timeout} from now, whatever it is doing
+   * then: the per-read timeouts alone would let a body that trickles in byte by byte run for ever.
+   * An interrupt is honoured before the call starts; a call under way ends by its deadline.
    */
-  private HttpResponse<String> exchange(HttpRequest request, RcMethod method) throws IOException {
-    CompletableFuture<HttpResponse<String>> pending =
-        http.sendAsync(request, BodyHandlers.ofString());
+  private RcResponse exchange(HttpUriRequestBase request, RcMethod method) throws IOException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedIOException("interrupted before calling ReferralCandy " + method.path());
+    }
+    AtomicBoolean expired = new AtomicBoolean();
+    ScheduledFuture<?> deadline =
+        DEADLINES.schedule(
+            () -> {
+              expired.set(true);
+              request.cancel();
+            },
+            timeout.toNanos(),
+            TimeUnit.NANOSECONDS);
     try {
-      return pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      pending.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while calling ReferralCandy " + method.path());
-    } catch (TimeoutException e) {
-      pending.cancel(true);
-      throw new HttpTimeoutException(
-          "ReferralCandy " + method.path() + " did not answer within " + timeout);
-    } catch (ExecutionException e) {
-      throw rethrowable(e.getCause());
+      return http.execute(request, this::read);
+    } catch (SocketTimeoutException e) { // also HttpClient's ConnectTimeoutException
+      throw timedOut(method, e);
+    } catch (IOException e) {
+      if (expired.get()) {
+        throw timedOut(method, e);
+      }
+      throw e;
+    } finally {
+      deadline.cancel(false);
     }
   }
 
-  private static IOException rethrowable(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
+  private RcResponse read(ClassicHttpResponse response) throws IOException {
+    String body;
+    try {
+      body =
+          response.getEntity() == null
+              ? ""
+              : EntityUtils.toString(response.getEntity(), UTF_8, MAX_BODY_CHARS);
+    } catch (org.apache.hc.core5.http.ParseException e) {
+      throw new IOException("unreadable ReferralCandy response: " + e.getMessage(), e);
     }
-    if (cause instanceof IOException io) {
-      return io;
-    }
-    if (cause instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (cause instanceof Error error) {
-      throw error;
-    }
-    return new IOException("calling ReferralCandy failed", cause);
+    Header retryAfter = response.getFirstHeader("Retry-After");
+    return new RcResponse(
+        response.getCode(),
+        body,
+        retryAfter == null
+            ? Optional.empty()
+            : RetryAfter.parse(retryAfter.getValue(), clock.instant()));
+  }
+
+  private HttpTimeoutException timedOut(RcMethod method, IOException cause) {
+    HttpTimeoutException e =
+        new HttpTimeoutException(
+            "ReferralCandy " + method.path() + " did not answer within " + timeout);
+    e.initCause(cause);
+    return e;
+  }
+
+  /** Closes the pooled connections; calls still under way fail. */
+  @Override
+  public void close() {
+    http.close(CloseMode.GRACEFUL);
   }
 }

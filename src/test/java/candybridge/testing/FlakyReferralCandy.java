@@ -115,12 +115,34 @@ public final class FlakyReferralCandy implements AutoCloseable {
     }
   }
 
+  /**
+   * Forwards the request and relays the fake's answer with {@code Connection: close} in its head:
+   * the fake does close (the request asked it to) but does not say so, and a client may pool a
+   * connection whose end was not announced.
+   */
   private void forward(byte[] request, OutputStream out) throws IOException {
+    byte[] response;
     try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
       upstream.getOutputStream().write(request);
       upstream.getOutputStream().flush();
-      upstream.getInputStream().transferTo(out);
+      response = upstream.getInputStream().readAllBytes();
     }
+    String text = new String(response, ISO_8859_1);
+    int headEnd = text.indexOf("\r\n\r\n");
+    if (headEnd < 0) {
+      out.write(response); // not HTTP: relay as it is
+      return;
+    }
+    StringBuilder head = new StringBuilder();
+    for (String line : text.substring(0, headEnd).split("\r\n")) {
+      if (!line.toLowerCase(Locale.ROOT).startsWith("connection:")) {
+        head.append(line).append("\r\n");
+      }
+    }
+    head.append("Connection: close\r\n\r\n");
+    out.write(head.toString().getBytes(ISO_8859_1));
+    out.write(response, headEnd + 4, response.length - headEnd - 4);
+    out.flush();
   }
 
   private static void answer(OutputStream out, String status, String headers, String body) throws IOException {
