@@ -47,9 +47,19 @@ public final class DeliveryWorker implements AutoCloseable {
   private final Clock clock;
   private final Settings settings;
   private final Enrichment enrichment;
+  /**
+   * Claims under way at once: one waiting for its commit while the next gathers the senders freed
+   * meanwhile, so a freed sender waits for one commit, not for the end of a claim round and another.
+   */
+  private static final int CLAIMS_IN_FLIGHT = 2;
+
   private final ExecutorService senders;
+  private final ExecutorService claimers;
   private final Semaphore wakeUp = new Semaphore(0);
   private final Semaphore freeSenders;
+  private final Semaphore claimSlots = new Semaphore(CLAIMS_IN_FLIGHT);
+  /** Set when a claim found fewer due deliveries than free senders: wait for a wake-up or a poll. */
+  private final AtomicBoolean drained = new AtomicBoolean();
   private volatile boolean running;
   private Thread loop;
 
@@ -76,6 +86,15 @@ public final class DeliveryWorker implements AutoCloseable {
             2 * settings.concurrency(),
             r -> {
               Thread t = new Thread(r, "delivery-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    AtomicInteger c = new AtomicInteger();
+    this.claimers =
+        Executors.newFixedThreadPool(
+            CLAIMS_IN_FLIGHT,
+            r -> {
+              Thread t = new Thread(r, "delivery-claim-" + c.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
@@ -119,42 +138,77 @@ public final class DeliveryWorker implements AutoCloseable {
   }
 
   /**
-   * The loop's round: claims only as many deliveries as there are free senders and returns
-   * without waiting for them, so one slow call never holds up the others. A finished call frees
-   * its sender and wakes the loop at once, while its outcome is still being recorded: at most
-   * {@code concurrency} calls are at ReferralCandy, and the next one need not wait for a commit.
+   * The loop's round: reserves the free senders and starts a claim of as many due deliveries on a
+   * claimer thread, without waiting for it, so one slow call or commit never holds up the others.
+   * Only free senders are claimed for: a claimed delivery is sent at once, never held (after a
+   * crash every claim counts as in doubt). A finished call frees its sender and wakes the loop at
+   * once, while its outcome is still being recorded: at most {@code concurrency} calls are at
+   * ReferralCandy, and the next one need not wait for a commit. Returns false when there was
+   * nothing to start: no free sender, no claim slot, or the last claim found too few due.
    */
-  private int dispatch() {
-    int free = freeSenders.availablePermits();
-    if (free == 0) {
-      return 0;
+  private boolean dispatch() {
+    if (drained.getAndSet(false) || !claimSlots.tryAcquire()) {
+      return false;
     }
-    Instant now = clock.instant();
-    List<Delivery> claimed =
-        store.claimDue(
-            now, Math.min(free, settings.batchSize()), settings.instanceId(), now.plus(settings.lease()));
-    for (Delivery d : claimed) {
-      freeSenders.acquireUninterruptibly();
-      senders.execute(
-          () -> {
-            AtomicBoolean freed = new AtomicBoolean();
-            Runnable callFinished = () -> {
-              if (freed.compareAndSet(false, true)) {
-                freeSenders.release();
-                wake();
-              }
-            };
-            try {
-              deliver(d, callFinished);
-            } catch (RuntimeException e) {
-              // Store down while recording: the claim stays in flight and is resolved as in doubt.
-              log.error("delivery={} key={}: outcome not recorded: {}", d.id(), d.dedupeKey(), e.toString());
-            } finally {
-              callFinished.run();
-            }
-          });
+    int reserved = reserve(settings.batchSize());
+    if (reserved == 0) {
+      claimSlots.release();
+      return false;
     }
-    return claimed.size();
+    claimers.execute(() -> claimAndSend(reserved));
+    return true;
+  }
+
+  /** Takes up to {@code max} free senders, without waiting. */
+  private int reserve(int max) {
+    int taken = 0;
+    while (taken < max && freeSenders.tryAcquire()) {
+      taken++;
+    }
+    return taken;
+  }
+
+  private void claimAndSend(int reserved) {
+    int started = 0;
+    try {
+      Instant now = clock.instant();
+      List<Delivery> claimed =
+          store.claimDue(now, reserved, settings.instanceId(), now.plus(settings.lease()));
+      for (Delivery d : claimed) {
+        senders.execute(() -> sendClaimed(d));
+        started++;
+      }
+      if (claimed.size() < reserved) {
+        drained.set(true);
+      }
+    } catch (RuntimeException e) {
+      // Store down or a bug: the loop waits for a wake-up or a poll before the next claim.
+      log.error("delivery round failed: {}", e.toString());
+      drained.set(true);
+    } finally {
+      freeSenders.release(reserved - started);
+      claimSlots.release();
+      wake();
+    }
+  }
+
+  /** Runs on a sender that the claim reserved; frees it as soon as the call is over. */
+  private void sendClaimed(Delivery d) {
+    AtomicBoolean freed = new AtomicBoolean();
+    Runnable callFinished = () -> {
+      if (freed.compareAndSet(false, true)) {
+        freeSenders.release();
+        wake();
+      }
+    };
+    try {
+      deliver(d, callFinished);
+    } catch (RuntimeException e) {
+      // Store down while recording: the claim stays in flight and is resolved as in doubt.
+      log.error("delivery={} key={}: outcome not recorded: {}", d.id(), d.dedupeKey(), e.toString());
+    } finally {
+      callFinished.run();
+    }
   }
 
   /** Sends one claimed delivery, runs {@code callFinished} as soon as the call is over, records it. */
@@ -256,8 +310,7 @@ public final class DeliveryWorker implements AutoCloseable {
           recoverAbandoned(false);
           nextLeaseCheck = clock.instant().plus(settings.lease().dividedBy(2));
         }
-        int handled = dispatch();
-        if (handled == 0) {
+        if (!dispatch()) {
           wakeUp.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
           wakeUp.drainPermits();
         }
@@ -292,6 +345,13 @@ public final class DeliveryWorker implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    // Claims under way finish and hand their deliveries to senders before those stop taking work.
+    claimers.shutdown();
+    try {
+      claimers.awaitTermination(15, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     senders.shutdown();
     try {

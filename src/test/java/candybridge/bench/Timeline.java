@@ -64,6 +64,18 @@ final class Timeline {
     return count < 2 ? Double.NaN : (count - 1) / ((last - first) / 1e9);
   }
 
+  /** Earliest arrival among events {@code from..to} at or after {@code nanos}, or 0. */
+  long firstArrivalAfter(int from, int to, long nanos) {
+    long first = Long.MAX_VALUE;
+    for (int n = from; n < Math.min(to, capacity()); n++) {
+      long r = received.get(n);
+      if (r != 0 && r >= nanos) {
+        first = Math.min(first, r);
+      }
+    }
+    return first == Long.MAX_VALUE ? 0 : first;
+  }
+
   /** Latest arrival among events {@code from..to}, or 0. */
   long lastArrival(int from, int to) {
     long last = 0;
