@@ -30,30 +30,84 @@ final class DeliveryRows {
   private DeliveryRows() {}
 
   static Delivery read(ResultSet rs) throws SQLException {
-    long next = rs.getLong("next_attempt_at");
-    boolean noNext = rs.wasNull();
-    return new Delivery(
-        new DeliveryId(rs.getLong("id")),
-        rs.getString("workflow"),
-        rs.getString("dedupe_key"),
-        new StripeEventId(rs.getString("event_id")),
-        new RcCall(RcMethod.valueOf(rs.getString("method")), params(rs.getString("params"))),
-        DeliveryStatus.fromWireName(rs.getString("status")),
-        rs.getInt("attempt_count"),
-        noNext ? Optional.empty() : Optional.of(Instant.ofEpochMilli(next)),
-        Optional.ofNullable(rs.getString("last_error")),
-        rs.getLong("version"),
-        rs.getInt("needs_lookup") != 0,
-        rs.getInt("manual") != 0,
-        Instant.ofEpochMilli(rs.getLong("created_at")),
-        Instant.ofEpochMilli(rs.getLong("updated_at")));
+    return Raw.of(rs).delivery();
+  }
+
+  /**
+   * A delivery row's columns as stored, its parameters still JSON text: what the group-commit
+   * writer reads inside a transaction, leaving the parsing to the caller's thread.
+   */
+  record Raw(
+      long id,
+      String workflow,
+      String dedupeKey,
+      String eventId,
+      String method,
+      String params,
+      String status,
+      int attemptCount,
+      Optional<Instant> nextAttemptAt,
+      Optional<String> lastError,
+      long version,
+      boolean needsLookup,
+      boolean manual,
+      long createdAt,
+      long updatedAt) {
+
+    static Raw of(ResultSet rs) throws SQLException {
+      long next = rs.getLong("next_attempt_at");
+      boolean noNext = rs.wasNull();
+      return new Raw(
+          rs.getLong("id"),
+          rs.getString("workflow"),
+          rs.getString("dedupe_key"),
+          rs.getString("event_id"),
+          rs.getString("method"),
+          rs.getString("params"),
+          rs.getString("status"),
+          rs.getInt("attempt_count"),
+          noNext ? Optional.empty() : Optional.of(Instant.ofEpochMilli(next)),
+          Optional.ofNullable(rs.getString("last_error")),
+          rs.getLong("version"),
+          rs.getInt("needs_lookup") != 0,
+          rs.getInt("manual") != 0,
+          rs.getLong("created_at"),
+          rs.getLong("updated_at"));
+    }
+
+    /** Parses the parameters; a row whose JSON is not an object of strings is a store failure. */
+    Delivery delivery() {
+      return new Delivery(
+          new DeliveryId(id),
+          workflow,
+          dedupeKey,
+          new StripeEventId(eventId),
+          new RcCall(RcMethod.valueOf(method), DeliveryRows.params(params)),
+          DeliveryStatus.fromWireName(status),
+          attemptCount,
+          nextAttemptAt,
+          lastError,
+          version,
+          needsLookup,
+          manual,
+          Instant.ofEpochMilli(createdAt),
+          Instant.ofEpochMilli(updatedAt));
+    }
   }
 
   static List<Delivery> readAll(PreparedStatement p) throws SQLException {
     List<Delivery> out = new ArrayList<>();
+    for (Raw raw : readRaw(p)) {
+      out.add(raw.delivery());
+    }
+    return out;
+  }
+
+  static List<Raw> readRaw(PreparedStatement p) throws SQLException {
+    List<Raw> out = new ArrayList<>();
     try (ResultSet rs = p.executeQuery()) {
       while (rs.next()) {
-        out.add(read(rs));
+        out.add(Raw.of(rs));
       }
     }
     return out;
@@ -84,11 +138,11 @@ final class DeliveryRows {
     }
   }
 
-  private static TreeMap<String, String> params(String json) throws SQLException {
+  private static TreeMap<String, String> params(String json) {
     try {
       return JSON.readValue(json, PARAMS);
     } catch (JsonProcessingException e) {
-      throw new SQLException("delivery.params is not a JSON object of strings", e);
+      throw new StoreException("delivery.params is not a JSON object of strings", e);
     }
   }
 }

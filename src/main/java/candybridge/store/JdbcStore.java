@@ -181,7 +181,8 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<Delivery> claimDue(Instant now, int limit, String claimant, Instant leaseUntil) {
-    return jdbc.inTransaction(
+    // The rows' parameters are parsed after the transaction, on this thread, not the writer's.
+    List<DeliveryRows.Raw> claimed = jdbc.inTransaction(
         c -> {
           try (PreparedStatement p = c.prepareStatement(dialect.claimSql(DeliveryRows.COLUMNS))) {
             p.setString(1, claimant);
@@ -189,9 +190,14 @@ public final class JdbcStore implements Store {
             p.setLong(3, now.toEpochMilli());
             p.setLong(4, now.toEpochMilli());
             p.setInt(5, limit);
-            return DeliveryRows.readAll(p);
+            return DeliveryRows.readRaw(p);
           }
         });
+    List<Delivery> out = new ArrayList<>(claimed.size());
+    for (DeliveryRows.Raw raw : claimed) {
+      out.add(raw.delivery());
+    }
+    return out;
   }
 
   @Override
