@@ -74,6 +74,22 @@ class GroupCommitTest {
   }
 
   @Test
+  void the_writer_keeps_savepoint_journals_in_memory_and_the_pool_keeps_its_default() throws Exception {
+    // 2 = MEMORY: no temporary file per batch for the savepoints' sub-journal (BENCHMARKS.md).
+    assertThat(commits.<Integer>run(GroupCommitTest::tempStore)).isEqualTo(2);
+    try (Connection c = pool.getConnection()) {
+      assertThat(tempStore(c)).isZero();
+    }
+  }
+
+  private static int tempStore(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA temp_store")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  @Test
   void fails_while_another_process_holds_the_write_lock_past_the_busy_timeout_and_recovers() throws Exception {
     try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("t.db"));
         Statement s = other.createStatement()) {
