@@ -46,7 +46,9 @@ import org.apache.hc.core5.util.Timeout;
  * <p>Nothing is sent twice behind the caller's back: no automatic retries (a POST that may have
  * reached RC is the delivery worker's to judge), no redirects followed, no cookies kept. A pooled
  * connection idle for more than a second is checked before it is used, so one RC closed meanwhile
- * is not written to.
+ * is not written to. A server that closes a connection right after answering, without saying
+ * {@code Connection: close}, can still make the next call on it fail at once as "could not
+ * reach"; that attempt is retried on the schedule like any other (never lost, never sent twice).
  */
 public final class HttpReferralCandy implements ReferralCandy, AutoCloseable {
   private static final ContentType FORM =
