@@ -135,11 +135,11 @@ final class GroupCommit implements AutoCloseable {
   /**
    * The writer keeps one connection, and its compiled statements, from batch to batch; after a
    * failed BEGIN or COMMIT it takes a fresh one from the pool (and evicts the old one, so its
-   * setting below never reaches another user of the pool).
+   * setting below reaches no other user of the pool while the store is open).
    *
    * <p>Its temporary storage is memory: each work's savepoint keeps the pages it changes in a
    * sub-journal, which sqlite-jdbc otherwise writes to a temporary file, page by page, for every
-   * work of every batch. That cost the writer a fifth of its CPU per event (BENCHMARKS.md). The
+   * work of every batch. That cost the writer about a quarter of its CPU per event (BENCHMARKS.md). The
    * sub-journal lasts one work, so it stays small; the writer runs no large sorts.
    */
   private Connection connection() throws SQLException {
