@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /** Maps {@code delivery} rows to {@link Delivery} records and parameters to JSON and back. */
 final class DeliveryRows {
@@ -30,84 +31,51 @@ final class DeliveryRows {
   private DeliveryRows() {}
 
   static Delivery read(ResultSet rs) throws SQLException {
-    return Raw.of(rs).delivery();
+    return readLater(rs).get();
   }
 
   /**
-   * A delivery row's columns as stored, its parameters still JSON text: what the group-commit
-   * writer reads inside a transaction, leaving the parsing to the caller's thread.
+   * Reads a delivery row's columns now and builds the {@link Delivery} when asked: the parameters'
+   * JSON is parsed then. The group-commit writer reads claimed rows inside its transaction and
+   * leaves the parsing to the caller's thread. A row whose JSON is not an object of strings is a
+   * store failure.
    */
-  record Raw(
-      long id,
-      String workflow,
-      String dedupeKey,
-      String eventId,
-      String method,
-      String params,
-      String status,
-      int attemptCount,
-      Optional<Instant> nextAttemptAt,
-      Optional<String> lastError,
-      long version,
-      boolean needsLookup,
-      boolean manual,
-      long createdAt,
-      long updatedAt) {
-
-    static Raw of(ResultSet rs) throws SQLException {
-      long next = rs.getLong("next_attempt_at");
-      boolean noNext = rs.wasNull();
-      return new Raw(
-          rs.getLong("id"),
-          rs.getString("workflow"),
-          rs.getString("dedupe_key"),
-          rs.getString("event_id"),
-          rs.getString("method"),
-          rs.getString("params"),
-          rs.getString("status"),
-          rs.getInt("attempt_count"),
-          noNext ? Optional.empty() : Optional.of(Instant.ofEpochMilli(next)),
-          Optional.ofNullable(rs.getString("last_error")),
-          rs.getLong("version"),
-          rs.getInt("needs_lookup") != 0,
-          rs.getInt("manual") != 0,
-          rs.getLong("created_at"),
-          rs.getLong("updated_at"));
-    }
-
-    /** Parses the parameters; a row whose JSON is not an object of strings is a store failure. */
-    Delivery delivery() {
-      return new Delivery(
-          new DeliveryId(id),
-          workflow,
-          dedupeKey,
-          new StripeEventId(eventId),
-          new RcCall(RcMethod.valueOf(method), DeliveryRows.params(params)),
-          DeliveryStatus.fromWireName(status),
-          attemptCount,
-          nextAttemptAt,
-          lastError,
-          version,
-          needsLookup,
-          manual,
-          Instant.ofEpochMilli(createdAt),
-          Instant.ofEpochMilli(updatedAt));
-    }
+  static Supplier<Delivery> readLater(ResultSet rs) throws SQLException {
+    long id = rs.getLong("id");
+    String workflow = rs.getString("workflow");
+    String dedupeKey = rs.getString("dedupe_key");
+    String eventId = rs.getString("event_id");
+    RcMethod method = RcMethod.valueOf(rs.getString("method"));
+    String params = rs.getString("params");
+    DeliveryStatus status = DeliveryStatus.fromWireName(rs.getString("status"));
+    int attemptCount = rs.getInt("attempt_count");
+    long next = rs.getLong("next_attempt_at");
+    Optional<Instant> nextAttemptAt =
+        rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(next));
+    Optional<String> lastError = Optional.ofNullable(rs.getString("last_error"));
+    long version = rs.getLong("version");
+    boolean needsLookup = rs.getInt("needs_lookup") != 0;
+    boolean manual = rs.getInt("manual") != 0;
+    Instant createdAt = Instant.ofEpochMilli(rs.getLong("created_at"));
+    Instant updatedAt = Instant.ofEpochMilli(rs.getLong("updated_at"));
+    return () -> new Delivery(new DeliveryId(id), workflow, dedupeKey, new StripeEventId(eventId),
+        new RcCall(method, params(params)), status, attemptCount, nextAttemptAt, lastError, version,
+        needsLookup, manual, createdAt, updatedAt);
   }
 
   static List<Delivery> readAll(PreparedStatement p) throws SQLException {
     List<Delivery> out = new ArrayList<>();
-    for (Raw raw : readRaw(p)) {
-      out.add(raw.delivery());
+    for (Supplier<Delivery> row : readLater(p)) {
+      out.add(row.get());
     }
     return out;
   }
 
-  static List<Raw> readRaw(PreparedStatement p) throws SQLException {
-    List<Raw> out = new ArrayList<>();
+  static List<Supplier<Delivery>> readLater(PreparedStatement p) throws SQLException {
+    List<Supplier<Delivery>> out = new ArrayList<>();
     try (ResultSet rs = p.executeQuery()) {
       while (rs.next()) {
-        out.add(Raw.of(rs));
+        out.add(readLater(rs));
       }
     }
     return out;

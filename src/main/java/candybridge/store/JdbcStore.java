@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /** The one {@link Store}: plain JDBC over a HikariCP pool, with a small {@link Dialect}. */
 public final class JdbcStore implements Store {
@@ -182,7 +183,7 @@ public final class JdbcStore implements Store {
   @Override
   public List<Delivery> claimDue(Instant now, int limit, String claimant, Instant leaseUntil) {
     // The rows' parameters are parsed after the transaction, on this thread, not the writer's.
-    List<DeliveryRows.Raw> claimed = jdbc.inTransaction(
+    List<Supplier<Delivery>> claimed = jdbc.inTransaction(
         c -> {
           try (PreparedStatement p = c.prepareStatement(dialect.claimSql(DeliveryRows.COLUMNS))) {
             p.setString(1, claimant);
@@ -190,12 +191,12 @@ public final class JdbcStore implements Store {
             p.setLong(3, now.toEpochMilli());
             p.setLong(4, now.toEpochMilli());
             p.setInt(5, limit);
-            return DeliveryRows.readRaw(p);
+            return DeliveryRows.readLater(p);
           }
         });
     List<Delivery> out = new ArrayList<>(claimed.size());
-    for (DeliveryRows.Raw raw : claimed) {
-      out.add(raw.delivery());
+    for (Supplier<Delivery> row : claimed) {
+      out.add(row.get());
     }
     return out;
   }
