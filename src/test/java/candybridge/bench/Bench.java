@@ -31,7 +31,7 @@ public final class Bench {
     Scenarios scenarios = new Scenarios(settings(work), row -> {
       System.out.println(row.markdown());
       System.out.flush();
-    });
+    }, note -> System.out.println("<!-- " + note + " -->"));
     System.out.println(Row.header());
     for (String s : chosen) {
       System.out.println("<!-- " + s + ": load average before " + loadAverage() + " -->");

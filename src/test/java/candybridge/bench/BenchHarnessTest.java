@@ -6,9 +6,13 @@ import candybridge.app.App;
 import candybridge.config.ConfigLoader;
 import candybridge.testing.Poll;
 import candybridge.workflow.Workflow;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -52,6 +56,47 @@ class BenchHarnessTest {
       Poll.until("20 purchases at the fake ReferralCandy", Duration.ofSeconds(20), () -> timeline.deliveries() == 20);
       assertThat(timeline.endToEnd(0, 20).count()).isEqualTo(20);
       assertThat(rc.badSignatures()).isZero();
+    }
+  }
+
+  @Test
+  void fake_referralcandy_with_two_workers_serves_two_calls_at_once_and_queues_the_third() throws Exception {
+    Timeline timeline = new Timeline(10);
+    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO, 2)) {
+      rc.outage();
+      byte[] call = BenchReferralCandy.anonymousPurchase(rc.port());
+      List<Thread> callers = new ArrayList<>();
+      List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
+      for (int i = 0; i < 3; i++) {
+        Thread t = new Thread(() -> {
+          try (RawHttp http = new RawHttp(rc.port())) {
+            statuses.add(http.exchange(call));
+          } catch (IOException e) {
+            statuses.add(-1);
+          }
+        });
+        t.start();
+        callers.add(t);
+      }
+      Poll.until("two calls served and one waiting", Duration.ofSeconds(10),
+          () -> rc.serving() == 2 && rc.waiting() == 1);
+
+      rc.recover();
+      for (Thread t : callers) {
+        t.join(10_000);
+      }
+      assertThat(statuses).containsExactly(200, 200, 200);
+      assertThat(rc.serving()).isZero();
+    }
+  }
+
+  @Test
+  void warm_up_calls_are_signed_and_counted_as_no_benchmark_event() throws Exception {
+    Timeline timeline = new Timeline(10);
+    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ofSeconds(5), 4)) {
+      assertThat(rc.warmUp(200)).isZero();
+      assertThat(rc.badSignatures()).isZero();
+      assertThat(timeline.deliveries()).isZero();
     }
   }
 }

@@ -10,11 +10,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.time.Duration;
+import java.net.URLEncoder;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,6 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * latency, checks the MD5 signature of each (401 when wrong, as RC would), and notes in the {@link
  * Timeline} when the purchase of each benchmark session first arrived. During an "outage" every
  * call hangs until {@link #recover()}.
+ *
+ * <p>Its capacity is either unbounded (a thread per call) or, like a real server, a fixed number of
+ * workers: then calls beyond that many wait in its queue, unread, and it serves at most {@code
+ * workers / latency} calls a second however many a client keeps open.
  */
 final class BenchReferralCandy implements AutoCloseable {
   static final String ACCESS_ID = "bench-access-id";
@@ -40,25 +50,78 @@ final class BenchReferralCandy implements AutoCloseable {
   private final ExecutorService threads;
   private final Timeline timeline;
   private final AtomicInteger badSignatures = new AtomicInteger();
+  private final AtomicInteger serving = new AtomicInteger();
   private volatile Duration latency;
   private volatile CountDownLatch outage = new CountDownLatch(0);
 
   BenchReferralCandy(Timeline timeline, Duration latency) throws IOException {
+    this(timeline, latency, 0);
+  }
+
+  /** @param workers calls served at once; 0 for no limit */
+  BenchReferralCandy(Timeline timeline, Duration latency, int workers) throws IOException {
     this.timeline = timeline;
     this.latency = latency;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
-    this.threads = Executors.newCachedThreadPool(r -> {
+    ThreadFactory named = r -> {
       Thread t = new Thread(r, "bench-rc");
       t.setDaemon(true);
       return t;
-    });
+    };
+    this.threads = workers > 0
+        ? new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named)
+        : Executors.newCachedThreadPool(named);
     server.setExecutor(threads);
     server.createContext("/", this::handle);
     server.start();
   }
 
   String apiBase() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1";
+    return "http://127.0.0.1:" + port() + "/api/v1";
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  /**
+   * A correctly signed {@code purchase.json} call that no benchmark event claims (the timeline
+   * ignores it): what {@link #warmUp} sends.
+   */
+  static byte[] anonymousPurchase(int port) {
+    Map<String, String> params = new TreeMap<>();
+    params.put("accessID", ACCESS_ID);
+    params.put("timestamp", Long.toString(System.currentTimeMillis() / 1000));
+    params.put("email", "warm-up@example.test");
+    params.put("external_reference_id", "warm-up");
+    params.put("signature", RcSigner.sign(SECRET, params));
+    StringBuilder form = new StringBuilder();
+    params.forEach((k, v) -> form.append(form.length() == 0 ? "" : "&")
+        .append(URLEncoder.encode(k, UTF_8)).append('=').append(URLEncoder.encode(v, UTF_8)));
+    byte[] body = form.toString().getBytes(UTF_8);
+    byte[] head = ("POST /api/v1/purchase.json HTTP/1.1\r\nHost: 127.0.0.1:" + port
+        + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length
+        + "\r\n\r\n").getBytes(UTF_8);
+    byte[] all = Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, all, head.length, body.length);
+    return all;
+  }
+
+  /**
+   * Serves {@code calls} purchases at no latency from 16 connections of this process, so that its
+   * own just-in-time compilation is done before a measurement: a real ReferralCandy is warm.
+   * Returns the calls not answered {@code 200}.
+   */
+  long warmUp(int calls) {
+    Duration kept = latency;
+    latency = Duration.ZERO;
+    try {
+      byte[] call = anonymousPurchase(port());
+      LoadGenerator load = new LoadGenerator(new int[] {port()}, new AtomicInteger(), Integer.MAX_VALUE);
+      return load.closedLoop(16, Duration.ofMinutes(1), calls, (i, n) -> call).errors();
+    } finally {
+      latency = kept;
+    }
   }
 
   void latency(Duration d) {
@@ -77,7 +140,18 @@ final class BenchReferralCandy implements AutoCloseable {
     return badSignatures.get();
   }
 
+  /** Calls being served now (hung ones included). */
+  int serving() {
+    return serving.get();
+  }
+
+  /** Calls waiting for a worker, unread. */
+  int waiting() {
+    return threads instanceof ThreadPoolExecutor pool ? pool.getQueue().size() : 0;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
+    serving.incrementAndGet();
     try (exchange) {
       Map<String, String> params = form(new String(exchange.getRequestBody().readAllBytes(), UTF_8));
       long arrived = System.nanoTime();
@@ -99,6 +173,8 @@ final class BenchReferralCandy implements AutoCloseable {
       exchange.getResponseBody().write(SUCCESS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      serving.decrementAndGet();
     }
   }
 

@@ -2,13 +2,16 @@ package candybridge.bench;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,14 +29,17 @@ final class Scenarios {
 
   private final Settings settings;
   private final Consumer<Row> out;
+  private final Consumer<String> notes;
   private final Timeline timeline = new Timeline(2_000_000);
   private final AtomicInteger nextEvent = new AtomicInteger();
   private final String run = "b" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
   private int services;
 
-  Scenarios(Settings settings, Consumer<Row> out) {
+  /** @param notes takes a remark printed beside the figures (as a Markdown comment) */
+  Scenarios(Settings settings, Consumer<Row> out, Consumer<String> notes) {
     this.settings = settings;
     this.out = out;
+    this.notes = notes;
   }
 
   void run(String scenario) throws Exception {
@@ -109,42 +115,97 @@ final class Scenarios {
 
   /**
    * (d) 50,000 deliveries become due at once: stored while ReferralCandy hung (an outage), then the
-   * service is killed and started again with ReferralCandy back at 20 ms a call.
+   * service is killed and started again with ReferralCandy back. ReferralCandy here is a server of
+   * finite capacity, {@code bench.rcWorkers} calls at a time at {@code bench.backlogLatencyMs} each
+   * (64 x 20 ms: it allows 3,200 calls/s), warmed up before the drain as a real one would be. The
+   * same stored backlog (a copy of the killed process's files) is drained twice: with as many senders
+   * as ReferralCandy has workers, and with {@code bench.backlogConcurrency} senders, which also
+   * covers the durable claim each sender waits for between two calls.
    */
   private void backlog() throws IOException {
     int backlog = Integer.getInteger("bench.backlog", 50_000);
     Duration latency = Duration.ofMillis(Integer.getInteger("bench.backlogLatencyMs", 20));
-    int concurrency = settings.tunedConcurrency();
+    int workers = Integer.getInteger("bench.rcWorkers", 64);
     Path db = settings.work().resolve("backlog.db");
-    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, latency)) {
+    int from = nextEvent.get();
+    int before = timeline.deliveries();
+    long accepted;
+    int inDoubt;
+    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, latency, workers)) {
       rc.outage();
-      int from = nextEvent.get();
-      ServiceUnderTest first = service(rc, "jdbc:sqlite:" + db, 8);
+      // Calls to the hung ReferralCandy must not time out during the fill: a timed-out call is
+      // retried after a back-off, and those few would trickle in after the drain proper.
+      ServiceUnderTest first = service(rc, "jdbc:sqlite:" + db, 8,
+          Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"));
       LoadGenerator.Result fill =
           load(first).closedLoop(64, Duration.ofMinutes(5), backlog, webhooks(first.port()));
-      int to = nextEvent.get();
       Row filled = Row.ofLoad("sqlite backlog fill (RC down)", fill).withProcess(first);
       first.kill();
       out.accept(filled);
-      rc.recover();
-      int inDoubt = timeline.deliveries();
+      accepted = fill.ok();
+      // The calls that reached the hung ReferralCandy are in doubt after the kill, never resent.
+      inDoubt = timeline.deliveries() - before;
+    }
+    int to = nextEvent.get();
+    for (int concurrency : new int[] {workers, Integer.getInteger("bench.backlogConcurrency", 96)}) {
+      Path copy = settings.work().resolve("backlog-" + concurrency + ".db");
+      for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        Path file = Path.of(db + suffix);
+        if (Files.exists(file)) {
+          Files.copy(file, Path.of(copy + suffix), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      // The disk writes back the copy (and the fill) now rather than during the drain's commits:
+      // a real restart finds the disk quiet, the outage having lasted longer than the write-back.
+      syncDisks();
+      drain(copy, concurrency, workers, latency, from, to, (int) accepted - inDoubt);
+    }
+  }
+
+  /** Starts a service on a stored backlog and measures how fast {@code expected} calls arrive. */
+  private void drain(Path db, int concurrency, int workers, Duration latency, int from, int to, int expected)
+      throws IOException {
+    Timeline arrivals = new Timeline(timeline.capacity());
+    try (BenchReferralCandy rc = new BenchReferralCandy(arrivals, latency, workers)) {
+      long warmUpErrors = rc.warmUp(Integer.getInteger("bench.rcWarmUp", 20_000));
+      if (warmUpErrors > 0) {
+        throw new IllegalStateException(warmUpErrors + " warm-up calls to the fake ReferralCandy failed");
+      }
       long t0 = System.nanoTime();
-      try (ServiceUnderTest second = service(rc, "jdbc:sqlite:" + db, concurrency)) {
-        awaitDeliveries(from, to, (int) fill.ok() - 8, Duration.ofMinutes(3));
-        long last = timeline.lastArrival(from, to);
-        int drained = timeline.deliveries() - inDoubt;
-        String allows = latency.isZero() ? "any" : Long.toString(concurrency * 1000 / latency.toMillis());
-        // From the restart (start-up included), and from the first call of the new process on.
-        out.accept(new Row(String.format(java.util.Locale.ROOT,
-            "sqlite backlog drain %d (RC %d ms, concurrency %d: RC allows %s/s)", drained,
-            latency.toMillis(), concurrency, allows), Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0,
-            Double.NaN, Double.NaN, drained / ((last - t0) / 1e9), Double.NaN, Double.NaN).withProcess(second));
-        long firstCall = timeline.firstArrivalAfter(from, to, t0);
-        out.accept(new Row("sqlite backlog drain, first call to last (start-up excluded)", Double.NaN,
-            Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN,
-            (drained - 1) / ((last - firstCall) / 1e9), Double.NaN, Double.NaN).withProcess(second));
+      try (ServiceUnderTest service = service(rc, "jdbc:sqlite:" + db, concurrency)) {
+        long deadline = t0 + Duration.ofMinutes(3).toNanos();
+        while (arrivals.deliveries() < expected && System.nanoTime() < deadline) {
+          sleep(100);
+        }
+        int drained = arrivals.deliveries();
+        long last = arrivals.lastArrival(from, to);
+        long firstCall = arrivals.firstArrivalAfter(from, to, t0);
+        String name = String.format(Locale.ROOT, "sqlite backlog drain of %d (RC %d x %d ms: allows %d/s), %d senders",
+            drained, workers, latency.toMillis(), workers * 1000 / Math.max(1, latency.toMillis()), concurrency);
+        out.accept(delivered(name + ", from the restart", drained / ((last - t0) / 1e9)).withProcess(service));
+        out.accept(delivered(name + ", first call to last", (drained - 1) / ((last - firstCall) / 1e9))
+            .withProcess(service));
+        notes.accept(drained + " of the " + expected + " due arrived; calls per second from the first: "
+            + arrivals.perSecond(from, to, firstCall));
       }
     }
+  }
+
+  private static void syncDisks() throws IOException {
+    try {
+      Process sync = new ProcessBuilder("sync").inheritIO().start();
+      if (!sync.waitFor(2, TimeUnit.MINUTES) || sync.exitValue() != 0) {
+        throw new IOException("sync did not finish");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  private static Row delivered(String scenario, double perSecond) {
+    return new Row(scenario, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN,
+        perSecond, Double.NaN, Double.NaN);
   }
 
   /** (a) on embedded PostgreSQL (fsync and synchronous_commit on), one and two instances. */
@@ -233,6 +294,11 @@ final class Scenarios {
   }
 
   private ServiceUnderTest service(BenchReferralCandy rc, String databaseUrl, int concurrency) {
+    return service(rc, databaseUrl, concurrency, Map.of());
+  }
+
+  private ServiceUnderTest service(
+      BenchReferralCandy rc, String databaseUrl, int concurrency, Map<String, String> more) {
     services++;
     Map<String, String> env = new HashMap<>();
     env.put("STRIPE_WEBHOOK_SECRET", STRIPE_SECRET);
@@ -241,6 +307,7 @@ final class Scenarios {
     env.put("REFERRALCANDY_API_BASE", rc.apiBase());
     env.put("CANDYBRIDGE_DATABASE_URL", databaseUrl);
     env.put("CANDYBRIDGE_DELIVERY_CONCURRENCY", Integer.toString(concurrency));
+    env.putAll(more);
     return ServiceUnderTest.start(settings.jar(), settings.jvmFlags(), env,
         settings.work().resolve("service-" + services + ".log"));
   }

@@ -1,5 +1,7 @@
 package candybridge.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -83,5 +85,21 @@ final class Timeline {
       last = Math.max(last, received.get(n));
     }
     return last;
+  }
+
+  /** Arrivals among events {@code from..to} in each second from {@code start} on, in order. */
+  List<Integer> perSecond(int from, int to, long start) {
+    List<Integer> counts = new ArrayList<>();
+    for (int n = from; n < Math.min(to, capacity()); n++) {
+      long r = received.get(n);
+      if (r != 0 && r >= start) {
+        int second = (int) ((r - start) / 1_000_000_000L);
+        while (counts.size() <= second) {
+          counts.add(0);
+        }
+        counts.set(second, counts.get(second) + 1);
+      }
+    }
+    return counts;
   }
 }
