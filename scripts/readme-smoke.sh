@@ -17,7 +17,8 @@ export REFERRALCANDY_API_BASE="http://127.0.0.1:$rc_port/api/v1"
 export CANDYBRIDGE_PORT="$app_port" CANDYBRIDGE_DATABASE_URL="jdbc:sqlite:$work/candybridge.db"
 ./candybridge serve >"$work/app.out" 2>&1 &
 app_pid=$!
-for _ in $(seq 1 120); do
+# Up to 2 minutes: on a fresh checkout the launcher first builds the jar and its class-data archive.
+for _ in $(seq 1 240); do
   curl -fsS "http://127.0.0.1:$app_port/readyz" >/dev/null 2>&1 && break
   sleep 0.5
 done

@@ -1,5 +1,6 @@
 package candybridge.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,16 @@ public final class Bench {
     System.exit(0);
   }
 
+  /** The path printed by {@code scripts/cds-archive.sh} for the jar (made if need be), or "". */
+  private static String classDataArchive(Path jar) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("scripts/cds-archive.sh", jar.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    p.waitFor();
+    return out;
+  }
+
   /** The machine is shared: figures taken under load are to be read with this next to them. */
   private static String loadAverage() {
     try {
@@ -50,11 +61,20 @@ public final class Bench {
     }
   }
 
-  private static Scenarios.Settings settings(Path work) {
+  private static Scenarios.Settings settings(Path work) throws IOException, InterruptedException {
     List<String> flags = new ArrayList<>(Arrays.asList(
         System.getProperty("bench.jvmFlags", "-Xms64m -Xmx192m -XX:+UseSerialGC -Xss512k").trim().split("\\s+")));
+    Path jar = Path.of(System.getProperty("bench.jar", "target/candybridge.jar")).toAbsolutePath();
+    if (!"off".equals(System.getProperty("bench.cds", "on"))) {
+      // As ./candybridge starts it: with the class-data archive made for this very jar.
+      String archive = classDataArchive(jar);
+      System.out.println("<!-- service JVM class-data archive: " + (archive.isEmpty() ? "none" : archive) + " -->");
+      if (!archive.isEmpty()) {
+        flags.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+      }
+    }
     return new Scenarios.Settings(
-        Path.of(System.getProperty("bench.jar", "target/candybridge.jar")).toAbsolutePath(),
+        jar,
         flags,
         work,
         Double.parseDouble(System.getProperty("bench.scale", "1.0")),
