@@ -1,6 +1,7 @@
 package candybridge.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,8 +11,9 @@ import java.util.List;
 /**
  * The benchmark command ({@code bench/run.sh}): runs the named scenarios (or all) against the
  * shaded jar and prints one Markdown table row per measurement. Settings are system properties:
- * {@code bench.jar}, {@code bench.jvmFlags}, {@code bench.seconds} (scale factor for durations,
- * 1.0 = the issue's durations), {@code bench.tunedConcurrency}. All traffic is to 127.0.0.1.
+ * {@code bench.jar}, {@code bench.jvmFlags}, {@code bench.scale} (scale factor for durations,
+ * 1.0 = the issue's durations), {@code bench.tunedConcurrency}, {@code bench.cds} ({@code off}: no
+ * class-data archive), and those of the backlog scenario (BENCHMARKS.md). All traffic is to 127.0.0.1.
  */
 public final class Bench {
   static final List<String> SCENARIOS =
@@ -47,7 +49,7 @@ public final class Bench {
     Process p = new ProcessBuilder("scripts/cds-archive.sh", jar.toString())
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     p.waitFor();
     return out;
   }
