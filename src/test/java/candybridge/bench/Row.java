@@ -28,6 +28,12 @@ record Row(
         l.percentileMs(100), r.errors(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
   }
 
+  /** A row with only a delivery rate. */
+  static Row ofDelivered(String scenario, double perSecond) {
+    return new Row(scenario, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN,
+        perSecond, Double.NaN, Double.NaN);
+  }
+
   Row withEndToEnd(Latencies e2e, double deliveredPerSecond) {
     return new Row(scenario, acceptedPerSecond, p50Ms, p99Ms, maxMs, errors,
         e2e.percentileMs(50), e2e.percentileMs(99), deliveredPerSecond, peakRssMb, startupMs);

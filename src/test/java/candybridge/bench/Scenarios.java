@@ -182,8 +182,8 @@ final class Scenarios {
         long firstCall = arrivals.firstArrivalAfter(from, to, t0);
         String name = String.format(Locale.ROOT, "sqlite backlog drain of %d (RC %d x %d ms: allows %d/s), %d senders",
             drained, workers, latency.toMillis(), workers * 1000 / Math.max(1, latency.toMillis()), concurrency);
-        out.accept(delivered(name + ", from the restart", drained / ((last - t0) / 1e9)).withProcess(service));
-        out.accept(delivered(name + ", first call to last", (drained - 1) / ((last - firstCall) / 1e9))
+        out.accept(Row.ofDelivered(name + ", from the restart", drained / ((last - t0) / 1e9)).withProcess(service));
+        out.accept(Row.ofDelivered(name + ", first call to last", (drained - 1) / ((last - firstCall) / 1e9))
             .withProcess(service));
         notes.accept(drained + " of the " + expected + " due arrived; calls per second from the first: "
             + arrivals.perSecond(from, to, firstCall));
@@ -201,11 +201,6 @@ final class Scenarios {
       Thread.currentThread().interrupt();
       throw new IOException(e);
     }
-  }
-
-  private static Row delivered(String scenario, double perSecond) {
-    return new Row(scenario, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN,
-        perSecond, Double.NaN, Double.NaN);
   }
 
   /** (a) on embedded PostgreSQL (fsync and synchronous_commit on), one and two instances. */

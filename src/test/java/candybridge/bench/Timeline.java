@@ -2,8 +2,11 @@ package candybridge.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 /**
  * Per event number: when its webhook was sent and when ReferralCandy first received its purchase
@@ -50,56 +53,37 @@ final class Timeline {
     return l;
   }
 
+  /** Arrival times of events {@code from} (inclusive) to {@code to} that arrived, in event order. */
+  private LongStream arrivals(int from, int to) {
+    return IntStream.range(from, Math.min(to, capacity())).mapToLong(received::get).filter(r -> r != 0);
+  }
+
   /** Deliveries of events {@code from..to} per second between the first and the last arrival. */
   double deliveredPerSecond(int from, int to) {
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    int count = 0;
-    for (int n = from; n < Math.min(to, capacity()); n++) {
-      long r = received.get(n);
-      if (r != 0) {
-        first = Math.min(first, r);
-        last = Math.max(last, r);
-        count++;
-      }
-    }
-    return count < 2 ? Double.NaN : (count - 1) / ((last - first) / 1e9);
+    LongSummaryStatistics s = arrivals(from, to).summaryStatistics();
+    return s.getCount() < 2 ? Double.NaN : (s.getCount() - 1) / ((s.getMax() - s.getMin()) / 1e9);
   }
 
   /** Earliest arrival among events {@code from..to} at or after {@code nanos}, or 0. */
   long firstArrivalAfter(int from, int to, long nanos) {
-    long first = Long.MAX_VALUE;
-    for (int n = from; n < Math.min(to, capacity()); n++) {
-      long r = received.get(n);
-      if (r != 0 && r >= nanos) {
-        first = Math.min(first, r);
-      }
-    }
-    return first == Long.MAX_VALUE ? 0 : first;
+    return arrivals(from, to).filter(r -> r >= nanos).min().orElse(0);
   }
 
   /** Latest arrival among events {@code from..to}, or 0. */
   long lastArrival(int from, int to) {
-    long last = 0;
-    for (int n = from; n < Math.min(to, capacity()); n++) {
-      last = Math.max(last, received.get(n));
-    }
-    return last;
+    return arrivals(from, to).max().orElse(0);
   }
 
   /** Arrivals among events {@code from..to} in each second from {@code start} on, in order. */
   List<Integer> perSecond(int from, int to, long start) {
     List<Integer> counts = new ArrayList<>();
-    for (int n = from; n < Math.min(to, capacity()); n++) {
-      long r = received.get(n);
-      if (r != 0 && r >= start) {
-        int second = (int) ((r - start) / 1_000_000_000L);
-        while (counts.size() <= second) {
-          counts.add(0);
-        }
-        counts.set(second, counts.get(second) + 1);
+    arrivals(from, to).filter(r -> r >= start).forEach(r -> {
+      int second = (int) ((r - start) / 1_000_000_000L);
+      while (counts.size() <= second) {
+        counts.add(0);
       }
-    }
+      counts.set(second, counts.get(second) + 1);
+    });
     return counts;
   }
 }
