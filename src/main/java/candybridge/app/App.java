@@ -74,6 +74,8 @@ public final class App implements AutoCloseable {
     closing.push(store);
     try {
       Metrics metrics = Metrics.create(clock, () -> store.queueStats(clock.instant()));
+      closing.push(metrics);
+      store.onCommit(metrics::storeCommit);
       Alerts alerts = config.delivery().alertWebhookUrl()
           .map(url -> Alerts.start(url, clock, Alerts.Settings.defaults()))
           .orElseGet(() -> Alerts.logOnly(clock, BACKLOG_ALERT_AFTER));

@@ -8,6 +8,7 @@ import candybridge.delivery.Verdict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * throws for an unexpected label value, it is counted as {@code other} instead, so a metrics slip can
  * never fail a webhook or a delivery.
  */
-public final class Metrics {
+public final class Metrics implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Metrics.class);
 
   /** The {@code Content-Type} of {@link #scrape()}: Prometheus text format 0.0.4. */
@@ -65,6 +66,13 @@ public final class Metrics {
     Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)
   };
 
+  /** Commits take about a millisecond; the buckets resolve that and the stalls of a busy disk. */
+  private static final Duration[] COMMIT_BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+    Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500)
+  };
+
   private final PrometheusMeterRegistry registry;
   private final Clock clock;
   private final Supplier<QueueStats> statsSource;
@@ -72,6 +80,9 @@ public final class Metrics {
   /** Per-request meters, looked up once: the webhook path must not build and register each time. */
   private final Map<String, Counter> webhookCounters = new ConcurrentHashMap<>();
   private volatile Timer ingestTimer;
+  private final Timer commitTimer;
+  /** Listens to the JVM's collectors until {@link #close}; null in {@link #noop} and tests. */
+  private volatile JvmGcMetrics gcMetrics;
   private Optional<QueueStats> cachedStats = Optional.empty();
   private Instant cachedUntil = Instant.MIN;
 
@@ -89,10 +100,16 @@ public final class Metrics {
     for (DeliveryStatus s : DeliveryStatus.values()) {
       statusChangeCounter(s);
     }
+    commitTimer =
+        Timer.builder("candybridge.store.commit.duration")
+            .description("Time for the database to make one commit durable")
+            .serviceLevelObjectives(COMMIT_BUCKETS)
+            .register(registry);
   }
 
   /**
-   * The production metrics: our meters plus JVM memory, threads, CPU and uptime.
+   * The production metrics: our meters plus JVM memory, garbage collection, threads, CPU and
+   * uptime. {@link #close} it with the service.
    *
    * @param stats reads the queue from the store; called at most once per 5 s of {@code clock}, on
    *     the scraping thread; may throw (the gauges then read NaN until the next successful read)
@@ -100,6 +117,8 @@ public final class Metrics {
   public static Metrics create(Clock clock, Supplier<QueueStats> stats) {
     Metrics metrics = withStatsTtl(clock, stats, DEFAULT_STATS_TTL);
     new JvmMemoryMetrics().bindTo(metrics.registry);
+    metrics.gcMetrics = new JvmGcMetrics();
+    metrics.gcMetrics.bindTo(metrics.registry);
     new JvmThreadMetrics().bindTo(metrics.registry);
     new ProcessorMetrics().bindTo(metrics.registry);
     new UptimeMetrics().bindTo(metrics.registry);
@@ -156,6 +175,14 @@ public final class Metrics {
     timer.record(duration);
   }
 
+  /**
+   * One durable commit of the store returned: on SQLite one group commit (its WAL write and fsync)
+   * that many webhooks and delivery updates waited for together; on PostgreSQL one transaction.
+   */
+  public void storeCommit(Duration duration) {
+    commitTimer.record(duration);
+  }
+
   /** One call to ReferralCandy finished (or was resolved as in doubt) with this verdict. */
   public void attemptFinished(Verdict verdict, Duration duration) {
     attemptCounter(verdict).increment();
@@ -202,6 +229,14 @@ public final class Metrics {
     }
     cachedUntil = now.plus(statsTtl);
     return cachedStats;
+  }
+
+  /** Stops listening to the JVM's garbage collectors; the meters stay readable. */
+  @Override
+  public void close() {
+    if (gcMetrics != null) {
+      gcMetrics.close();
+    }
   }
 
   /** Every meter in Prometheus text format ({@link #CONTENT_TYPE}). */

@@ -30,14 +30,16 @@ final class GroupCommit implements AutoCloseable {
   private static final int MAX_BATCH = 256;
 
   private final DataSource dataSource;
+  private final CommitTimes commitTimes;
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   /** Touched by the writer thread only. */
   private CachingConnection writerConnection;
   private volatile boolean open = true;
 
-  GroupCommit(DataSource dataSource) {
+  GroupCommit(DataSource dataSource, CommitTimes commitTimes) {
     this.dataSource = dataSource;
+    this.commitTimes = commitTimes;
     this.writer = new Thread(this::loop, "store-writer");
     writer.setDaemon(true);
     writer.start();
@@ -107,7 +109,9 @@ final class GroupCommit implements AutoCloseable {
         for (Pending<?> p : batch) {
           p.runIn(c);
         }
+        long commitStarted = System.nanoTime();
         execute(c, "COMMIT");
+        commitTimes.committed(commitStarted, batch.size());
       } catch (SQLException | RuntimeException | Error e) {
         rollback(c);
         discardConnection();

@@ -16,10 +16,13 @@ final class Jdbc {
   private final DataSource dataSource;
   /** Null: each transaction commits on its own (PostgreSQL flushes concurrent commits together). */
   private final GroupCommit groupCommit;
+  /** Times this class's own commits; the group commit times its own. */
+  private final CommitTimes commitTimes;
 
-  Jdbc(DataSource dataSource, GroupCommit groupCommit) {
+  Jdbc(DataSource dataSource, GroupCommit groupCommit, CommitTimes commitTimes) {
     this.dataSource = dataSource;
     this.groupCommit = groupCommit;
+    this.commitTimes = commitTimes;
   }
 
   /**
@@ -44,7 +47,9 @@ final class Jdbc {
       }
       try {
         T result = work.run(c);
+        long commitStarted = System.nanoTime();
         c.commit();
+        commitTimes.committed(commitStarted, 1);
         return result;
       } catch (SQLException | RuntimeException e) {
         c.rollback();

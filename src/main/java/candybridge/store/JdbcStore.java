@@ -1,5 +1,7 @@
 package candybridge.store;
 
+import static java.util.Objects.requireNonNull;
+
 import candybridge.delivery.Attempt;
 import candybridge.delivery.AttemptTrigger;
 import candybridge.delivery.Delivery;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** The one {@link Store}: plain JDBC over a HikariCP pool, with a small {@link Dialect}. */
@@ -34,12 +37,13 @@ public final class JdbcStore implements Store {
   private final Jdbc jdbc;
   private final JdbcHistory history;
   private final GroupCommit groupCommit;
+  private final CommitTimes commitTimes = new CommitTimes();
 
   private JdbcStore(HikariDataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
     this.dialect = dialect;
-    this.groupCommit = dialect.groupsCommits() ? new GroupCommit(dataSource) : null;
-    this.jdbc = new Jdbc(dataSource, groupCommit);
+    this.groupCommit = dialect.groupsCommits() ? new GroupCommit(dataSource, commitTimes) : null;
+    this.jdbc = new Jdbc(dataSource, groupCommit, commitTimes);
     this.history = new JdbcHistory(jdbc, dialect);
   }
 
@@ -70,6 +74,16 @@ public final class JdbcStore implements Store {
       throw e;
     }
     return new JdbcStore(dataSource, dialect);
+  }
+
+  /**
+   * Tells {@code listener} how long each durable commit took (one group commit of many
+   * transactions on SQLite, one transaction on PostgreSQL). It runs on the committing thread, so it
+   * must be quick; when it throws, that is logged and the commit still counts as made. It replaces
+   * any listener before it.
+   */
+  public void onCommit(Consumer<Duration> listener) {
+    commitTimes.onCommit(requireNonNull(listener, "listener == null"));
   }
 
   /** True when only this process may use the database (SQLite). */

@@ -77,6 +77,8 @@ class ObservabilityTest {
     assertThat(value(s, "candybridge_deliveries{status=\"delivered\"}")).isEqualTo(1);
     assertThat(value(s, "candybridge_queue_depth")).as("the retry is not due yet").isEqualTo(0);
     assertThat(s).contains("candybridge_ingest_duration_seconds_count");
+    assertThat(value(s, "candybridge_store_commit_duration_seconds_count"))
+        .as("every stored webhook and recorded attempt waited for a commit").isGreaterThanOrEqualTo(3);
   }
 
   @Test

@@ -38,6 +38,7 @@ class BenchHarnessTest {
       CheckoutEvents events = new CheckoutEvents("smoke", SECRET, app.port());
       LoadGenerator load = new LoadGenerator(new int[] {app.port()}, new AtomicInteger(), 100);
 
+      ServiceMetrics before = ServiceMetrics.scrape(app.port());
       LoadGenerator.Result result = load.closedLoop(4, Duration.ofSeconds(20), 20, new LoadGenerator.Requests() {
         @Override
         public synchronized byte[] request(int thread, int n) {
@@ -56,7 +57,46 @@ class BenchHarnessTest {
       Poll.until("20 purchases at the fake ReferralCandy", Duration.ofSeconds(20), () -> timeline.deliveries() == 20);
       assertThat(timeline.endToEnd(0, 20).count()).isEqualTo(20);
       assertThat(rc.badSignatures()).isZero();
+      ServiceMetrics after = ServiceMetrics.scrape(app.port());
+      assertThat(after.commits() - before.commits()).as("20 webhooks, at most 4 to a commit").isGreaterThanOrEqualTo(5);
+      assertThat(after.since(before)).startsWith("service: ").contains(" store commits, the slowest within ", " GC pauses");
     }
+  }
+
+  @Test
+  void service_metrics_read_commit_buckets_and_sum_gc_pauses_over_their_labels() {
+    String page = """
+        # HELP candybridge_store_commit_duration_seconds Time for the database to make one commit durable
+        candybridge_store_commit_duration_seconds_bucket{le="0.001"} 90
+        candybridge_store_commit_duration_seconds_bucket{le="0.1"} 99
+        candybridge_store_commit_duration_seconds_bucket{le="0.5"} 100
+        candybridge_store_commit_duration_seconds_bucket{le="+Inf"} 100
+        candybridge_store_commit_duration_seconds_count 100
+        jvm_gc_pause_seconds_count{action="end of minor GC",cause="Allocation Failure",gc="Copy"} 7
+        jvm_gc_pause_seconds_sum{action="end of minor GC",cause="Allocation Failure",gc="Copy"} 0.07
+        jvm_gc_pause_seconds_max{action="end of minor GC",cause="Allocation Failure",gc="Copy"} 0.02
+        jvm_gc_pause_seconds_count{action="end of major GC",cause="System.gc()",gc="MarkSweepCompact"} 1
+        jvm_gc_pause_seconds_sum{action="end of major GC",cause="System.gc()",gc="MarkSweepCompact"} 0.03
+        jvm_gc_pause_seconds_max{action="end of major GC",cause="System.gc()",gc="MarkSweepCompact"} 0.03
+        """;
+    String earlier = """
+        candybridge_store_commit_duration_seconds_bucket{le="0.001"} 40
+        candybridge_store_commit_duration_seconds_bucket{le="0.1"} 40
+        candybridge_store_commit_duration_seconds_bucket{le="0.5"} 40
+        candybridge_store_commit_duration_seconds_count 40
+        jvm_gc_pause_seconds_count{action="end of minor GC",cause="Allocation Failure",gc="Copy"} 2
+        jvm_gc_pause_seconds_sum{action="end of minor GC",cause="Allocation Failure",gc="Copy"} 0.01
+        """;
+
+    ServiceMetrics now = ServiceMetrics.parse(page);
+
+    assertThat(now.commits()).isEqualTo(100);
+    assertThat(now.commitBuckets()).containsOnlyKeys(0.001, 0.1, 0.5);
+    assertThat(now.gcPauses()).isEqualTo(8);
+    assertThat(now.gcPauseMaxSeconds()).isEqualTo(0.03);
+    assertThat(now.since(ServiceMetrics.parse(earlier))).isEqualTo(
+        "service: 60 store commits, the slowest within 500 ms, 1 over 100 ms; 6 GC pauses, 0.09 s in all,"
+            + " the longest of the last minutes 30 ms");
   }
 
   @Test

@@ -77,8 +77,10 @@ final class Scenarios {
       load.closedLoop(16, WARM_UP, Long.MAX_VALUE, webhooks(service.port()));
       for (int c : new int[] {16, 64}) {
         int from = nextEvent.get();
+        ServiceMetrics before = ServiceMetrics.scrape(service.port());
         Row row = Row.ofLoad("sqlite ingest c=" + c,
             load.closedLoop(c, scaled(30), Long.MAX_VALUE, webhooks(service.port())));
+        noteService(row, service, before);
         out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
       }
     }
@@ -92,8 +94,10 @@ final class Scenarios {
         LoadGenerator load = load(service);
         load.openLoop(500, Duration.ofSeconds(10), 64, webhooks(service.port()));
         int from = nextEvent.get();
+        ServiceMetrics before = ServiceMetrics.scrape(service.port());
         Row row = Row.ofLoad("sqlite steady 500/s, delivery concurrency " + concurrency,
             load.openLoop(500, scaled(60), 64, webhooks(service.port())));
+        noteService(row, service, before);
         out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
       }
     }
@@ -240,6 +244,11 @@ final class Scenarios {
       throw new IllegalStateException(e);
     }
     return pg.getJdbcUrl("postgres", name);
+  }
+
+  /** Prints the service's commits and collector pauses during the row's load window. */
+  private void noteService(Row row, ServiceUnderTest service, ServiceMetrics before) {
+    notes.accept(row.scenario() + ": " + ServiceMetrics.scrape(service.port()).since(before));
   }
 
   private Row withDeliveries(Row row, int from, int to, Duration wait) {

@@ -48,6 +48,8 @@ class MetricsTest {
     metrics.deliveryStatusChanged(DeliveryStatus.FAILED);
     metrics.backfillEvents("stored", 40);
     metrics.backfillEvents("duplicate", 2);
+    metrics.storeCommit(Duration.ofMillis(1));
+    metrics.storeCommit(Duration.ofMillis(300));
 
     String page = metrics.scrape();
 
@@ -69,6 +71,10 @@ class MetricsTest {
     assertThat(value(page, "candybridge_delivery_status_changes_total{status=\"in_doubt\"}")).isZero();
     assertThat(value(page, "candybridge_backfill_events_total{outcome=\"stored\"}")).isEqualTo(40.0);
     assertThat(value(page, "candybridge_backfill_events_total{outcome=\"duplicate\"}")).isEqualTo(2.0);
+    assertThat(value(page, "candybridge_store_commit_duration_seconds_count")).isEqualTo(2.0);
+    assertThat(value(page, "candybridge_store_commit_duration_seconds_bucket{le=\"0.001\"}")).isEqualTo(1.0);
+    assertThat(value(page, "candybridge_store_commit_duration_seconds_bucket{le=\"0.25\"}")).isEqualTo(1.0);
+    assertThat(value(page, "candybridge_store_commit_duration_seconds_bucket{le=\"0.5\"}")).isEqualTo(2.0);
   }
 
   @Test
@@ -169,9 +175,13 @@ class MetricsTest {
 
   @Test
   void production_metrics_also_expose_the_jvm() {
-    String page = Metrics.create(clock, QueueStats::empty).scrape();
+    String page;
+    try (Metrics production = Metrics.create(clock, QueueStats::empty)) {
+      page = production.scrape();
+    }
 
-    assertThat(page).contains("candybridge_queue_depth ", "jvm_memory_used_bytes", "process_uptime_seconds");
+    assertThat(page).contains("candybridge_queue_depth ", "jvm_memory_used_bytes", "jvm_gc_max_data_size_bytes",
+        "process_uptime_seconds");
   }
 
   /** The value of one series line, e.g. {@code name{a="b"} 2.0}. */

@@ -11,7 +11,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +28,7 @@ class GroupCommitTest {
   @TempDir Path dir;
   HikariDataSource pool;
   GroupCommit commits;
+  CommitTimes times = new CommitTimes();
   ExecutorService callers = Executors.newFixedThreadPool(16);
 
   @BeforeEach
@@ -37,7 +40,7 @@ class GroupCommitTest {
     try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)");
     }
-    commits = new GroupCommit(pool);
+    commits = new GroupCommit(pool, times);
   }
 
   @AfterEach
@@ -90,7 +93,24 @@ class GroupCommitTest {
   }
 
   @Test
+  void each_batch_reports_its_commit_once_and_a_failed_batch_none() throws Exception {
+    List<Duration> timed = Collections.synchronizedList(new ArrayList<>());
+    times.onCommit(timed::add);
+    // One caller at a time: every run is a batch of its own.
+    for (int i = 0; i < 3; i++) {
+      String key = "k" + i;
+      commits.run(c -> Jdbc.update(c, "INSERT INTO t (k, v) VALUES (?, ?)", key, 1));
+    }
+    assertThat(timed).hasSize(3);
+    // A work that fails alone is undone to its savepoint; its (now empty) batch still commits.
+    assertThatThrownBy(() -> commits.run(c -> insertTwice(c, "k0", "x"))).isInstanceOf(StoreException.class);
+    assertThat(timed).hasSize(4).allSatisfy(d -> assertThat(d.isNegative()).isFalse());
+  }
+
+  @Test
   void fails_while_another_process_holds_the_write_lock_past_the_busy_timeout_and_recovers() throws Exception {
+    List<Duration> timed = Collections.synchronizedList(new ArrayList<>());
+    times.onCommit(timed::add);
     try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("t.db"));
         Statement s = other.createStatement()) {
       s.execute("PRAGMA busy_timeout = 12000");
@@ -100,8 +120,10 @@ class GroupCommitTest {
           .isInstanceOf(StoreException.class);
       s.execute("ROLLBACK");
     }
+    assertThat(timed).isEmpty();
     assertThat(commits.<Integer>run(c -> insertTwice(c, "a-after", "b-after"))).isEqualTo(2);
     assertThat(count("SELECT COUNT(*) FROM t")).isEqualTo(2);
+    assertThat(timed).hasSize(1);
   }
 
   private static int insertTwice(Connection c, String first, String second) throws SQLException {

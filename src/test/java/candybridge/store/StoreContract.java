@@ -95,6 +95,20 @@ abstract class StoreContract {
   }
 
   @Test
+  void every_write_reports_how_long_its_commit_took_and_reads_report_none() {
+    List<Duration> commits = Collections.synchronizedList(new ArrayList<>());
+    ((JdbcStore) store).onCommit(commits::add);
+    StripeEvent e = event("evt_1", "checkout.session.completed", "cs_1", 100);
+    store.saveEvent(e, purchasePlan("cs_1"), NOW);
+    store.saveEvent(e, purchasePlan("cs_1"), NOW);
+    store.queueStats(NOW);
+    store.deliveriesOfEvent("evt_1");
+    assertThat(store.claimDue(NOW, 10, "me", NOW.plusSeconds(60))).hasSize(1);
+
+    assertThat(commits).hasSize(3).allSatisfy(d -> assertThat(d.isNegative()).isFalse());
+  }
+
+  @Test
   void a_second_event_for_the_same_sale_plans_no_second_delivery() {
     store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
     assertThat(store.saveEvent(event("evt_2", "checkout.session.async_payment_succeeded", "cs_1", 200),
