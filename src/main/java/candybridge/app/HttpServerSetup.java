@@ -34,6 +34,11 @@ final class HttpServerSetup {
           config.jetty.port = port;
           // The webhook route enforces its own 1 MiB limit on the raw stream (413).
           config.http.maxRequestSize = StripeWebhookRoute.MAX_BODY_BYTES;
+          // Javalin copies every response body to Jetty through a buffer of this size that it
+          // allocates per response (by default Jetty's whole 32 KB output buffer): a quarter of all
+          // the memory a webhook allocated (JFR). Our answers are under 1 KB; Jetty still buffers
+          // larger ones (the metrics page, the admin page) in its own 32 KB.
+          config.http.responseBufferSize = 4096;
           // Slow clients (slowloris) must not hold server threads: a body must arrive at 1 KiB/s
           // at least (a 4 KB Stripe event in 4 s), and an idle connection is closed after 30 s.
           config.jetty.modifyHttpConfiguration(http -> {

@@ -75,6 +75,15 @@ final class StripeWebhookRoute implements Handler {
         drain(in, declared);
         throw new PayloadTooLargeException(MAX_BODY_BYTES);
       }
+      if (declared >= 0) {
+        // The usual case: one array of the declared size, read into directly (the server ends
+        // the stream there). readNBytes(max) would read into 8 KB pieces and copy them together.
+        byte[] body = new byte[(int) declared];
+        if (in.readNBytes(body, 0, body.length) < body.length) {
+          throw new IOException("body shorter than its Content-Length");
+        }
+        return body;
+      }
       byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
       if (body.length > MAX_BODY_BYTES) {
         drain(in, MAX_DRAINED_BYTES);

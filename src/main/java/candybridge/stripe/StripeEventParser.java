@@ -67,7 +67,18 @@ public final class StripeEventParser {
     return node.asText();
   }
 
+  /**
+   * The body as text, refused when it is not well-formed UTF-8. The JDK's own decoding is the fast
+   * path (one copy, and a compact one-byte-per-char string for the usual ASCII body); it turns
+   * malformed bytes into U+FFFD, so only a text that holds U+FFFD is decoded again, strictly, which
+   * either refuses it or confirms a U+FFFD that the sender really wrote.
+   */
   private static String utf8(byte[] body) throws InvalidEventException {
+    String text = new String(body, StandardCharsets.UTF_8);
+    return text.indexOf('\uFFFD') < 0 ? text : strictUtf8(body);
+  }
+
+  private static String strictUtf8(byte[] body) throws InvalidEventException {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
