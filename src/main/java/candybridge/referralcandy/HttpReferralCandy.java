@@ -6,6 +6,7 @@ import static java.util.stream.Collectors.joining;
 
 import candybridge.config.Secret;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -31,6 +32,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.io.CloseMode;
@@ -56,7 +58,7 @@ public final class HttpReferralCandy implements ReferralCandy, AutoCloseable {
   /** More than the most senders a worker may run (256), so a sender never waits for a connection. */
   private static final int MAX_CONNECTIONS = 512;
   /** RC answers in a few hundred bytes; a larger body is cut here (the excerpt is shorter still). */
-  private static final int MAX_BODY_CHARS = 64 * 1024;
+  private static final int MAX_BODY_BYTES = 64 * 1024;
   /** Ends calls at their deadline (one daemon thread for every client of the process). */
   private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
@@ -187,15 +189,18 @@ public final class HttpReferralCandy implements ReferralCandy, AutoCloseable {
     }
   }
 
+  /**
+   * The status, at most {@link #MAX_BODY_BYTES} of the body (the client reads and drops the rest
+   * after this returns, so the connection stays reusable) and Retry-After. The bytes are decoded in
+   * one step: EntityUtils' reader costs an 8 KB buffer per call for a body of a few hundred bytes.
+   */
   private RcResponse read(ClassicHttpResponse response) throws IOException {
-    String body;
-    try {
-      body =
-          response.getEntity() == null
-              ? ""
-              : EntityUtils.toString(response.getEntity(), UTF_8, MAX_BODY_CHARS);
-    } catch (org.apache.hc.core5.http.ParseException e) {
-      throw new IOException("unreadable ReferralCandy response: " + e.getMessage(), e);
+    String body = "";
+    HttpEntity entity = response.getEntity();
+    if (entity != null) {
+      try (InputStream in = entity.getContent()) {
+        body = new String(in.readNBytes(MAX_BODY_BYTES), UTF_8);
+      }
     }
     Header retryAfter = response.getFirstHeader("Retry-After");
     return new RcResponse(

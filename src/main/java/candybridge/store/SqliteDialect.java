@@ -20,6 +20,9 @@ final class SqliteDialect implements Dialect {
     config.addDataSourceProperty("busy_timeout", "10000");
     config.addDataSourceProperty("foreign_keys", "true");
     config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    // sqlite-jdbc otherwise runs "SELECT last_insert_rowid()" after every INSERT (and matches every
+    // statement against a regex) so that getGeneratedKeys could answer; nothing here asks it.
+    config.addDataSourceProperty("jdbc.get_generated_keys", "false");
     config.setMaximumPoolSize(4);
   }
 

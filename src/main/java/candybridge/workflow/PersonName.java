@@ -3,6 +3,7 @@ package candybridge.workflow;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A buyer's first name and optional last name, as ReferralCandy wants them.
@@ -13,7 +14,7 @@ import java.util.Optional;
  */
 record PersonName(String first, Optional<String> last) {
   // Covers the no-break and other Unicode spaces that copy-pasted names sometimes carry.
-  private static final String WHITESPACE_RUN = "[\\s\\p{Z}]+";
+  private static final Pattern WHITESPACE_RUN = Pattern.compile("[\\s\\p{Z}]+");
 
   PersonName {
     requireNonNull(first, "first == null");
@@ -28,7 +29,7 @@ record PersonName(String first, Optional<String> last) {
    * space into the first word and the rest. Empty for a blank name.
    */
   static Optional<PersonName> fromFullName(String fullName) {
-    String normalized = fullName.replaceAll(WHITESPACE_RUN, " ").strip();
+    String normalized = WHITESPACE_RUN.matcher(fullName).replaceAll(" ").strip();
     if (normalized.isEmpty()) {
       return Optional.empty();
     }

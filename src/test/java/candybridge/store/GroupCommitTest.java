@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConnection;
 
 /** Many callers' transactions share commits; each still succeeds or fails on its own. */
 class GroupCommitTest {
@@ -82,6 +83,13 @@ class GroupCommitTest {
     assertThat(commits.<Integer>run(GroupCommitTest::tempStore)).isEqualTo(2);
     try (Connection c = pool.getConnection()) {
       assertThat(tempStore(c)).isZero();
+    }
+  }
+
+  @Test
+  void the_pool_does_not_fetch_generated_keys_after_every_insert() throws Exception {
+    try (Connection c = pool.getConnection()) {
+      assertThat(c.unwrap(SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys()).isFalse();
     }
   }
 
