@@ -33,7 +33,6 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
@@ -190,9 +189,10 @@ public final class HttpReferralCandy implements ReferralCandy, AutoCloseable {
   }
 
   /**
-   * The status, at most {@link #MAX_BODY_BYTES} of the body (the client reads and drops the rest
-   * after this returns, so the connection stays reusable) and Retry-After. The bytes are decoded in
-   * one step: EntityUtils' reader costs an 8 KB buffer per call for a body of a few hundred bytes.
+   * The status, at most {@link #MAX_BODY_BYTES} of the body (closing the stream reads and drops the
+   * rest, so the connection stays reusable) and Retry-After. The bytes are decoded in one step:
+   * HttpCore's {@code EntityUtils.toString} costs an 8 KB reader buffer per call for a body of a
+   * few hundred bytes.
    */
   private RcResponse read(ClassicHttpResponse response) throws IOException {
     String body = "";
