@@ -49,6 +49,7 @@ final class Scenarios {
       case "steady" -> steady();
       case "slow-rc" -> slowReferralCandy();
       case "backlog" -> backlog();
+      case "outage" -> outage();
       case "postgres" -> postgres();
       default -> throw new IllegalArgumentException(scenario);
     }
@@ -163,6 +164,52 @@ final class Scenarios {
       // a real restart finds the disk quiet, the outage having lasted longer than the write-back.
       syncDisks();
       drain(copy, concurrency, workers, latency, from, to, (int) accepted - inDoubt);
+    }
+  }
+
+  /**
+   * (d) read as an outage of ReferralCandy alone, the common case: the service keeps running while
+   * 50,000 webhooks are stored against a hung ReferralCandy (its {@code bench.backlogConcurrency}
+   * senders each wait on a call), then ReferralCandy recovers and the same process drains them. Same
+   * ReferralCandy as in {@link #backlog}, warmed up before its outage.
+   */
+  private void outage() throws IOException {
+    int backlog = Integer.getInteger("bench.backlog", 50_000);
+    Duration latency = Duration.ofMillis(Integer.getInteger("bench.backlogLatencyMs", 20));
+    int workers = Integer.getInteger("bench.rcWorkers", 64);
+    int concurrency = Integer.getInteger("bench.backlogConcurrency", 96);
+    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, latency, workers)) {
+      long warmUpErrors = rc.warmUp(Integer.getInteger("bench.rcWarmUp", 20_000));
+      if (warmUpErrors > 0) {
+        throw new IllegalStateException(warmUpErrors + " warm-up calls to the fake ReferralCandy failed");
+      }
+      rc.outage();
+      try (ServiceUnderTest service = service(rc, "jdbc:sqlite:" + settings.work().resolve("outage.db"), concurrency,
+          Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"))) {
+        int from = nextEvent.get();
+        int before = timeline.deliveries();
+        LoadGenerator.Result fill =
+            load(service).closedLoop(64, Duration.ofMinutes(5), backlog, webhooks(service.port()));
+        out.accept(Row.ofLoad("sqlite outage fill (RC hung, the service running)", fill).withProcess(service));
+        int to = nextEvent.get();
+        long t0 = System.nanoTime();
+        rc.recover();
+        long deadline = t0 + Duration.ofMinutes(3).toNanos();
+        while (timeline.deliveries() - before < fill.ok() && System.nanoTime() < deadline) {
+          sleep(100);
+        }
+        int drained = timeline.deliveries() - before;
+        long last = timeline.lastArrival(from, to);
+        long firstCall = timeline.firstArrivalAfter(from, to, t0);
+        String name = String.format(Locale.ROOT,
+            "sqlite outage drain of %d by the running service (RC %d x %d ms: allows %d/s), %d senders",
+            drained, workers, latency.toMillis(), workers * 1000 / Math.max(1, latency.toMillis()), concurrency);
+        out.accept(Row.ofDelivered(name + ", from the recovery", drained / ((last - t0) / 1e9)).withProcess(service));
+        out.accept(Row.ofDelivered(name + ", first call to last", (drained - 1) / ((last - firstCall) / 1e9))
+            .withProcess(service));
+        notes.accept(drained + " of the " + fill.ok() + " stored arrived; calls per second from the recovery: "
+            + timeline.perSecond(from, to, t0));
+      }
     }
   }
 
