@@ -179,10 +179,7 @@ final class Scenarios {
     int workers = Integer.getInteger("bench.rcWorkers", 64);
     int concurrency = Integer.getInteger("bench.backlogConcurrency", 96);
     try (BenchReferralCandy rc = new BenchReferralCandy(timeline, latency, workers)) {
-      long warmUpErrors = rc.warmUp(Integer.getInteger("bench.rcWarmUp", 20_000));
-      if (warmUpErrors > 0) {
-        throw new IllegalStateException(warmUpErrors + " warm-up calls to the fake ReferralCandy failed");
-      }
+      warmUp(rc);
       rc.outage();
       try (ServiceUnderTest service = service(rc, "jdbc:sqlite:" + settings.work().resolve("outage.db"), concurrency,
           Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"))) {
@@ -218,10 +215,7 @@ final class Scenarios {
       throws IOException {
     Timeline arrivals = new Timeline(timeline.capacity());
     try (BenchReferralCandy rc = new BenchReferralCandy(arrivals, latency, workers)) {
-      long warmUpErrors = rc.warmUp(Integer.getInteger("bench.rcWarmUp", 20_000));
-      if (warmUpErrors > 0) {
-        throw new IllegalStateException(warmUpErrors + " warm-up calls to the fake ReferralCandy failed");
-      }
+      warmUp(rc);
       long t0 = System.nanoTime();
       try (ServiceUnderTest service = service(rc, "jdbc:sqlite:" + db, concurrency)) {
         long deadline = t0 + Duration.ofMinutes(3).toNanos();
@@ -239,6 +233,14 @@ final class Scenarios {
         notes.accept(drained + " of the " + expected + " due arrived; calls per second from the first: "
             + arrivals.perSecond(from, to, firstCall));
       }
+    }
+  }
+
+  /** {@code bench.rcWarmUp} calls to the fake ReferralCandy, so that its JIT is done before a drain. */
+  private static void warmUp(BenchReferralCandy rc) {
+    long errors = rc.warmUp(Integer.getInteger("bench.rcWarmUp", 20_000));
+    if (errors > 0) {
+      throw new IllegalStateException(errors + " warm-up calls to the fake ReferralCandy failed");
     }
   }
 
