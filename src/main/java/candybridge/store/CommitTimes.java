@@ -1,5 +1,6 @@
 package candybridge.store;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -22,9 +23,20 @@ final class CommitTimes {
     this.listener = listener;
   }
 
-  /** A commit of {@code transactions} transactions that began at {@code startNanos} has returned. */
-  void committed(long startNanos, int transactions) {
-    Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+  /** The step that makes work durable (a COMMIT), run and timed. */
+  interface Commit {
+    void run() throws SQLException;
+  }
+
+  /** Runs {@code commit} of {@code transactions} transactions; when it succeeds, tells how long it took. */
+  void time(int transactions, Commit commit) throws SQLException {
+    long started = System.nanoTime();
+    commit.run();
+    committed(Duration.ofNanos(System.nanoTime() - started), transactions);
+  }
+
+  /** A commit of {@code transactions} transactions returned after {@code took}. */
+  void committed(Duration took, int transactions) {
     try {
       listener.accept(took);
     } catch (RuntimeException e) {

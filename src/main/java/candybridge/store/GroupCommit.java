@@ -109,9 +109,7 @@ final class GroupCommit implements AutoCloseable {
         for (Pending<?> p : batch) {
           p.runIn(c);
         }
-        long commitStarted = System.nanoTime();
-        execute(c, "COMMIT");
-        commitTimes.committed(commitStarted, batch.size());
+        commitTimes.time(batch.size(), () -> execute(c, "COMMIT"));
       } catch (SQLException | RuntimeException | Error e) {
         rollback(c);
         discardConnection();

@@ -47,9 +47,7 @@ final class Jdbc {
       }
       try {
         T result = work.run(c);
-        long commitStarted = System.nanoTime();
-        c.commit();
-        commitTimes.committed(commitStarted, 1);
+        commitTimes.time(1, c::commit);
         return result;
       } catch (SQLException | RuntimeException e) {
         c.rollback();

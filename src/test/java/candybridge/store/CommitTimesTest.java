@@ -2,11 +2,13 @@ package candybridge.store;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,20 +19,34 @@ class CommitTimesTest {
   private final List<Duration> heard = new ArrayList<>();
 
   @Test
-  void the_listener_hears_how_long_since_the_commit_began() {
+  void the_listener_hears_how_long_a_commit_took() {
     times.onCommit(heard::add);
 
-    times.committed(System.nanoTime() - Duration.ofMillis(40).toNanos(), 12);
+    times.committed(Duration.ofMillis(40), 12);
 
-    assertThat(heard).singleElement().satisfies(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofMillis(40)));
+    assertThat(heard).containsExactly(Duration.ofMillis(40));
+  }
+
+  @Test
+  void a_timed_commit_is_heard_once_it_returns_and_a_failed_one_not_at_all() throws Exception {
+    times.onCommit(heard::add);
+    List<String> ran = new ArrayList<>();
+
+    times.time(3, () -> ran.add("commit"));
+    assertThatThrownBy(() -> times.time(3, () -> {
+      throw new SQLException("disk I/O error");
+    })).isInstanceOf(SQLException.class).hasMessage("disk I/O error");
+
+    assertThat(ran).containsExactly("commit");
+    assertThat(heard).singleElement().satisfies(d -> assertThat(d.isNegative()).isFalse());
   }
 
   @Test
   void a_commit_of_a_second_or_more_is_a_warning_and_a_quick_one_is_not() {
     times.onCommit(heard::add);
 
-    String quick = logOf(() -> times.committed(System.nanoTime(), 3));
-    String slow = logOf(() -> times.committed(System.nanoTime() - CommitTimes.SLOW.toNanos(), 64));
+    String quick = logOf(() -> times.committed(Duration.ofMillis(2), 3));
+    String slow = logOf(() -> times.committed(CommitTimes.SLOW, 64));
 
     assertThat(quick).doesNotContain("a commit of");
     assertThat(slow).contains("WARN", "a commit of 64 transaction(s) took", "slow to make writes durable");
@@ -43,7 +59,7 @@ class CommitTimesTest {
       throw new IllegalStateException("registry closed");
     });
 
-    String log = logOf(() -> times.committed(System.nanoTime(), 1));
+    String log = logOf(() -> times.committed(Duration.ofMillis(2), 1));
 
     assertThat(log).contains("commit listener failed", "registry closed");
   }
