@@ -128,22 +128,20 @@ final class Scenarios {
    * covers the durable claim each sender waits for between two calls.
    */
   private void backlog() throws IOException {
-    int backlog = Integer.getInteger("bench.backlog", 50_000);
-    Duration latency = Duration.ofMillis(Integer.getInteger("bench.backlogLatencyMs", 20));
-    int workers = Integer.getInteger("bench.rcWorkers", 64);
+    Backlog backlog = Backlog.fromProperties();
     Path db = settings.work().resolve("backlog.db");
     int from = nextEvent.get();
     int before = timeline.deliveries();
     long accepted;
     int inDoubt;
-    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, latency, workers)) {
+    try (BenchReferralCandy rc = backlog.referralCandy(timeline)) {
       rc.outage();
       // Calls to the hung ReferralCandy must not time out during the fill: a timed-out call is
       // retried after a back-off, and those few would trickle in after the drain proper.
       ServiceUnderTest first = service(rc, "jdbc:sqlite:" + db, 8,
           Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"));
       LoadGenerator.Result fill =
-          load(first).closedLoop(64, Duration.ofMinutes(5), backlog, webhooks(first.port()));
+          load(first).closedLoop(64, Duration.ofMinutes(5), backlog.size(), webhooks(first.port()));
       Row filled = Row.ofLoad("sqlite backlog fill (RC down)", fill).withProcess(first);
       first.kill();
       out.accept(filled);
@@ -152,7 +150,7 @@ final class Scenarios {
       inDoubt = timeline.deliveries() - before;
     }
     int to = nextEvent.get();
-    for (int concurrency : new int[] {workers, Integer.getInteger("bench.backlogConcurrency", 96)}) {
+    for (int concurrency : new int[] {backlog.workers(), backlog.concurrency()}) {
       Path copy = settings.work().resolve("backlog-" + concurrency + ".db");
       for (String suffix : new String[] {"", "-wal", "-shm"}) {
         Path file = Path.of(db + suffix);
@@ -163,7 +161,7 @@ final class Scenarios {
       // The disk writes back the copy (and the fill) now rather than during the drain's commits:
       // a real restart finds the disk quiet, the outage having lasted longer than the write-back.
       syncDisks();
-      drain(copy, concurrency, workers, latency, from, to, (int) accepted - inDoubt);
+      drain(copy, concurrency, backlog, from, to, (int) accepted - inDoubt);
     }
   }
 
@@ -174,36 +172,24 @@ final class Scenarios {
    * ReferralCandy as in {@link #backlog}, warmed up before its outage.
    */
   private void outage() throws IOException {
-    int backlog = Integer.getInteger("bench.backlog", 50_000);
-    Duration latency = Duration.ofMillis(Integer.getInteger("bench.backlogLatencyMs", 20));
-    int workers = Integer.getInteger("bench.rcWorkers", 64);
-    int concurrency = Integer.getInteger("bench.backlogConcurrency", 96);
-    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, latency, workers)) {
+    Backlog backlog = Backlog.fromProperties();
+    try (BenchReferralCandy rc = backlog.referralCandy(timeline)) {
       warmUp(rc);
       rc.outage();
-      try (ServiceUnderTest service = service(rc, "jdbc:sqlite:" + settings.work().resolve("outage.db"), concurrency,
-          Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"))) {
+      try (ServiceUnderTest service = service(rc, "jdbc:sqlite:" + settings.work().resolve("outage.db"),
+          backlog.concurrency(), Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"))) {
         int from = nextEvent.get();
         int before = timeline.deliveries();
         LoadGenerator.Result fill =
-            load(service).closedLoop(64, Duration.ofMinutes(5), backlog, webhooks(service.port()));
+            load(service).closedLoop(64, Duration.ofMinutes(5), backlog.size(), webhooks(service.port()));
         out.accept(Row.ofLoad("sqlite outage fill (RC hung, the service running)", fill).withProcess(service));
         int to = nextEvent.get();
         long t0 = System.nanoTime();
         rc.recover();
-        long deadline = t0 + Duration.ofMinutes(3).toNanos();
-        while (timeline.deliveries() - before < fill.ok() && System.nanoTime() < deadline) {
-          sleep(100);
-        }
-        int drained = timeline.deliveries() - before;
-        long last = timeline.lastArrival(from, to);
-        long firstCall = timeline.firstArrivalAfter(from, to, t0);
-        String name = String.format(Locale.ROOT,
-            "sqlite outage drain of %d by the running service (RC %d x %d ms: allows %d/s), %d senders",
-            drained, workers, latency.toMillis(), workers * 1000 / Math.max(1, latency.toMillis()), concurrency);
-        out.accept(Row.ofDelivered(name + ", from the recovery", drained / ((last - t0) / 1e9)).withProcess(service));
-        out.accept(Row.ofDelivered(name + ", first call to last", (drained - 1) / ((last - firstCall) / 1e9))
-            .withProcess(service));
+        int drained = awaitDrain(timeline, before, (int) fill.ok(), t0);
+        printDrain(String.format(Locale.ROOT, "sqlite outage drain of %d by the running service (%s), %d senders",
+            drained, backlog.describeReferralCandy(), backlog.concurrency()), timeline, drained, from, to, t0,
+            "from the recovery", service);
         notes.accept(drained + " of the " + fill.ok() + " stored arrived; calls per second from the recovery: "
             + timeline.perSecond(from, to, t0));
       }
@@ -211,28 +197,64 @@ final class Scenarios {
   }
 
   /** Starts a service on a stored backlog and measures how fast {@code expected} calls arrive. */
-  private void drain(Path db, int concurrency, int workers, Duration latency, int from, int to, int expected)
-      throws IOException {
+  private void drain(Path db, int concurrency, Backlog backlog, int from, int to, int expected) throws IOException {
     Timeline arrivals = new Timeline(timeline.capacity());
-    try (BenchReferralCandy rc = new BenchReferralCandy(arrivals, latency, workers)) {
+    try (BenchReferralCandy rc = backlog.referralCandy(arrivals)) {
       warmUp(rc);
       long t0 = System.nanoTime();
       try (ServiceUnderTest service = service(rc, "jdbc:sqlite:" + db, concurrency)) {
-        long deadline = t0 + Duration.ofMinutes(3).toNanos();
-        while (arrivals.deliveries() < expected && System.nanoTime() < deadline) {
-          sleep(100);
-        }
-        int drained = arrivals.deliveries();
-        long last = arrivals.lastArrival(from, to);
-        long firstCall = arrivals.firstArrivalAfter(from, to, t0);
-        String name = String.format(Locale.ROOT, "sqlite backlog drain of %d (RC %d x %d ms: allows %d/s), %d senders",
-            drained, workers, latency.toMillis(), workers * 1000 / Math.max(1, latency.toMillis()), concurrency);
-        out.accept(Row.ofDelivered(name + ", from the restart", drained / ((last - t0) / 1e9)).withProcess(service));
-        out.accept(Row.ofDelivered(name + ", first call to last", (drained - 1) / ((last - firstCall) / 1e9))
-            .withProcess(service));
+        int drained = awaitDrain(arrivals, 0, expected, t0);
+        long firstCall = printDrain(String.format(Locale.ROOT, "sqlite backlog drain of %d (%s), %d senders",
+            drained, backlog.describeReferralCandy(), concurrency), arrivals, drained, from, to, t0,
+            "from the restart", service);
         notes.accept(drained + " of the " + expected + " due arrived; calls per second from the first: "
             + arrivals.perSecond(from, to, firstCall));
       }
+    }
+  }
+
+  /** Waits, 3 minutes at most from {@code t0}, for {@code expected} calls beyond {@code before}; how many came. */
+  private static int awaitDrain(Timeline arrivals, int before, int expected, long t0) {
+    long deadline = t0 + Duration.ofMinutes(3).toNanos();
+    while (arrivals.deliveries() - before < expected && System.nanoTime() < deadline) {
+      sleep(100);
+    }
+    return arrivals.deliveries() - before;
+  }
+
+  /**
+   * Prints a drain's two rows, its rate from {@code t0} ({@code since}) and from the first call
+   * after {@code t0}, each to the last call; returns when that first call arrived.
+   */
+  private long printDrain(String name, Timeline arrivals, int drained, int from, int to, long t0, String since,
+      ServiceUnderTest service) {
+    long last = arrivals.lastArrival(from, to);
+    long firstCall = arrivals.firstArrivalAfter(from, to, t0);
+    out.accept(Row.ofDelivered(name + ", " + since, drained / ((last - t0) / 1e9)).withProcess(service));
+    out.accept(Row.ofDelivered(name + ", first call to last", (drained - 1) / ((last - firstCall) / 1e9))
+        .withProcess(service));
+    return firstCall;
+  }
+
+  /** ReferralCandy and the backlog of the {@code backlog} and {@code outage} scenarios (bench.* properties). */
+  private record Backlog(int size, Duration latency, int workers, int concurrency) {
+    static Backlog fromProperties() {
+      return new Backlog(
+          Integer.getInteger("bench.backlog", 50_000),
+          Duration.ofMillis(Integer.getInteger("bench.backlogLatencyMs", 20)),
+          Integer.getInteger("bench.rcWorkers", 64),
+          Integer.getInteger("bench.backlogConcurrency", 96));
+    }
+
+    /** A fake ReferralCandy of {@code workers} calls at a time, {@code latency} each. */
+    BenchReferralCandy referralCandy(Timeline arrivals) throws IOException {
+      return new BenchReferralCandy(arrivals, latency, workers);
+    }
+
+    /** E.g. "RC 64 x 20 ms: allows 3200/s". */
+    String describeReferralCandy() {
+      return String.format(Locale.ROOT, "RC %d x %d ms: allows %d/s",
+          workers, latency.toMillis(), workers * 1000 / Math.max(1, latency.toMillis()));
     }
   }
 
