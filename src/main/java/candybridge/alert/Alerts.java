@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * is set, one JSON POST made by a background thread (see {@link AlertSender}): every method returns
  * at once, whatever the webhook does. Alerts carry ids and reasons, never parameters; anything that
  * looks like an e-mail address is removed first. Thread-safe.
+ *
+ * <p>In-doubt deliveries are summarised per burst ({@link #deliveryInDoubt}); the breaker's
+ * opening and closing are one alert each ({@code referralcandy_unavailable}, {@code
+ * referralcandy_recovered}).
  *
  * <p>The JSON: {@code {"alert":"delivery_failed"|"delivery_in_doubt"|"backlog_old","at":"<instant>",
  * "delivery":{"id":12,"workflow":…,"dedupe_key":…,"event_id":…,"status":…,"reason":…,"attempts":3},
@@ -60,6 +68,13 @@ public final class Alerts implements AutoCloseable {
   private final boolean logging;
   private final Optional<AlertSender> sender;
   private boolean backlogAlerted;
+  private Optional<InDoubtBurst> burst = Optional.empty();
+  private ScheduledExecutorService ticker;
+
+  /** An in-doubt burst is sent once this long passed without another in-doubt delivery... */
+  public static final Duration BURST_QUIET = Duration.ofSeconds(10);
+  /** ...or this long after its first, whichever comes first. */
+  public static final Duration BURST_MAX = Duration.ofMinutes(1);
 
   private Alerts(Clock clock, Duration backlogThreshold, boolean logging, Optional<AlertSender> sender) {
     this.clock = requireNonNull(clock, "clock == null");
@@ -95,12 +110,78 @@ public final class Alerts implements AutoCloseable {
             + " help, so it needs an operator: fix the cause, then replay it.");
   }
 
-  /** The delivery may or may not have reached ReferralCandy; it is not resent blindly. */
-  public void deliveryInDoubt(DeliveryAlert delivery) {
-    DeliveryAlert d = delivery.scrubbed();
-    raise("delivery_in_doubt", d,
-        "Delivery " + d.deliveryId() + " may or may not have reached ReferralCandy (the call's outcome"
-            + " was never recorded); check ReferralCandy, then resolve or replay it.");
+  /**
+   * The delivery may or may not have reached ReferralCandy; it is not resent blindly. Deliveries
+   * that go in doubt together (an outage, a restart after a crash) make one alert: it goes out
+   * once {@link #BURST_QUIET} passed without another, or {@link #BURST_MAX} after the first, and
+   * names how many and the time window ({@link #tick} checks).
+   */
+  public synchronized void deliveryInDoubt(DeliveryAlert delivery) {
+    Instant now = clock.instant();
+    burst = Optional.of(burst.map(b -> b.plus(now)).orElseGet(() -> InDoubtBurst.first(delivery.scrubbed(), now)));
+  }
+
+  /** Sends a burst of in-doubt deliveries that has ended; called every second by {@link #startTicking}. */
+  public synchronized void tick() {
+    Instant now = clock.instant();
+    if (burst.isEmpty() || !burst.get().endedBy(now, BURST_QUIET, BURST_MAX)) {
+      return;
+    }
+    InDoubtBurst b = burst.get();
+    burst = Optional.empty();
+    DeliveryAlert d = b.first();
+    String window = b.count() == 1 ? "at " + b.from() : "between " + b.from() + " and " + b.to();
+    ObjectNode body = delivery(envelope("delivery_in_doubt"), d);
+    body.put("count", b.count());
+    body.put("from", b.from().toString());
+    body.put("to", b.to().toString());
+    body.put("detail", b.count() + " deliver" + (b.count() == 1 ? "y" : "ies") + " went in doubt " + window
+        + ": ReferralCandy may or may not have them (first: delivery " + d.deliveryId() + ", " + d.reason()
+        + "). They are not resent. Check ReferralCandy for these sales, then: candybridge resolve"
+        + " --status in_doubt --since " + b.from() + " --as sent|resend");
+    emit("delivery_in_doubt count=" + b.count() + " from=" + b.from() + " to=" + b.to() + " first=delivery "
+        + d.deliveryId() + " reason=" + d.reason(), "delivery_in_doubt count=" + b.count(), body);
+  }
+
+  /** The breaker opened: no new call to ReferralCandy starts until a probe succeeds. */
+  public void breakerOpened(String why) {
+    ObjectNode body = envelope("referralcandy_unavailable");
+    String scrubbed = DeliveryAlert.scrub(why);
+    body.put("reason", scrubbed);
+    body.put("detail", "ReferralCandy is not answering normally (" + scrubbed + "). Candybridge stopped"
+        + " starting calls and probes verify.json until it answers; webhooks are still stored.");
+    emit("referralcandy_unavailable reason=" + scrubbed, "referralcandy_unavailable", body);
+  }
+
+  /** The breaker closed again: deliveries resume. */
+  public void breakerClosed(Optional<Duration> openFor) {
+    ObjectNode body = envelope("referralcandy_recovered");
+    openFor.ifPresent(d -> body.put("unavailable_seconds", d.toSeconds()));
+    body.put("detail", "ReferralCandy answers again" + openFor.map(d -> " after " + d.toSeconds() + " s").orElse("")
+        + "; deliveries resume.");
+    emit("referralcandy_recovered" + openFor.map(d -> " after=" + d.toSeconds() + "s").orElse(""),
+        "referralcandy_recovered", body);
+  }
+
+  /** Runs {@link #tick} every second on a daemon thread until {@link #close}. */
+  public synchronized Alerts startTicking() {
+    if (ticker == null) {
+      ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "alert-ticker");
+        t.setDaemon(true);
+        return t;
+      });
+      ticker.scheduleWithFixedDelay(this::tickQuietly, 1, 1, TimeUnit.SECONDS);
+    }
+    return this;
+  }
+
+  private void tickQuietly() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      log.warn("alert tick failed: {}", e.toString());
+    }
   }
 
   /**
@@ -132,14 +213,32 @@ public final class Alerts implements AutoCloseable {
     return sender.map(AlertSender::dropped).orElse(0L);
   }
 
-  /** Stops the sender after giving queued alerts one last try (bounded by the POST timeout). */
+  /**
+   * Sends a burst still gathering, then stops the sender after giving queued alerts one last try
+   * (bounded by the POST timeout).
+   */
   @Override
   public void close() {
+    synchronized (this) {
+      if (ticker != null) {
+        ticker.shutdownNow();
+      }
+      if (burst.isPresent()) {
+        burst = Optional.of(burst.get().asClosed());
+        tick();
+      }
+    }
     sender.ifPresent(AlertSender::close);
   }
 
   private void raise(String kind, DeliveryAlert d, String detail) {
-    ObjectNode body = envelope(kind);
+    ObjectNode body = delivery(envelope(kind), d);
+    body.put("detail", detail);
+    emit(kind + " delivery=" + d.deliveryId() + " key=" + d.dedupeKey() + " reason=" + d.reason(),
+        kind + " delivery=" + d.deliveryId(), body);
+  }
+
+  private static ObjectNode delivery(ObjectNode body, DeliveryAlert d) {
     ObjectNode delivery = body.putObject("delivery");
     delivery.put("id", d.deliveryId());
     delivery.put("workflow", d.workflow());
@@ -148,9 +247,7 @@ public final class Alerts implements AutoCloseable {
     delivery.put("status", d.status());
     delivery.put("reason", d.reason());
     delivery.put("attempts", d.attempts());
-    body.put("detail", detail);
-    emit(kind + " delivery=" + d.deliveryId() + " key=" + d.dedupeKey() + " reason=" + d.reason(),
-        kind + " delivery=" + d.deliveryId(), body);
+    return body;
   }
 
   private ObjectNode envelope(String kind) {

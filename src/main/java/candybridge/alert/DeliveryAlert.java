@@ -46,6 +46,11 @@ public record DeliveryAlert(
         + s.attempts + "]";
   }
 
+  /** {@code text} with anything that looks like an e-mail address removed, for a log line. */
+  public static String scrubbedText(String text) {
+    return scrub(text);
+  }
+
   static String scrub(String text) {
     return EMAIL.matcher(text).replaceAll(EMAIL_REMOVED);
   }

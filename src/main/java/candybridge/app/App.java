@@ -54,14 +54,17 @@ public final class App implements AutoCloseable {
   private final JdbcStore store;
   private final DeliveryWorker worker;
   private final Metrics metrics;
+  private final Alerts alerts;
   private final Javalin http;
   /** Everything to close, last started first. */
   private final Deque<AutoCloseable> closing;
 
-  private App(JdbcStore store, DeliveryWorker worker, Metrics metrics, Javalin http, Deque<AutoCloseable> closing) {
+  private App(JdbcStore store, DeliveryWorker worker, Metrics metrics, Alerts alerts, Javalin http,
+      Deque<AutoCloseable> closing) {
     this.store = store;
     this.worker = worker;
     this.metrics = metrics;
+    this.alerts = alerts;
     this.http = http;
     this.closing = closing;
   }
@@ -80,13 +83,16 @@ public final class App implements AutoCloseable {
           .map(url -> Alerts.start(url, clock, Alerts.Settings.defaults()))
           .orElseGet(() -> Alerts.logOnly(clock, BACKLOG_ALERT_AFTER));
       closing.push(alerts::close);
+      if (options.runWorker()) {
+        alerts.startTicking();
+      }
       Lookups lookups = lookups(config, clock);
       Config.ReferralCandy rc = config.referralCandy();
       HttpReferralCandy referralCandy =
           new HttpReferralCandy(rc.apiBase(), rc.accessId(), rc.secretKey(), clock, rc.timeout());
       closing.push(referralCandy);
       DeliveryWorker worker = worker(config, workflow, clock, store, referralCandy, lookups,
-          new DeliveryObserver(metrics, alerts));
+          new DeliveryObserver(metrics, alerts, clock));
       closing.push(worker);
       worker.recoverAbandoned(store.isSingleInstance());
 
@@ -111,7 +117,7 @@ public final class App implements AutoCloseable {
           closing.push(r::close);
         });
       }
-      App app = new App(store, worker, metrics, http, closing);
+      App app = new App(store, worker, metrics, alerts, http, closing);
       StartupReport.log(config, workflow, options.runWorker(), app.port());
       return app;
     } catch (RuntimeException e) {
@@ -128,7 +134,8 @@ public final class App implements AutoCloseable {
         referralCandy,
         clock,
         new DeliveryWorker.Settings(instanceId(), d.batchSize(), d.concurrency(), d.lease(), d.pollInterval(),
-            new RetryPolicy(d.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble())),
+            new RetryPolicy(d.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()),
+            d.onUncertain()),
         new Enrichment(store, workflow, lookups),
         observer);
   }
@@ -169,6 +176,10 @@ public final class App implements AutoCloseable {
 
   public Metrics metrics() {
     return metrics;
+  }
+
+  public Alerts alerts() {
+    return alerts;
   }
 
   /** Stops taking requests, lets calls in flight finish, then closes the store. */

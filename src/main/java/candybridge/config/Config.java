@@ -80,7 +80,8 @@ public record Config(
       int batchSize,
       Duration lease,
       Duration pollInterval,
-      Optional<URI> alertWebhookUrl) {
+      Optional<URI> alertWebhookUrl,
+      candybridge.delivery.OnUncertain onUncertain) {
     public Delivery {
       retrySchedule = List.copyOf(retrySchedule);
       if (concurrency < 1) throw new IllegalArgumentException("concurrency < 1");
@@ -88,6 +89,7 @@ public record Config(
       requireNonNull(lease, "lease == null");
       requireNonNull(pollInterval, "pollInterval == null");
       requireNonNull(alertWebhookUrl, "alertWebhookUrl == null");
+      requireNonNull(onUncertain, "onUncertain == null");
     }
   }
 
@@ -113,6 +115,8 @@ public record Config(
         + DurationText.format(referralCandy.timeout())
         + " delivery.lease="
         + DurationText.format(delivery.lease())
+        + " onUncertain="
+        + delivery.onUncertain().wireName()
         + " stripe.webhookSecrets="
         + stripe.webhookSecrets().size()
         + " stripe.apiKey="

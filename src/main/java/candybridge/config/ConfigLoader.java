@@ -1,5 +1,6 @@
 package candybridge.config;
 
+import candybridge.delivery.OnUncertain;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -82,6 +83,8 @@ public final class ConfigLoader {
     }
     Optional<URI> alertUrl =
         Optional.ofNullable(optional("CANDYBRIDGE_ALERT_WEBHOOK_URL", null, ConfigLoader::httpUrl));
+    OnUncertain onUncertain = optional("CANDYBRIDGE_ON_UNCERTAIN", "hold", v -> OnUncertain.parse(v)
+        .orElseThrow(() -> new IllegalArgumentException("must be hold or retry, not '" + v.trim() + "'")));
 
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -91,7 +94,7 @@ public final class ConfigLoader {
         new Config.Store(databaseUrl, retention, poolSize),
         new Config.Stripe(webhookSecrets, stripeKey, stripeBase, reconcile),
         new Config.ReferralCandy(accessId, secretKey, rcBase, timeout),
-        new Config.Delivery(schedule, concurrency, 64, lease, Duration.ofSeconds(1), alertUrl),
+        new Config.Delivery(schedule, concurrency, 64, lease, Duration.ofSeconds(1), alertUrl, onUncertain),
         new Config.Admin(adminToken));
   }
 

@@ -11,6 +11,11 @@ public interface DeliveryListener {
   /** A call left in flight by a dead process was marked in doubt. */
   void markedInDoubt(Delivery delivery);
 
+  /** How the worker's {@link CallGate} tells what it does: the breaker and flow control. */
+  default CallGate.Listener gate() {
+    return CallGate.Listener.none();
+  }
+
   static DeliveryListener none() {
     return new DeliveryListener() {
       @Override

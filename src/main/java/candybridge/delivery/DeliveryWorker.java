@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Claims due deliveries, sends them to ReferralCandy, and records every attempt. {@link #runOnce}
  * does one round and is what tests drive; {@link #start} runs rounds on a thread, woken at once by
- * {@link #wake} when an event is stored, else every poll interval.
+ * {@link #wake} when an event is stored, else every poll interval. Every new call passes the {@link
+ * CallGate} first: the breaker, flow control, and the strict cap on claims held at once.
  */
 public final class DeliveryWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
@@ -38,7 +39,8 @@ public final class DeliveryWorker implements AutoCloseable {
       int concurrency,
       Duration lease,
       Duration pollInterval,
-      RetryPolicy retryPolicy) {}
+      RetryPolicy retryPolicy,
+      OnUncertain onUncertain) {}
 
   private final Store store;
   private final ReferralCandy referralCandy;
@@ -56,7 +58,7 @@ public final class DeliveryWorker implements AutoCloseable {
   private final ExecutorService senders;
   private final ExecutorService claimers;
   private final Semaphore wakeUp = new Semaphore(0);
-  private final Semaphore freeSenders;
+  private final CallGate gate;
   private final Semaphore claimSlots = new Semaphore(CLAIMS_IN_FLIGHT);
   /** Set when a claim found fewer due deliveries than free senders: wait for a wake-up or a poll. */
   private final AtomicBoolean drained = new AtomicBoolean();
@@ -77,13 +79,13 @@ public final class DeliveryWorker implements AutoCloseable {
     this.listener = listener;
     this.clock = clock;
     this.settings = settings;
-    this.freeSenders = new Semaphore(settings.concurrency());
+    this.gate = new CallGate(settings.concurrency(), retryPolicy.afterThrottle(Optional.empty()),
+        listener.gate());
     AtomicInteger n = new AtomicInteger();
-    // Twice the calls allowed: a sender that is recording an outcome already let the next call
-    // start (see dispatch), so recording never eats into ReferralCandy's concurrency.
+    // One thread per permit: a sender keeps its permit (its claim) until the outcome is recorded.
     this.senders =
         Executors.newFixedThreadPool(
-            2 * settings.concurrency(),
+            settings.concurrency(),
             r -> {
               Thread t = new Thread(r, "delivery-" + n.incrementAndGet());
               t.setDaemon(true);
@@ -115,14 +117,35 @@ public final class DeliveryWorker implements AutoCloseable {
     return marked.size();
   }
 
-  /** Claims up to a batch of due deliveries, sends them (bounded concurrency), records each. */
+  /** The breaker and flow control this worker's calls pass. */
+  public CallGate gate() {
+    return gate;
+  }
+
+  /**
+   * One round, on the caller's thread: probes {@code verify.json} when the breaker's probe is due,
+   * claims as many due deliveries as the gate allows (up to a batch), sends them, records each.
+   */
   public int runOnce() {
     Instant now = clock.instant();
-    List<Delivery> claimed =
-        store.claimDue(now, settings.batchSize(), settings.instanceId(), now.plus(settings.lease()));
+    if (gate.probeDue(now)) {
+      probe();
+    }
+    int permits = gate.acquire(settings.batchSize(), now);
+    if (permits == 0) {
+      return 0;
+    }
+    List<Delivery> claimed;
+    try {
+      claimed = store.claimDue(now, permits, settings.instanceId(), now.plus(settings.lease()));
+    } catch (RuntimeException e) {
+      gate.release(permits);
+      throw e;
+    }
+    gate.release(permits - claimed.size());
     List<Future<?>> sends = new ArrayList<>(claimed.size());
     for (Delivery d : claimed) {
-      sends.add(senders.submit(() -> deliver(d, () -> {})));
+      sends.add(senders.submit(() -> sendClaimed(d)));
     }
     for (Future<?> f : sends) {
       try {
@@ -138,19 +161,22 @@ public final class DeliveryWorker implements AutoCloseable {
   }
 
   /**
-   * The loop's round: reserves the free senders and starts a claim of as many due deliveries on a
-   * claimer thread, without waiting for it, so one slow call or commit never holds up the others.
-   * Only free senders are claimed for: a claimed delivery is sent at once, never held (after a
-   * crash every claim counts as in doubt). A finished call frees its sender and wakes the loop at
-   * once, while its outcome is still being recorded: at most {@code concurrency} calls are at
-   * ReferralCandy, and the next one need not wait for a commit. Returns false when there was
-   * nothing to start: no free sender, no claim slot, or the last claim found too few due.
+   * The loop's round: takes the permits the gate allows and starts a claim of as many due
+   * deliveries on a claimer thread, without waiting for it, so one slow call or commit never holds
+   * up the others. Only permits are claimed for: a claimed delivery is sent at once, never held
+   * (after a crash every claim counts as in doubt), and a sender keeps its permit until its outcome
+   * is recorded, so the instance never holds more claims than its cap. While the breaker is open
+   * the round starts the probe when it is due. Returns false when there was nothing to start.
    */
   private boolean dispatch() {
+    Instant now = clock.instant();
+    if (gate.probeDue(now)) {
+      claimers.execute(this::probeAndWake);
+    }
     if (drained.getAndSet(false) || !claimSlots.tryAcquire()) {
       return false;
     }
-    int reserved = reserve(settings.batchSize());
+    int reserved = gate.acquire(settings.batchSize(), now);
     if (reserved == 0) {
       claimSlots.release();
       return false;
@@ -159,13 +185,30 @@ public final class DeliveryWorker implements AutoCloseable {
     return true;
   }
 
-  /** Takes up to {@code max} free senders, without waiting. */
-  private int reserve(int max) {
-    int taken = 0;
-    while (taken < max && freeSenders.tryAcquire()) {
-      taken++;
+  private void probeAndWake() {
+    try {
+      probe();
+    } finally {
+      wake();
     }
-    return taken;
+  }
+
+  /** Asks {@code verify.json} (signed, read-only) whether ReferralCandy answers again. */
+  private void probe() {
+    boolean ok;
+    String what;
+    try {
+      RcResponse r = referralCandy.verify();
+      ok = r.status() == 200;
+      what = "verify.json answered " + r.status();
+    } catch (IOException e) {
+      ok = false;
+      what = "verify.json: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    } catch (RuntimeException e) {
+      ok = false;
+      what = "verify.json: " + e;
+    }
+    gate.probed(ok, clock.instant(), what);
   }
 
   private void claimAndSend(int reserved) {
@@ -186,42 +229,41 @@ public final class DeliveryWorker implements AutoCloseable {
       log.error("delivery round failed: {}", e.toString());
       drained.set(true);
     } finally {
-      freeSenders.release(reserved - started);
+      gate.release(reserved - started);
       claimSlots.release();
       wake();
     }
   }
 
-  /** Runs on a sender that the claim reserved; frees it as soon as the call is over. */
+  /**
+   * Runs on a sender that holds a permit for {@code d}; gives it back to the gate, with what the
+   * call taught, only once the outcome is recorded.
+   */
   private void sendClaimed(Delivery d) {
-    AtomicBoolean freed = new AtomicBoolean();
-    Runnable callFinished = () -> {
-      if (freed.compareAndSet(false, true)) {
-        freeSenders.release();
-        wake();
-      }
-    };
+    long generation = gate.generation();
+    AttemptOutcome outcome = null;
     try {
-      deliver(d, callFinished);
+      outcome = deliver(d);
     } catch (RuntimeException e) {
       // Store down while recording: the claim stays in flight and is resolved as in doubt.
       log.error("delivery={} key={}: outcome not recorded: {}", d.id(), d.dedupeKey(), e.toString());
     } finally {
-      callFinished.run();
+      gate.finished(outcome == null ? AttemptOutcome.noCall(Verdict.RETRY, "not recorded") : outcome,
+          generation, clock.instant());
+      wake();
     }
   }
 
-  /** Sends one claimed delivery, runs {@code callFinished} as soon as the call is over, records it. */
-  private void deliver(Delivery d, Runnable callFinished) {
+  /** Sends one claimed delivery and records the attempt; returns the call's outcome. */
+  private AttemptOutcome deliver(Delivery d) {
     Instant started = clock.instant();
     long t0 = System.nanoTime();
-    AttemptOutcome outcome;
-    try {
-      outcome = send(d);
-    } finally {
-      callFinished.run();
-    }
-    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    AttemptOutcome outcome = send(d);
+    record(d, started, Duration.ofNanos(System.nanoTime() - t0), outcome);
+    return outcome;
+  }
+
+  private void record(Delivery d, Instant started, Duration took, AttemptOutcome outcome) {
     int number = d.attemptCount() + 1;
     Transition next = transition(d, outcome, number);
     Attempt attempt =
@@ -231,6 +273,10 @@ public final class DeliveryWorker implements AutoCloseable {
       log.warn("delivery={} key={}: claim was lost before the outcome ({}) could be recorded",
           d.id(), d.dedupeKey(), next.status());
       return;
+    }
+    if (next.status() == DeliveryStatus.IN_DOUBT) {
+      log.warn("delivery={} key={} attempt={} is in doubt, held for an operator: {}", d.id(),
+          d.dedupeKey(), number, next.error().orElse("?"));
     }
     listener.attemptRecorded(d, attempt, next.status());
     log.info("delivery={} key={} attempt={} http={} -> {}{}", d.id(), d.dedupeKey(), number,
@@ -246,20 +292,42 @@ public final class DeliveryWorker implements AutoCloseable {
     return switch (outcome.verdict()) {
       case DELIVERED -> new Transition(DeliveryStatus.DELIVERED, Optional.empty(), error);
       case FAIL -> new Transition(DeliveryStatus.FAILED, Optional.empty(), error);
+      case IN_DOUBT -> {
+        if (settings.onUncertain() == OnUncertain.HOLD || d.manual()) {
+          // Held for an operator: ReferralCandy may have it, and does not deduplicate.
+          yield new Transition(DeliveryStatus.IN_DOUBT, Optional.empty(), error);
+        }
+        yield retry(d, outcome, number, error.map(e -> e + "; resent (CANDYBRIDGE_ON_UNCERTAIN=retry)"));
+      }
       case RETRY -> {
         if (d.manual()) {
           // An operator's replay is one attempt: if it fails, the operator decides again.
           yield new Transition(DeliveryStatus.FAILED, Optional.empty(),
               Optional.of("replay failed, not retried automatically: " + error.orElse("?")));
         }
-        Optional<Duration> delay = retryPolicy.delayAfter(number, outcome.retryAfter());
-        yield delay.isPresent()
-            ? new Transition(DeliveryStatus.PENDING, Optional.of(clock.instant().plus(delay.get())), error)
-            : new Transition(DeliveryStatus.FAILED, Optional.empty(),
-                Optional.of("gave up after " + number + " attempts; last: " + error.orElse("?")));
+        yield retry(d, outcome, number, error);
       }
-      case IN_DOUBT -> throw new IllegalStateException("a finished call is never in doubt");
     };
+  }
+
+  /**
+   * The next attempt on the schedule, or failed when it is used up. A 429 comes back when
+   * ReferralCandy allows and gives up only once the delivery is older than the whole schedule.
+   */
+  private Transition retry(Delivery d, AttemptOutcome outcome, int number, Optional<String> error) {
+    Instant now = clock.instant();
+    Optional<Duration> delay;
+    if (outcome.transport() == AttemptOutcome.Transport.THROTTLED) {
+      delay = now.isBefore(d.createdAt().plus(retryPolicy.span()))
+          ? Optional.of(retryPolicy.afterThrottle(outcome.retryAfter()))
+          : Optional.empty();
+    } else {
+      delay = retryPolicy.delayAfter(number, outcome.retryAfter());
+    }
+    return delay.isPresent()
+        ? new Transition(DeliveryStatus.PENDING, Optional.of(now.plus(delay.get())), error)
+        : new Transition(DeliveryStatus.FAILED, Optional.empty(),
+            Optional.of("gave up after " + number + " attempts; last: " + error.orElse("?")));
   }
 
 
@@ -273,14 +341,15 @@ public final class DeliveryWorker implements AutoCloseable {
     List<String> missing =
         Action.of(call.method()).required().stream().filter(p -> !call.params().containsKey(p)).toList();
     if (!missing.isEmpty()) {
-      return Enrichment.Prepared.not(Verdict.FAIL, "required parameter(s) " + String.join(", ", missing)
-          + " missing for " + call.method().path() + "; nothing was sent").instead().orElseThrow();
+      return AttemptOutcome.noCall(Verdict.FAIL, "required parameter(s) " + String.join(", ", missing)
+          + " missing for " + call.method().path() + "; nothing was sent");
     }
+    Instant sentAt = clock.instant();
+    long t0 = System.nanoTime();
     try {
-      RcResponse response = referralCandy.send(call);
-      return AttemptOutcome.of(response);
+      return AttemptOutcome.of(referralCandy.send(call), sentAt);
     } catch (IOException e) {
-      return AttemptOutcome.of(e);
+      return AttemptOutcome.of(e, sentAt, Duration.ofNanos(System.nanoTime() - t0));
     }
   }
 

@@ -11,7 +11,6 @@ import candybridge.workflow.EventView;
 import candybridge.workflow.Lookups;
 import candybridge.workflow.Workflow;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * Completes a delivery whose workflow reads Stripe's API (a Customer's e-mail, a promotion code)
@@ -26,8 +25,7 @@ public final class Enrichment {
     }
 
     static Prepared not(Verdict verdict, String why) {
-      return new Prepared(Optional.empty(), Optional.of(new AttemptOutcome(
-          verdict, OptionalInt.empty(), Optional.empty(), Optional.of(why), Optional.empty())));
+      return new Prepared(Optional.empty(), Optional.of(AttemptOutcome.noCall(verdict, why)));
     }
   }
 

@@ -24,6 +24,24 @@ public final class RetryPolicy {
     this.random = random;
   }
 
+  /**
+   * The delay after a {@code 429}: its {@code Retry-After} (capped at a day), else the schedule's
+   * first delay. A 429 is flow control, not a failure: the worker also pauses every sender (see
+   * {@link CallGate}), so the delivery comes back as soon as ReferralCandy allows.
+   */
+  public Duration afterThrottle(Optional<Duration> retryAfter) {
+    Duration first = schedule.isEmpty() ? Duration.ofSeconds(30) : schedule.get(0);
+    return retryAfter.map(r -> r.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : r).orElse(first);
+  }
+
+  /**
+   * The whole schedule's length: a delivery throttled by 429s is retried for at least this long
+   * from when it was planned, however many 429s it met.
+   */
+  public Duration span() {
+    return schedule.stream().reduce(Duration.ZERO, Duration::plus);
+  }
+
   /** How many retries follow the first attempt. */
   public int retries() {
     return schedule.size();

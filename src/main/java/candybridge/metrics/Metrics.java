@@ -3,6 +3,7 @@ package candybridge.metrics;
 import candybridge.store.QueueStats;
 import static java.util.Objects.requireNonNull;
 
+import candybridge.delivery.CallGate;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Verdict;
 import io.micrometer.core.instrument.Counter;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
@@ -83,6 +85,8 @@ public final class Metrics implements AutoCloseable {
   private final Timer commitTimer;
   /** Listens to the JVM's collectors until {@link #close}; null in {@link #noop} and tests. */
   private volatile JvmGcMetrics gcMetrics;
+  private final AtomicInteger breakerState = new AtomicInteger();
+  private final AtomicInteger concurrencyLimit = new AtomicInteger(-1);
   private Optional<QueueStats> cachedStats = Optional.empty();
   private Instant cachedUntil = Instant.MIN;
 
@@ -100,6 +104,17 @@ public final class Metrics implements AutoCloseable {
     for (DeliveryStatus s : DeliveryStatus.values()) {
       statusChangeCounter(s);
     }
+    for (CallGate.State s : CallGate.State.values()) {
+      breakerTransitions(s);
+    }
+    Gauge.builder("candybridge.breaker.state", breakerState, AtomicInteger::get)
+        .description("ReferralCandy breaker: 0 closed (sending), 1 half open (one trial call), 2 open"
+            + " (no new call; probing verify.json)")
+        .register(registry);
+    Gauge.builder("candybridge.delivery.concurrency.limit", concurrencyLimit, AtomicInteger::get)
+        .description("Calls to ReferralCandy allowed in flight now (flow control; the cap is"
+            + " CANDYBRIDGE_DELIVERY_CONCURRENCY)")
+        .register(registry);
     commitTimer =
         Timer.builder("candybridge.store.commit.duration")
             .description("Time for the database to make one commit durable")
@@ -188,10 +203,32 @@ public final class Metrics implements AutoCloseable {
     attemptCounter(verdict).increment();
     Timer.builder("candybridge.delivery.attempt.duration")
         .description("Duration of ReferralCandy calls, by verdict")
-        .tag("verdict", verdict.name().toLowerCase(Locale.ROOT))
+        .tag("verdict", verdict.wireName())
         .serviceLevelObjectives(LATENCY_BUCKETS)
         .register(registry)
         .record(duration);
+  }
+
+  /** The ReferralCandy breaker moved to {@code to}. */
+  public void breakerChanged(CallGate.State to) {
+    breakerState.set(switch (to) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    });
+    breakerTransitions(to).increment();
+  }
+
+  /** Flow control set the calls allowed in flight to {@code limit}. */
+  public void concurrencyLimit(int limit) {
+    concurrencyLimit.set(limit);
+  }
+
+  private Counter breakerTransitions(CallGate.State to) {
+    return Counter.builder("candybridge.breaker.transitions")
+        .description("Times the ReferralCandy breaker moved, by the state it moved to")
+        .tag("to", to.wireName())
+        .register(registry);
   }
 
   /** A delivery moved to {@code status} (recorded by the worker, recovery or a replay). */
@@ -275,7 +312,7 @@ public final class Metrics implements AutoCloseable {
   private Counter attemptCounter(Verdict verdict) {
     return Counter.builder("candybridge.delivery.attempts")
         .description("ReferralCandy calls finished, by verdict")
-        .tag("verdict", verdict.name().toLowerCase(Locale.ROOT))
+        .tag("verdict", verdict.wireName())
         .register(registry);
   }
 

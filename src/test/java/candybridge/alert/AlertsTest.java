@@ -53,16 +53,43 @@ class AlertsTest {
   }
 
   @Test
-  void in_doubt_delivery_alert_arrives_as_delivery_in_doubt() {
+  void in_doubt_deliveries_of_one_burst_make_one_alert_with_the_count_and_window() {
+    Instant first = clock.instant();
     alerts.deliveryInDoubt(
         new DeliveryAlert(13, "purchase", "purchase:cs_test_b2", "evt_2", "in_doubt",
-            "the process stopped mid-call", 2));
+            "sent 2025-03-01 10:15:30 UTC, no answer within 10 s: it may have processed the call", 1));
+    clock.advance(Duration.ofSeconds(4));
+    alerts.deliveryInDoubt(alert(14, "the same outage"));
+    clock.advance(Duration.ofSeconds(5));
+    alerts.deliveryInDoubt(alert(15, "the same outage"));
+    clock.advance(Alerts.BURST_QUIET.minusMillis(1));
+    alerts.tick();
+    assertThat(receiver.received()).as("the burst is still going on").isEmpty();
 
+    clock.advance(Duration.ofMillis(1));
+    alerts.tick();
     JsonNode alert = onlyAlert();
     assertThat(alert.get("alert").asText()).isEqualTo("delivery_in_doubt");
+    assertThat(alert.get("count").asInt()).isEqualTo(3);
+    assertThat(alert.get("from").asText()).isEqualTo(first.toString());
+    assertThat(alert.get("to").asText()).isEqualTo(first.plusSeconds(9).toString());
     assertThat(alert.get("delivery").get("id").asLong()).isEqualTo(13);
     assertThat(alert.get("delivery").get("status").asText()).isEqualTo("in_doubt");
-    assertThat(alert.get("detail").asText()).contains("may or may not have reached ReferralCandy");
+    assertThat(alert.get("detail").asText()).startsWith("3 deliveries went in doubt between")
+        .contains("no answer within 10 s").contains("resolve --status in_doubt");
+    alerts.tick();
+    assertThat(receiver.received()).as("sent once").hasSize(1);
+  }
+
+  @Test
+  void a_burst_that_goes_on_is_reported_a_minute_after_its_first() {
+    for (int i = 0; i < 13; i++) {
+      alerts.deliveryInDoubt(alert(100 + i, "outage"));
+      alerts.tick();
+      clock.advance(Duration.ofSeconds(5));
+    }
+    JsonNode alert = onlyAlert();
+    assertThat(alert.get("count").asInt()).isEqualTo(13);
   }
 
   @Test
@@ -97,9 +124,9 @@ class AlertsTest {
   void unreachable_receiver_logs_a_warn_once_the_retries_are_used_up() {
     receiver.close();
 
-    alerts.deliveryInDoubt(alert(9200, "the process stopped mid-call"));
+    alerts.deliveryFailed(alert(9200, "HTTP 400"));
 
-    awaitWarn("alert delivery_in_doubt delivery=9200 not delivered to the alert webhook");
+    awaitWarn("alert delivery_failed delivery=9200 not delivered to the alert webhook");
   }
 
   @Test

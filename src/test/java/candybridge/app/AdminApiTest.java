@@ -158,7 +158,7 @@ class AdminApiTest {
 
   @Test
   void shows_one_delivery_with_attempts_and_params_and_404s_unknown_ones() {
-    t.rc.respondWith(500);
+    t.rc.respondWith(503);
     String s = sale(1);
     t.deliverDue();
     JsonNode d = ok("GET", "/api/deliveries/" + delivery(s).id());
@@ -166,7 +166,7 @@ class AdminApiTest {
     assertThat(d.path("params").path("email").asText()).isEqualTo("buyer1@example.com");
     assertThat(d.path("params").has("signature")).isFalse();
     assertThat(d.path("attempt_history")).singleElement().satisfies(a -> {
-      assertThat(a.path("http_status").asInt()).isEqualTo(500);
+      assertThat(a.path("http_status").asInt()).isEqualTo(503);
       assertThat(a.path("verdict").asText()).isEqualTo("retry");
       assertThat(a.path("trigger").asText()).isEqualTo("scheduled");
     });

@@ -2,6 +2,7 @@ package candybridge.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import candybridge.alert.Alerts;
 import candybridge.testing.FakeAlertReceiver;
 import candybridge.testing.Fixtures;
 import candybridge.testing.Poll;
@@ -54,13 +55,13 @@ class ObservabilityTest {
 
   @Test
   void metrics_count_webhooks_attempts_and_the_queue_after_a_scripted_run() {
-    t.rc.respondWith(500, 400);
+    t.rc.respondWith(503, 400);
     sale(1);
     sale(2);
     sale(3);
     sale(3); // duplicate
     StripeWebhooks.post(t.port(), "{}".getBytes(), "t=1,v1=00"); // rejected
-    t.deliverDue(); // one 500 (retry), one 400 (failed), one delivered
+    t.deliverDue(); // one 503 (retry), one 400 (failed), one delivered
 
     var r = StripeWebhooks.get(t.port(), "/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
@@ -90,12 +91,15 @@ class ObservabilityTest {
     var now = t.clock.instant();
     t.app.store().claimDue(now, 10, "dead", now.plusSeconds(60));
     t.app.worker().recoverAbandoned(true);
+    t.clock.advance(Alerts.BURST_QUIET);
+    t.app.alerts().tick();
 
     Poll.until("two alerts", Duration.ofSeconds(20), () -> receiver.received().size() >= 2);
     assertThat(receiver.received()).anySatisfy(a -> assertThat(a)
         .contains("\"alert\":\"delivery_failed\"").contains("purchase:" + SESSION + "_1").contains("400"));
     assertThat(receiver.received()).anySatisfy(a -> assertThat(a)
-        .contains("\"alert\":\"delivery_in_doubt\"").contains("purchase:" + SESSION + "_2"));
+        .contains("\"alert\":\"delivery_in_doubt\"").contains("purchase:" + SESSION + "_2")
+        .contains("\"count\":1"));
     assertThat(receiver.received()).noneMatch(a -> a.contains("@"));
   }
 }

@@ -166,10 +166,10 @@ class WebhookToPurchaseTest {
   }
 
   @Test
-  void retries_after_500_and_503_then_records_success_on_the_third_attempt() {
+  void retries_after_503_and_429_then_records_success_on_the_third_attempt() {
     SignedFixture f = SignedFixture.of("checkout.session.completed.json");
     start(f.t());
-    t.rc.respondWith(500, 503);
+    t.rc.respondWith(503, 429);
     post(f);
 
     t.deliverDue();
@@ -180,7 +180,7 @@ class WebhookToPurchaseTest {
 
     t.clock.advance(Duration.ofSeconds(40)); // first retry after 30 s ± 10 %
     t.deliverDue();
-    t.clock.advance(Duration.ofMinutes(3)); // second retry after 2 m ± 10 %
+    t.clock.advance(Duration.ofMinutes(3)); // a 429 without Retry-After: the schedule's first delay
     t.deliverDue();
 
     assertThat(t.rc.received("purchase.json")).hasSize(3).allMatch(RecordedCall::signatureValid);
@@ -188,8 +188,8 @@ class WebhookToPurchaseTest {
     assertThat(t.app.store().attempts(d.id()))
         .extracting(a -> a.httpStatus().getAsInt(), Attempt::verdict)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(500, Verdict.RETRY),
             org.assertj.core.groups.Tuple.tuple(503, Verdict.RETRY),
+            org.assertj.core.groups.Tuple.tuple(429, Verdict.RETRY),
             org.assertj.core.groups.Tuple.tuple(200, Verdict.DELIVERED));
   }
 
@@ -226,14 +226,14 @@ class WebhookToPurchaseTest {
   void a_schedule_used_up_fails_the_delivery_with_the_last_error() {
     SignedFixture f = SignedFixture.of("checkout.session.completed.json");
     t = TestApp.start(dir, f.t(), SignedFixture.SECRET, Map.of("CANDYBRIDGE_RETRY_SCHEDULE", "30s"));
-    t.rc.respondWith(500, 500, 500);
+    t.rc.respondWith(503, 503, 503);
     post(f);
     t.deliverDue();
     t.clock.advance(Duration.ofMinutes(1));
     t.deliverDue();
     Delivery d = t.app.store().findDeliveryByKey("purchase:" + Fixtures.event("stripe/" + f.file()).objectId()).orElseThrow();
     assertThat(d.status()).isEqualTo(DeliveryStatus.FAILED);
-    assertThat(d.lastError().orElseThrow()).contains("gave up after 2 attempts").contains("500");
+    assertThat(d.lastError().orElseThrow()).contains("gave up after 2 attempts").contains("503");
     assertThat(t.rc.received("purchase.json")).hasSize(2);
   }
 

@@ -182,7 +182,7 @@ class OperatorCommandsTest {
 
   @Test
   void purge_never_touches_unfinished_work() {
-    t.rc.respondWith(500);
+    t.rc.respondWith(503);
     String a = sale(1);
     t.deliverDue();
     t.clock.advance(Duration.ofDays(40));
