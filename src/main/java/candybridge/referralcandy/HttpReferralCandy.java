@@ -239,7 +239,7 @@ public final class HttpReferralCandy implements ReferralCandy, AutoCloseable {
       return new NotSentException(
           call + " not sent: "
               + (timedOut ? "no connection within " + timeout : "could not connect")
-              + " (" + e.getClass().getSimpleName() + ")",
+              + cause(e),
           e);
     }
     return new NoAnswerException(
@@ -247,10 +247,20 @@ public final class HttpReferralCandy implements ReferralCandy, AutoCloseable {
             + (timedOut
                 ? "no answer within " + timeout
                 : "the connection closed or broke before an answer")
-            + " (" + e.getClass().getSimpleName() + ")",
+            + cause(e),
         sentAt.get(),
         timedOut,
         e);
+  }
+
+  /**
+   * The exception's kind and message, e.g. {@code (HttpHostConnectException: Connect to
+   * http://127.0.0.1:8080 failed: Connection refused)}. HttpClient's messages name the host, never
+   * the request's parameters.
+   */
+  private static String cause(Exception e) {
+    String message = e.getMessage();
+    return " (" + e.getClass().getSimpleName() + (message == null ? "" : ": " + message) + ")";
   }
 
   /**
