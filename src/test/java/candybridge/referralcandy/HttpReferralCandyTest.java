@@ -15,7 +15,6 @@ import candybridge.testing.RecordedCall;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -155,7 +154,13 @@ class HttpReferralCandyTest {
             fake.apiBase(), ACCESS_ID, new Secret(SECRET), fixedClock(1700000100), SHORT_TIMEOUT);
     long started = System.nanoTime();
 
-    assertThatThrownBy(() -> client.send(TV4)).isInstanceOf(HttpTimeoutException.class);
+    assertThatThrownBy(() -> client.send(TV4))
+        .isInstanceOfSatisfying(
+            NoAnswerException.class,
+            e -> {
+              assertThat(e.timedOut()).isTrue();
+              assertThat(e.sentAt()).isEqualTo(Instant.ofEpochSecond(1700000100));
+            });
 
     assertThat(Duration.ofNanos(System.nanoTime() - started))
         .isGreaterThanOrEqualTo(SHORT_TIMEOUT.minusMillis(50))
@@ -164,23 +169,24 @@ class HttpReferralCandyTest {
   }
 
   @Test
-  void throws_io_exception_when_rc_refuses_the_connection() {
+  void throws_not_sent_when_rc_refuses_the_connection() {
     HttpReferralCandy client = client(SECRET, 1700000100);
     fake.close();
 
-    assertThatThrownBy(() -> client.send(TV4))
-        .isInstanceOf(IOException.class)
-        .isNotInstanceOf(HttpTimeoutException.class);
+    assertThatThrownBy(() -> client.send(TV4)).isInstanceOf(NotSentException.class);
   }
 
   @Test
-  void keeps_the_interrupt_and_throws_interrupted_io_exception() {
+  void keeps_the_interrupt_and_sends_nothing_when_interrupted_before_the_call() {
     fake.hangNext(1);
     HttpReferralCandy client = client(SECRET, 1700000100);
     Thread.currentThread().interrupt();
 
-    assertThatThrownBy(() -> client.send(TV4)).isInstanceOf(InterruptedIOException.class);
+    assertThatThrownBy(() -> client.send(TV4))
+        .isInstanceOf(NotSentException.class)
+        .hasCauseInstanceOf(InterruptedIOException.class);
     assertThat(Thread.interrupted()).isTrue();
+    assertThat(fake.received()).isEmpty();
   }
 
   @Test
