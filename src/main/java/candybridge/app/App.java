@@ -11,6 +11,7 @@ import candybridge.delivery.RetryPolicy;
 import candybridge.metrics.Metrics;
 import candybridge.referralcandy.HttpReferralCandy;
 import candybridge.referralcandy.ReferralCandy;
+import candybridge.store.DatabaseWait;
 import candybridge.store.JdbcStore;
 import candybridge.store.ServeLock;
 import candybridge.stripe.Backfill;
@@ -73,8 +74,8 @@ public final class App implements AutoCloseable {
     // One serve per SQLite file (DESIGN §7), taken before the store opens and released last.
     ServeLock.acquire(config.store().databaseUrl(), clock.instant()).ifPresent(closing::push);
     try {
-      JdbcStore store =
-          JdbcStore.open(config.store().databaseUrl(), config.store().poolSize(), clock.instant());
+      JdbcStore store = JdbcStore.open(config.store().databaseUrl(), config.store().poolSize(),
+          DatabaseWait.upTo(config.store().databaseWait(), config.store().shownUrl()), clock.instant());
       closing.push(store);
       Metrics metrics = Metrics.create(clock, () -> store.queueStats(clock.instant()));
       closing.push(metrics);
