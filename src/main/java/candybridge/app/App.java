@@ -11,7 +11,9 @@ import candybridge.delivery.RetryPolicy;
 import candybridge.metrics.Metrics;
 import candybridge.referralcandy.HttpReferralCandy;
 import candybridge.referralcandy.ReferralCandy;
+import candybridge.store.DatabaseWait;
 import candybridge.store.JdbcStore;
+import candybridge.store.ServeLock;
 import candybridge.stripe.Backfill;
 import candybridge.stripe.CachingStripeApi;
 import candybridge.stripe.Reconciliation;
@@ -72,10 +74,12 @@ public final class App implements AutoCloseable {
   public static App start(Config config, Workflow workflow, Clock clock, Options options) {
     log.info("starting with {}", config.describe());
     Deque<AutoCloseable> closing = new ArrayDeque<>();
-    JdbcStore store =
-        JdbcStore.open(config.store().databaseUrl(), config.store().poolSize(), clock.instant());
-    closing.push(store);
+    // One serve per SQLite file (DESIGN §7), taken before the store opens and released last.
+    ServeLock.acquire(config.store().databaseUrl(), clock.instant()).ifPresent(closing::push);
     try {
+      JdbcStore store = JdbcStore.open(config.store().databaseUrl(), config.store().poolSize(),
+          DatabaseWait.upTo(config.store().databaseWait(), config.store().shownUrl()), clock.instant());
+      closing.push(store);
       Metrics metrics = Metrics.create(clock, () -> store.queueStats(clock.instant()));
       closing.push(metrics);
       store.onCommit(metrics::storeCommit);

@@ -4,6 +4,7 @@ import candybridge.app.App;
 import candybridge.config.Config;
 import candybridge.config.ConfigException;
 import candybridge.config.ConfigLoader;
+import candybridge.store.DatabaseInUseException;
 import candybridge.workflow.Workflow;
 import candybridge.workflow.WorkflowFile;
 import java.nio.file.Path;
@@ -42,6 +43,10 @@ final class ServeCommand implements Callable<Integer> {
     App app;
     try {
       app = App.start(settings, workflow, Clock.systemUTC(), App.Options.production());
+    } catch (DatabaseInUseException e) {
+      // Like a bad setting, restarting will not help while the other serve runs.
+      System.err.println("candybridge: " + e.getMessage());
+      return 2;
     } catch (RuntimeException e) {
       System.err.println("candybridge: could not start: " + causes(e));
       return 1;

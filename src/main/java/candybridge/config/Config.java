@@ -32,14 +32,22 @@ public record Config(
   }
 
   /**
-   * {@code CANDYBRIDGE_DATABASE_URL}, {@code CANDYBRIDGE_RETENTION}, and {@code
-   * CANDYBRIDGE_DB_POOL_SIZE} (connections per instance on PostgreSQL).
+   * {@code CANDYBRIDGE_DATABASE_URL}, {@code CANDYBRIDGE_RETENTION}, {@code
+   * CANDYBRIDGE_DB_POOL_SIZE} (connections per instance on PostgreSQL), and {@code
+   * CANDYBRIDGE_DATABASE_WAIT} (how long start-up waits for PostgreSQL to come up; zero: not at all).
    */
-  public record Store(String databaseUrl, Duration retention, int poolSize) {
+  public record Store(String databaseUrl, Duration retention, int poolSize, Duration databaseWait) {
     public Store {
       requireNonNull(databaseUrl, "databaseUrl == null");
       requireNonNull(retention, "retention == null");
       if (poolSize < 1) throw new IllegalArgumentException("poolSize < 1");
+      requireNonNull(databaseWait, "databaseWait == null");
+      if (databaseWait.isNegative()) throw new IllegalArgumentException("databaseWait < 0");
+    }
+
+    /** The database URL as it may be logged: no password, no query. */
+    public String shownUrl() {
+      return redactUrl(databaseUrl);
     }
   }
 
@@ -108,7 +116,9 @@ public record Config(
         + redactUrl(store.databaseUrl())
         + " retention="
         + DurationText.format(store.retention())
-        + (store.databaseUrl().startsWith("jdbc:postgresql:") ? " pool=" + store.poolSize() : "")
+        + (store.databaseUrl().startsWith("jdbc:postgresql:")
+            ? " pool=" + store.poolSize() + " databaseWait=" + DurationText.format(store.databaseWait())
+            : "")
         + " delivery.concurrency="
         + delivery.concurrency()
         + " delivery.timeout="

@@ -66,6 +66,7 @@ public final class ConfigLoader {
     List<Duration> schedule =
         optional("CANDYBRIDGE_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE, ConfigLoader::schedule);
     Integer poolSize = optional("CANDYBRIDGE_DB_POOL_SIZE", "10", v -> intIn(v, 1, 200));
+    Duration databaseWait = optional("CANDYBRIDGE_DATABASE_WAIT", "60s", DurationText::parse);
     Integer concurrency = optional("CANDYBRIDGE_DELIVERY_CONCURRENCY", "16", v -> intIn(v, 1, 256));
     Duration timeout = optional("CANDYBRIDGE_DELIVERY_TIMEOUT", "10s", ConfigLoader::positiveDuration);
     Duration lease = optional("CANDYBRIDGE_DELIVERY_LEASE", "60s", ConfigLoader::positiveDuration);
@@ -91,7 +92,7 @@ public final class ConfigLoader {
     }
     return new Config(
         new Config.Http(port),
-        new Config.Store(databaseUrl, retention, poolSize),
+        new Config.Store(databaseUrl, retention, poolSize, databaseWait),
         new Config.Stripe(webhookSecrets, stripeKey, stripeBase, reconcile),
         new Config.ReferralCandy(accessId, secretKey, rcBase, timeout),
         new Config.Delivery(schedule, concurrency, 64, lease, Duration.ofSeconds(1), alertUrl, onUncertain),

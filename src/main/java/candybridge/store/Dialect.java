@@ -27,6 +27,11 @@ interface Dialect {
     return false;
   }
 
+  /** True for a server that may come up after this process: start-up waits for it ({@link DatabaseWait}). */
+  default boolean waitsForServer() {
+    return false;
+  }
+
   /** A condition: {@code column} contains the text bound to the one {@code ?}. */
   String contains(String column);
 

@@ -57,6 +57,14 @@ public final class JdbcStore implements Store {
 
   /** The same, with the connection pool size used on PostgreSQL. */
   public static JdbcStore open(String jdbcUrl, int poolSize, Instant now) {
+    return open(jdbcUrl, poolSize, DatabaseWait.none(), now);
+  }
+
+  /**
+   * The same, first waiting for a database server that is not up yet ({@link DatabaseWait}; a
+   * SQLite file is opened at once).
+   */
+  public static JdbcStore open(String jdbcUrl, int poolSize, DatabaseWait wait, Instant now) {
     Dialect dialect = Dialect.forUrl(jdbcUrl, poolSize);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
@@ -66,6 +74,9 @@ public final class JdbcStore implements Store {
     // start-up fails clearly when the database is down, and a running service rides out outages.
     config.setInitializationFailTimeout(-1);
     dialect.configure(config);
+    if (dialect.waitsForServer()) {
+      wait.forConnection(jdbcUrl, config.getDataSourceProperties());
+    }
     HikariDataSource dataSource = new HikariDataSource(config);
     try {
       Migrations.apply(dataSource, dialect, now);

@@ -50,6 +50,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public boolean waitsForServer() {
+    return true;
+  }
+
+  @Override
   public String contains(String column) {
     return "strpos(" + column + ", ?) > 0";
   }

@@ -106,6 +106,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void database_wait_defaults_to_a_minute_accepts_zero_and_shows_for_postgresql() {
+    assertThat(ConfigLoader.fromEnv(minimal()).store().databaseWait()).isEqualTo(Duration.ofSeconds(60));
+    Map<String, String> env = minimal();
+    env.put("CANDYBRIDGE_DATABASE_WAIT", "0s");
+    assertThat(ConfigLoader.fromEnv(env).store().databaseWait()).isZero();
+    env.put("CANDYBRIDGE_DATABASE_WAIT", "2m");
+    env.put("CANDYBRIDGE_DATABASE_URL", "jdbc:postgresql://db/x?user=u&password=pw");
+    Config c = ConfigLoader.fromEnv(env);
+    assertThat(c.store().databaseWait()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.describe()).contains("databaseWait=2m").doesNotContain("pw");
+    assertThat(c.store().shownUrl()).isEqualTo("jdbc:postgresql://db/x?…");
+    env.put("CANDYBRIDGE_DATABASE_WAIT", "soon");
+    assertThatThrownBy(() -> ConfigLoader.fromEnv(env)).hasMessageContaining("CANDYBRIDGE_DATABASE_WAIT");
+  }
+
+  @Test
   void durations_parse_in_every_unit() {
     assertThat(DurationText.parseList("500ms,30s,2m,1h,3d"))
         .containsExactly(

@@ -40,8 +40,40 @@ public final class ServiceProcess implements AutoCloseable {
     return dir;
   }
 
+  /** How a {@code serve} that was expected to refuse ended: its exit code and its output. */
+  public record Exit(int code, String output) {}
+
+  /** Runs {@code serve} to its end (it is expected to refuse to start) and returns how it ended. */
+  public static Exit runToExit(String name, Map<String, String> env, Duration timeout) {
+    Path log = logDir().resolve(name + ".log");
+    try {
+      Process process = builder(log, env).start();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("serve did not exit within " + timeout + "; see " + log);
+      }
+      return new Exit(process.exitValue(), Files.readString(log));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static ServiceProcess start(String name, Map<String, String> env) {
     Path log = logDir().resolve(name + ".log");
+    ProcessBuilder builder = builder(log, env);
+    try {
+      Process process = builder.start();
+      int port = awaitPort(process, log, Duration.ofSeconds(60));
+      return new ServiceProcess(process, log, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ProcessBuilder builder(Path log, Map<String, String> env) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -54,13 +86,7 @@ public final class ServiceProcess implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().clear();
     builder.environment().putAll(env);
-    try {
-      Process process = builder.start();
-      int port = awaitPort(process, log, Duration.ofSeconds(60));
-      return new ServiceProcess(process, log, port);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return builder;
   }
 
   private static int awaitPort(Process process, Path log, Duration timeout) throws IOException {
