@@ -3,8 +3,10 @@ package candybridge.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.delivery.Attempt;
+import candybridge.delivery.CallGate;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryStatus;
+import candybridge.delivery.Verdict;
 import candybridge.testing.FlakyReferralCandy;
 import candybridge.testing.FlakyReferralCandy.Mode;
 import candybridge.testing.Fixtures;
@@ -24,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
@@ -32,12 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Outage suite, ReferralCandy side (RELIABILITY.md): ReferralCandy down for six simulated hours on
- * the production retry schedule, answering in turn 500, 429 with {@code Retry-After}, nothing at
- * all (the client times out) and connection resets, while sales keep coming in. The clock is a
- * {@code MutableClock} jumped from one due time to the next, so hours pass in seconds and every
- * attempt happens exactly when it was scheduled. After recovery each sale reaches ReferralCandy
- * once, in due order, and the gaps between attempts are the configured schedule (±10 % jitter,
- * never shorter than a {@code Retry-After}).
+ * the production retry schedule, in the ways that say it did not process a call: 503, 429 with
+ * {@code Retry-After}, connections refused, then 503 again, while sales keep coming in. (The ways
+ * that may have processed a call, 500/502/504, no answer and resets, hold calls in doubt instead:
+ * {@link UncertainOutcomesTest}.) The clock is a {@code MutableClock} jumped from one due time, or
+ * breaker probe, to the next, so hours pass in seconds. The breaker opens early in the outage and
+ * probes {@code verify.json}; after recovery each sale reaches ReferralCandy once, in due order,
+ * and no attempt came sooner than the configured schedule (-10 % jitter) or a {@code Retry-After}.
  */
 class ReferralCandyOutageTest {
   static final long NOW = 1_789_466_660L;
@@ -87,6 +91,11 @@ class ReferralCandyOutageTest {
         t.deliverDue();
         Instant nextSale = posted < sales ? start.plus(between.multipliedBy(posted)) : null;
         Instant nextDue = nextDue(t.database);
+        CallGate gate = t.app.worker().gate();
+        Optional<Instant> held = gate.nextProbeAt().or(() -> gate.pausedUntil(now));
+        if (held.isPresent() && nextDue != null && nextDue.isBefore(held.get())) {
+          nextDue = held.get(); // due work waits for the breaker's probe or the 429 pause
+        }
         Instant next = earliest(earliest(nextSale, nextDue), nextPhase(start, now));
         if (next == null) {
           break;
@@ -112,18 +121,16 @@ class ReferralCandyOutageTest {
           Attempt before = history.get(n - 1);
           Duration gap = Duration.between(before.startedAt(), history.get(n).startedAt());
           Duration base = SCHEDULE.get(n - 1);
-          boolean jittered = gap.compareTo(base.multipliedBy(9).dividedBy(10).minusMillis(1)) >= 0
-              && gap.compareTo(base.multipliedBy(11).dividedBy(10).plusMillis(1)) <= 0;
-          boolean retryAfter = before.httpStatus().orElse(0) == 429 && gap.equals(RETRY_AFTER)
-              && base.multipliedBy(11).dividedBy(10).compareTo(RETRY_AFTER) < 0;
-          if (!jittered && !retryAfter) {
+          boolean throttled = before.httpStatus().orElse(0) == 429;
+          Duration least = throttled ? RETRY_AFTER : base.multipliedBy(9).dividedBy(10).minusMillis(1);
+          if (gap.compareTo(least) < 0) {
             problems.add(session(i) + " attempt " + (n + 1) + " came " + gap + " after attempt " + n
-                + " (schedule: " + base + " ±10%" + (before.httpStatus().orElse(0) == 429 ? ", Retry-After " + RETRY_AFTER : "") + ")");
+                + " (never sooner than " + (throttled ? "Retry-After " + RETRY_AFTER : base + " -10%") + ")");
+          }
+          if (before.verdict() != Verdict.RETRY) {
+            problems.add(session(i) + " attempt " + n + " was " + before.verdict() + ", not retry");
           }
           gapsChecked++;
-        }
-        if (!history.isEmpty() && history.get(0).startedAt().isAfter(start.plus(between.multipliedBy(i)))) {
-          problems.add(session(i) + " first attempt not at once");
         }
       }
       for (RecordedCall c : purchases) {
@@ -141,7 +148,7 @@ class ReferralCandyOutageTest {
       Instant lastDelivery = deliveredAtInArrivalOrder.isEmpty() ? start : deliveredAtInArrivalOrder.get(deliveredAtInArrivalOrder.size() - 1);
       new ReliabilityReport(name).put("sales", sales).put("simulatedOutage", OUTAGE)
           .put("proxyRequestsByMode", new TreeMap<>(flaky.requests())).put("attempts", attempts)
-          .put("gapsChecked", gapsChecked).put("rcPurchases", purchases.size())
+          .put("gapsChecked", gapsChecked).put("breakerOpened", breakerOpened(t)).put("rcPurchases", purchases.size())
           .put("sentTwice", sends.values().stream().filter(n -> n > 1).count())
           .put("lost", sales - sends.size()).put("allDeliveredBy", Duration.between(start, lastDelivery))
           .put("problems", problems.size()).write();
@@ -149,18 +156,28 @@ class ReferralCandyOutageTest {
       assertThat(sends).as("each sale reaches ReferralCandy once").hasSize(sales).allSatisfy((s, n) -> assertThat(n).isEqualTo(1L));
       assertThat(purchases).allMatch(RecordedCall::signatureValid);
       assertThat(problems).isEmpty();
-      assertThat(flaky.requests()).as("every kind of failure was played").containsKeys(Mode.values());
+      assertThat(flaky.requests()).as("every kind of answer was played")
+          .containsKeys(Mode.PASS, Mode.ERROR_503, Mode.TOO_MANY_429);
+      assertThat(t.app.metrics().scrape()).contains("candybridge_breaker_transitions_total{to=\"open\"}")
+          .doesNotContain("candybridge_breaker_transitions_total{to=\"open\"} 0.0")
+          .contains("candybridge_breaker_state 0.0");
     }
   }
 
-  /** 0-1.5 h: 500; 1.5-3 h: 429 + Retry-After; 3-4.5 h: no answer; 4.5-6 h: reset; then up. */
+  /** 0-1.5 h: 503; 1.5-3 h: 429 + Retry-After; 3-4.5 h: refused; 4.5-6 h: 503; then up. */
   static Mode modeAt(Duration elapsed) {
     long quarter = OUTAGE.dividedBy(4).toMillis();
     long ms = elapsed.toMillis();
     if (ms >= OUTAGE.toMillis()) {
       return Mode.PASS;
     }
-    return List.of(Mode.ERROR_500, Mode.TOO_MANY_429, Mode.HANG, Mode.RESET).get((int) (ms / quarter));
+    return List.of(Mode.ERROR_503, Mode.TOO_MANY_429, Mode.REFUSE, Mode.ERROR_503).get((int) (ms / quarter));
+  }
+
+  private static String breakerOpened(TestApp t) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("candybridge_breaker_transitions_total\\{to=\"open\"} (\\S+)").matcher(t.app.metrics().scrape());
+    return m.find() ? m.group(1) : "?";
   }
 
   static Instant nextPhase(Instant start, Instant now) {

@@ -27,9 +27,10 @@ import java.util.concurrent.Executors;
  * a mode change.
  */
 public final class FlakyReferralCandy implements AutoCloseable {
-  public enum Mode { PASS, ERROR_500, TOO_MANY_429, HANG, RESET }
+  public enum Mode { PASS, ERROR_500, ERROR_502, ERROR_503, ERROR_504, TOO_MANY_429, HANG, RESET, REFUSE }
 
-  private final ServerSocket server;
+  private volatile ServerSocket server;
+  private final int port;
   private volatile int upstreamPort;
   private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "flaky-referralcandy");
@@ -42,6 +43,7 @@ public final class FlakyReferralCandy implements AutoCloseable {
 
   private FlakyReferralCandy(ServerSocket server) {
     this.server = server;
+    this.port = server.getLocalPort();
   }
 
   /** Starts on a free port; {@link #forwardTo} names the fake that PASS forwards to. */
@@ -61,10 +63,30 @@ public final class FlakyReferralCandy implements AutoCloseable {
   }
 
   public URI apiBase() {
-    return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/api/v1");
+    return URI.create("http://127.0.0.1:" + port + "/api/v1");
   }
 
-  public void mode(Mode m) {
+  /**
+   * From now on every request is played as {@code m}. {@link Mode#REFUSE} closes the listening
+   * socket (connections are refused: nothing was sent); leaving it binds the same port again.
+   */
+  public synchronized void mode(Mode m) {
+    if (m == mode) {
+      return;
+    }
+    try {
+      if (m == Mode.REFUSE) {
+        server.close();
+      } else if (mode == Mode.REFUSE) {
+        ServerSocket again = new ServerSocket();
+        again.setReuseAddress(true);
+        again.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        server = again;
+        connections.execute(this::acceptLoop);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot switch to " + m, e);
+    }
     mode = m;
   }
 
@@ -80,9 +102,10 @@ public final class FlakyReferralCandy implements AutoCloseable {
   }
 
   private void acceptLoop() {
-    while (!server.isClosed()) {
+    ServerSocket listening = server;
+    while (!listening.isClosed()) {
       try {
-        Socket s = server.accept();
+        Socket s = listening.accept();
         connections.execute(() -> handle(s));
       } catch (IOException e) {
         return; // closed
@@ -97,6 +120,9 @@ public final class FlakyReferralCandy implements AutoCloseable {
         return;
       }
       Mode m = mode;
+      if (m == Mode.REFUSE) {
+        return; // accepted just before the switch: as if refused, nothing read is answered
+      }
       synchronized (requests) {
         requests.merge(m, 1, Integer::sum);
       }
@@ -104,6 +130,9 @@ public final class FlakyReferralCandy implements AutoCloseable {
       switch (m) {
         case PASS -> forward(request, out);
         case ERROR_500 -> answer(out, "500 Internal Server Error", "", "{\"message\":\"outage: 500\"}");
+        case ERROR_502 -> answer(out, "502 Bad Gateway", "", "<html><body>502 Bad Gateway</body></html>");
+        case ERROR_503 -> answer(out, "503 Service Unavailable", "", "{\"message\":\"outage: 503\"}");
+        case ERROR_504 -> answer(out, "504 Gateway Timeout", "", "<html><body>504</body></html>");
         case TOO_MANY_429 -> answer(out, "429 Too Many Requests",
             "Retry-After: " + retryAfter.toSeconds() + "\r\n", "{\"message\":\"slow down\"}");
         case HANG -> client.getInputStream().transferTo(OutputStream.nullOutputStream()); // until the client gives up
