@@ -123,12 +123,19 @@ final class BackfillCommand implements Callable<Integer> {
       return 0;
     }
     Backfill.Failure failure = result.failure().orElseThrow();
+    boolean nothingTakenIn = result.stored() + result.duplicate() + result.ignored() == 0;
     err.println("candybridge: backfill stopped at page " + failure.page() + ": " + failure.reason());
-    err.println("candybridge: run the same command again to complete it (events already taken in count as duplicates)");
+    err.println("candybridge: run the same command again to complete it"
+        + (nothingTakenIn
+            ? " (nothing was taken in: events are taken in oldest first once every page is read)"
+            : " (events already taken in count as duplicates)"));
     return 1;
   }
 
-  /** {@code \r[#####...............] page 3  new 120  duplicate 40  ignored 2} on each page. */
+  /**
+   * {@code \r[#####...............] page 3  new 120  duplicate 40  ignored 2} on each update: the
+   * first half of the bar fills as pages are read, the second as their events are taken in.
+   */
   static Backfill.Progress bar(PrintStream err) {
     return (soFar, fraction) -> {
       int filled = (int) Math.round(fraction * BAR_WIDTH);

@@ -23,7 +23,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -130,20 +132,29 @@ public final class JdbcStore implements Store {
                   decisions,
                   now.toEpochMilli());
           if (inserted == 0) {
-            return SaveResult.DUPLICATE;
+            return SaveResult.duplicate();
           }
+          Map<String, DeliveryId> alreadyPlanned = new LinkedHashMap<>();
           for (int i = 0; i < params.size(); i++) {
-            insertDelivery(c, event, plan.deliveries().get(i), params.get(i), now);
+            PlannedDelivery planned = plan.deliveries().get(i);
+            if (insertDelivery(c, event, planned, params.get(i), now) == 0) {
+              alreadyPlanned.put(planned.dedupeKey(), deliveryIdOf(c, planned.dedupeKey()));
+            }
           }
-          return SaveResult.STORED;
+          SaveResult stored = SaveResult.stored(alreadyPlanned);
+          if (!alreadyPlanned.isEmpty()) {
+            recordDecisions(c, event, plan.alreadyPlanned(stored.alreadyPlannedIds()));
+          }
+          return stored;
         });
   }
 
-  private static void insertDelivery(
+  /** Inserts a planned delivery unless its dedupe key is already planned; returns 1, or 0 if so. */
+  private static int insertDelivery(
       Connection c, StripeEvent event, PlannedDelivery planned, String paramsJson, Instant now)
       throws SQLException {
     boolean blocked = planned.blockedReason().isPresent();
-    Jdbc.update(
+    return Jdbc.update(
         c,
         """
         INSERT INTO delivery (workflow, dedupe_key, event_id, method, params, status,
@@ -162,6 +173,37 @@ public final class JdbcStore implements Store {
         planned.needsLookup() ? 1 : 0,
         now.toEpochMilli(),
         now.toEpochMilli());
+  }
+
+  /**
+   * The delivery that holds a key our insert found taken. On PostgreSQL that insert waited for a
+   * concurrent holder to commit (or roll back, and then it would have inserted), and this statement
+   * sees what was committed before it started (READ COMMITTED); on SQLite there is one writer.
+   */
+  private static DeliveryId deliveryIdOf(Connection c, String dedupeKey) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT id FROM delivery WHERE dedupe_key = ?")) {
+      p.setString(1, dedupeKey);
+      try (ResultSet rs = p.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("dedupe key " + dedupeKey + " conflicted but no delivery holds it");
+        }
+        return new DeliveryId(rs.getLong(1));
+      }
+    }
+  }
+
+  /**
+   * Rewrites the event's decisions and summary, in its saving transaction, once it is known that
+   * some of its deliveries were already planned. Only a second event for a sale pays for this, and
+   * for the JSON written here on the writer thread (see {@link #saveEvent}).
+   */
+  private static void recordDecisions(Connection c, StripeEvent event, Plan recorded) throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE stripe_event SET plan_summary = ?, decisions = ? WHERE event_id = ?",
+        recorded.summary(),
+        DeliveryRows.json(recorded.decisions()),
+        event.id().value());
   }
 
   @Override

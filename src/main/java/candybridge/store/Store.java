@@ -22,8 +22,11 @@ public interface Store extends AutoCloseable {
 
   /**
    * Stores the event and its planned deliveries in one transaction, durable on return. Idempotent
-   * on the Stripe event id ({@link SaveResult#DUPLICATE}, nothing changed) and on each delivery's
-   * dedupe key (a key already planned by an earlier event is not planned again).
+   * on the Stripe event id ({@link SaveResult#duplicate()}, nothing changed) and on each delivery's
+   * dedupe key: a key already planned by another event (earlier, or concurrent and committed
+   * first) is not planned again, the result names the delivery that holds it ({@link
+   * SaveResult#alreadyPlanned()}), and the event's stored decisions and summary are those of
+   * {@link Plan#alreadyPlanned} ("already planned as delivery #N"), written in the same transaction.
    */
   SaveResult saveEvent(StripeEvent event, Plan plan, Instant now);
 

@@ -8,8 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -22,9 +21,16 @@ import org.slf4j.LoggerFactory;
  * webhooks arrive, changes nothing twice: an event already stored is a duplicate, and a sale
  * already planned by another event is not planned again.
  *
- * <p>Pages come newest first (Stripe's order); inside a page, events are ingested oldest first. A
- * page that fails stops the run (the next page's cursor is unknown): the result says which page
- * and holds the counts so far, and running again completes it.
+ * <p>Stripe lists newest first; the run reads every page of the window first, then takes the
+ * events in oldest first (ascending {@code created}, ties in Stripe's order reversed), so that a
+ * sale whose completion and later events fall on different pages is mapped as if they had come by
+ * webhook: its {@code order_timestamp} is the completion's {@code created} (DESIGN §3). The pages
+ * are kept in a temporary file meanwhile ({@link EventSpool}: about 60 bytes of heap an event).
+ *
+ * <p>A page that fails stops the run before anything is taken in (the next page's cursor is
+ * unknown, and taking in part of the window would bring back the order problem): the result says
+ * which page, and running again completes it. A store failure while taking in stops the run
+ * too, with the counts so far; what was stored is safe, a rerun counts it as duplicate.
  */
 public final class Backfill {
   private static final Logger log = LoggerFactory.getLogger(Backfill.class);
@@ -38,8 +44,19 @@ public final class Backfill {
    */
   static final Duration RETENTION_SLACK = Duration.ofMinutes(5);
 
+  /** Progress is told after every page read and after every this many events taken in. */
+  static final int PROGRESS_EVERY = 100;
 
-  /** Told after every page: the counts so far and how far back through the window the run has come (0 to 1). */
+  /** The share of the progress fraction given to reading the pages; taking them in is the rest. */
+  static final double READ_SHARE = 0.5;
+
+  private static final String SPOOL_FAILED = "the events read could not be kept in a temporary file: ";
+
+  /**
+   * Told after every page read (the pages so far, how far back through the window: the first half
+   * of the fraction), then after every {@value #PROGRESS_EVERY} events taken in (the counts so far,
+   * the second half), and at the end with 1.
+   */
   @FunctionalInterface
   public interface Progress {
     void update(Result soFar, double fraction);
@@ -132,6 +149,31 @@ public final class Backfill {
     requireNonNull(progress, "progress == null");
     StripeEvents.Query query = query(since, until, types);
     log.info("backfill from {} to {} types={}", query.since(), query.until(), query.types());
+    EventSpool spool;
+    try {
+      spool = EventSpool.create();
+    } catch (IOException e) {
+      return stopped(Result.empty().failed(1, SPOOL_FAILED + e.getMessage()));
+    }
+    try (spool) {
+      Result read = readAll(query, spool, progress);
+      if (!read.complete()) {
+        return stopped(read);
+      }
+      Result result = ingestOldestFirst(spool, read, progress);
+      if (!result.complete()) {
+        return stopped(result);
+      }
+      log.info("backfill done: pages={} {}", result.pages(), result.counts());
+      return result;
+    }
+  }
+
+  /**
+   * Reads every page of the window into the spool, ingesting nothing: a page that fails ends the
+   * run with nothing taken in.
+   */
+  private Result readAll(StripeEvents.Query query, EventSpool spool, Progress progress) {
     Result result = Result.empty();
     Optional<String> cursor = Optional.empty();
     boolean more = true;
@@ -140,18 +182,49 @@ public final class Backfill {
       StripeEvents.Page read;
       try {
         read = events.page(query, cursor);
+        for (StripeEvent event : read.events()) {
+          spool.add(event, page);
+        }
       } catch (StripeUnavailableException e) {
-        return stopped(result.failed(page, e.getMessage()));
+        return result.failed(page, e.getMessage());
+      } catch (IOException e) {
+        return result.failed(page, SPOOL_FAILED + e.getMessage());
       }
-      result = ingestAll(read, result, page);
-      if (!result.complete()) {
-        return stopped(result);
-      }
+      read.unreadable().forEach(item -> log.warn("backfill skipped an unreadable event {}", item));
+      result = result.withUnreadable(read.unreadable().size()).withPage();
       more = read.hasMore();
       cursor = read.lastId();
-      progress.update(result, more ? fraction(query, read) : 1.0);
+      progress.update(result, READ_SHARE * (more ? fraction(query, read) : 1.0));
     }
-    log.info("backfill done: pages={} {}", result.pages(), result.counts());
+    return result;
+  }
+
+  /**
+   * Takes in the spooled events oldest first, so that a session's completion is stored before its
+   * later events wherever Stripe's pages cut; a store failure ends it with the events stored until
+   * then counted (they are safe: a rerun counts them as duplicates).
+   */
+  private Result ingestOldestFirst(EventSpool spool, Result read, Progress progress) {
+    Result result = read;
+    int done = 0;
+    for (EventSpool.Entry entry : spool.oldestFirst()) {
+      StripeEvent event;
+      try {
+        event = spool.read(entry);
+      } catch (IOException e) {
+        return result.failed(entry.page(), SPOOL_FAILED + e.getMessage());
+      }
+      try {
+        result = result.with(ingest.ingest(event).status());
+      } catch (StoreException e) {
+        return result.failed(entry.page(), "the store failed at event " + event.id() + ": " + e.getMessage());
+      }
+      done++;
+      if (done % PROGRESS_EVERY == 0 && done < spool.size()) {
+        progress.update(result, READ_SHARE + (1 - READ_SHARE) * done / spool.size());
+      }
+    }
+    progress.update(result, 1.0);
     return result;
   }
 
@@ -199,25 +272,6 @@ public final class Backfill {
     if (types.stream().anyMatch(t -> t == null || t.isBlank())) {
       throw new IllegalArgumentException("an event type is blank");
     }
-  }
-
-  /**
-   * Ingests a page oldest first, so that a session's completion is seen before later events; a
-   * store failure ends it with the events stored until then counted.
-   */
-  private Result ingestAll(StripeEvents.Page page, Result soFar, int number) {
-    Result result = soFar.withUnreadable(page.unreadable().size());
-    page.unreadable().forEach(item -> log.warn("backfill skipped an unreadable event {}", item));
-    List<StripeEvent> oldestFirst = new ArrayList<>(page.events());
-    Collections.reverse(oldestFirst);
-    for (StripeEvent event : oldestFirst) {
-      try {
-        result = result.with(ingest.ingest(event).status());
-      } catch (StoreException e) {
-        return result.failed(number, "the store failed at event " + event.id() + ": " + e.getMessage());
-      }
-    }
-    return result.withPage();
   }
 
   private static Result stopped(Result result) {

@@ -57,12 +57,14 @@ public final class StripeIngest {
         workflow.plan(
             new EventView(event, () -> store.sessionCompletedAt(event.objectId())), lookups);
     SaveResult saved = store.saveEvent(event, plan, clock.instant());
-    if (saved == SaveResult.DUPLICATE) {
+    if (saved.isDuplicate()) {
       log.info("event={} type={} duplicate", event.id(), event.type());
       return new Result(Status.DUPLICATE, "event " + event.id() + " was already received");
     }
-    log.info("event={} type={} stored: {}", event.id(), event.type(), plan.summary());
+    // As the store recorded it: a sale already planned by another event says by which delivery.
+    String summary = plan.alreadyPlanned(saved.alreadyPlannedIds()).summary();
+    log.info("event={} type={} stored: {}", event.id(), event.type(), summary);
     onStored.run();
-    return new Result(Status.STORED, plan.summary());
+    return new Result(Status.STORED, summary);
   }
 }

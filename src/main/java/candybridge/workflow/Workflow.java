@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The configured workflows, and what they make of an event (DESIGN.md §2-3). Pure: no I/O except
@@ -162,6 +161,6 @@ public final class Workflow {
     if (decisions.isEmpty()) {
       return "no workflow configured for " + view.event().type();
     }
-    return decisions.stream().map(Decision::toString).collect(Collectors.joining(" | "));
+    return Plan.summaryOf(decisions);
   }
 }

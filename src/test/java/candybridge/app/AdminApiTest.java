@@ -7,6 +7,7 @@ import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.testing.Fixtures;
 import candybridge.testing.StripeWebhooks;
+import candybridge.testing.SyntheticEvents;
 import candybridge.testing.TestApp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -192,6 +193,30 @@ class AdminApiTest {
     assertThat(e.path("deliveries")).hasSize(1);
     assertThat(ok("GET", "/api/events?q=" + SESSION + "_1").path("items")).hasSize(1);
     assertThat(call("GET", "/api/events/evt_nope", "Bearer " + TOKEN).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void an_event_for_a_sale_already_planned_answers_and_shows_the_delivery_it_went_to() {
+    String session = sale(1);
+    long planned = delivery(session).id().value();
+    String async = SyntheticEvents.from("stripe/checkout.session.async_payment_succeeded.json", "evt_async_1",
+        session, NOW, null);
+
+    HttpResponse<String> answer = StripeWebhooks.postSigned(t.port(), async, NOW);
+
+    String honest = "already planned as delivery #" + planned + " (purchase:" + session + ")";
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(json(answer.body()).path("detail").asText()).isEqualTo("checkout-async-purchase: " + honest);
+    JsonNode e = ok("GET", "/api/events/evt_async_1");
+    assertThat(e.path("summary").asText()).isEqualTo("checkout-async-purchase: " + honest);
+    assertThat(e.path("decisions")).singleElement().satisfies(dec -> {
+      assertThat(dec.path("workflow").asText()).isEqualTo("checkout-async-purchase");
+      assertThat(dec.path("matched").asBoolean()).isTrue();
+      assertThat(dec.path("reason").asText()).isEqualTo(honest);
+    });
+    assertThat(e.path("deliveries")).isEmpty();
+    assertThat(ok("GET", "/api/events/" + EVENT + "_1").path("summary").asText())
+        .isEqualTo("checkout-purchase: create_purchase planned as purchase:" + session);
   }
 
   @Test

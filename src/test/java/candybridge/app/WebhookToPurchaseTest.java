@@ -11,14 +11,22 @@ import candybridge.testing.Fixtures;
 import candybridge.testing.RecordedCall;
 import candybridge.testing.SignedFixture;
 import candybridge.testing.StripeWebhooks;
+import candybridge.testing.SyntheticEvents;
 import candybridge.testing.TestApp;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +128,42 @@ class WebhookToPurchaseTest {
           // The completion time of the session, not the time the money arrived.
           .containsEntry("order_timestamp", Long.toString(Fixtures.event("stripe/" + completed.file()).created()));
     });
+  }
+
+  @Test
+  void two_events_for_one_sale_arriving_at_once_plan_one_purchase_and_both_answers_name_it() throws Exception {
+    long now = 1_789_466_700L;
+    t = TestApp.start(dir, now);
+    List<String> bodies = List.of(
+        SyntheticEvents.checkoutCompleted("evt_race_co", "cs_race", now - 10),
+        SyntheticEvents.from("stripe/checkout.session.async_payment_succeeded.json", "evt_race_async", "cs_race",
+            now - 5, null));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+    for (String body : bodies) {
+      answers.add(pool.submit(() -> {
+        go.await();
+        return StripeWebhooks.postSigned(t.port(), body, now);
+      }));
+    }
+    go.countDown();
+    List<String> details = new ArrayList<>();
+    for (Future<HttpResponse<String>> answer : answers) {
+      HttpResponse<String> r = answer.get(30, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).isEqualTo(200);
+      details.add(new ObjectMapper().readTree(r.body()).path("detail").asText());
+    }
+    pool.shutdown();
+
+    Delivery won = t.app.store().findDeliveryByKey("purchase:cs_race").orElseThrow();
+    String lost = bodies.get(0).contains(won.eventId().value()) ? "evt_race_async" : "evt_race_co";
+    String honest = "already planned as delivery #" + won.id() + " (purchase:cs_race)";
+    assertThat(details).filteredOn(d -> d.endsWith(": create_purchase planned as purchase:cs_race")).hasSize(1);
+    assertThat(details).filteredOn(d -> d.endsWith(": " + honest)).hasSize(1);
+    assertThat(t.app.store().eventSummary(lost)).hasValueSatisfying(s -> assertThat(s).endsWith(": " + honest));
+    t.deliverDue();
+    assertThat(t.rc.received("purchase.json")).hasSize(1);
   }
 
   @Test

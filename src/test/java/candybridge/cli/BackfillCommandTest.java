@@ -84,7 +84,9 @@ class BackfillCommandTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).startsWith("backfill done: pages 2  new 105  duplicate 0  ignored 0\n")
         .contains("sent by serve's delivery worker");
-    assertThat(r.err()).contains("\r[").contains("] page 1  new 100  duplicate 0  ignored 0")
+    assertThat(r.err()).contains("\r[").contains("] page 1  new 0  duplicate 0  ignored 0")
+        .contains("\r[##########..........] page 2  new 0  duplicate 0  ignored 0")
+        .contains("] page 2  new 100  duplicate 0  ignored 0")
         .contains("\r[####################] page 2  new 105  duplicate 0  ignored 0\n")
         .doesNotContain(KEY).doesNotContain("@example.com");
     t.deliverDue();
@@ -120,20 +122,20 @@ class BackfillCommandTest {
   }
 
   @Test
-  void stripe_failing_mid_way_exits_1_with_the_counts_so_far_and_a_rerun_completes() {
+  void stripe_failing_mid_way_exits_1_having_taken_in_nothing_and_a_rerun_completes() {
     stripe.failEventList(2, 500);
 
     Run failed = run("--since", "2d");
 
     assertThat(failed.code()).isEqualTo(1);
-    assertThat(failed.out()).startsWith("backfill incomplete: pages 1  new 100  duplicate 0  ignored 0");
+    assertThat(failed.out()).startsWith("backfill incomplete: pages 1  new 0  duplicate 0  ignored 0");
     assertThat(failed.err()).contains("backfill stopped at page 2: Stripe did not answer the events list: HTTP 500")
-        .contains("run the same command again").doesNotContain(KEY);
+        .contains("run the same command again to complete it (nothing was taken in").doesNotContain(KEY);
 
     Run rerun = run("--since", "2d");
 
     assertThat(rerun.code()).isZero();
-    assertThat(rerun.out()).startsWith("backfill done: pages 2  new 5  duplicate 100  ignored 0");
+    assertThat(rerun.out()).startsWith("backfill done: pages 2  new 105  duplicate 0  ignored 0");
   }
 
   @Test

@@ -11,6 +11,7 @@ import candybridge.referralcandy.RcCall;
 import candybridge.referralcandy.RcMethod;
 import candybridge.stripe.StripeEvent;
 import candybridge.stripe.StripeEventId;
+import candybridge.workflow.Decision;
 import candybridge.workflow.Plan;
 import candybridge.workflow.PlannedDelivery;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -77,7 +78,7 @@ abstract class StoreContract {
   @Test
   void saves_an_event_with_its_planned_delivery() {
     assertThat(store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW))
-        .isEqualTo(SaveResult.STORED);
+        .isEqualTo(SaveResult.stored(Map.of()));
     Delivery d = store.findDeliveryByKey("purchase:cs_1").orElseThrow();
     assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
     assertThat(d.nextAttemptAt()).contains(NOW);
@@ -89,8 +90,8 @@ abstract class StoreContract {
   @Test
   void the_same_event_id_is_stored_once() {
     StripeEvent e = event("evt_1", "checkout.session.completed", "cs_1", 100);
-    assertThat(store.saveEvent(e, purchasePlan("cs_1"), NOW)).isEqualTo(SaveResult.STORED);
-    assertThat(store.saveEvent(e, purchasePlan("cs_1"), NOW)).isEqualTo(SaveResult.DUPLICATE);
+    assertThat(store.saveEvent(e, purchasePlan("cs_1"), NOW)).isEqualTo(SaveResult.stored(Map.of()));
+    assertThat(store.saveEvent(e, purchasePlan("cs_1"), NOW)).isEqualTo(SaveResult.duplicate());
     assertThat(store.claimDue(NOW, 10, "me", NOW.plusSeconds(60))).hasSize(1);
   }
 
@@ -112,9 +113,70 @@ abstract class StoreContract {
   void a_second_event_for_the_same_sale_plans_no_second_delivery() {
     store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
     assertThat(store.saveEvent(event("evt_2", "checkout.session.async_payment_succeeded", "cs_1", 200),
-        purchasePlan("cs_1"), NOW)).isEqualTo(SaveResult.STORED);
+        purchasePlan("cs_1"), NOW).isDuplicate()).isFalse();
     assertThat(store.deliveriesOfEvent("evt_2")).isEmpty();
     assertThat(store.claimDue(NOW, 10, "me", NOW.plusSeconds(60))).hasSize(1);
+  }
+
+  static Plan decidedPurchasePlan(String sessionId) {
+    String key = "purchase:" + sessionId;
+    Decision decision = new Decision("checkout-purchase", true, "create_purchase planned as " + key);
+    return new Plan(purchasePlan(sessionId).deliveries(), List.of(decision), decision.toString());
+  }
+
+  @Test
+  void a_second_event_for_the_same_sale_records_and_reports_the_delivery_already_planned() {
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), decidedPurchasePlan("cs_1"), NOW);
+    Delivery first = store.findDeliveryByKey("purchase:cs_1").orElseThrow();
+
+    SaveResult second = store.saveEvent(event("evt_2", "checkout.session.async_payment_succeeded", "cs_1", 200),
+        decidedPurchasePlan("cs_1"), NOW);
+
+    String honest = "checkout-purchase: already planned as delivery #" + first.id() + " (purchase:cs_1)";
+    assertThat(second).isEqualTo(SaveResult.stored(Map.of("purchase:cs_1", first.id())));
+    assertThat(store.eventSummary("evt_2")).contains(honest);
+    assertThat(store.history().event("evt_2").orElseThrow().decisions())
+        .contains("already planned as delivery #" + first.id()).doesNotContain("create_purchase planned");
+    assertThat(store.eventSummary("evt_1")).contains("checkout-purchase: create_purchase planned as purchase:cs_1");
+    assertThat(store.deliveriesOfEvent("evt_2")).isEmpty();
+  }
+
+  @Test
+  void concurrent_events_for_one_sale_plan_one_delivery_and_each_names_it() throws Exception {
+    int n = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<SaveResult>> results = new ArrayList<>();
+    for (int t = 0; t < n; t++) {
+      String id = "evt_sale_" + t;
+      results.add(pool.submit(() -> {
+        go.await();
+        return store.saveEvent(event(id, "checkout.session.completed", "cs_sale", 100),
+            decidedPurchasePlan("cs_sale"), NOW);
+      }));
+    }
+    go.countDown();
+    List<SaveResult> outcomes = new ArrayList<>();
+    for (Future<SaveResult> f : results) {
+      outcomes.add(f.get(60, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+
+    Delivery won = store.findDeliveryByKey("purchase:cs_sale").orElseThrow();
+    assertThat(store.claimDue(NOW, 10, "me", NOW.plusSeconds(60))).hasSize(1);
+    assertThat(outcomes).filteredOn(r -> r.alreadyPlanned().isEmpty()).hasSize(1);
+    assertThat(outcomes).filteredOn(r -> !r.alreadyPlanned().isEmpty()).hasSize(n - 1)
+        .allSatisfy(r -> assertThat(r.alreadyPlanned()).containsExactly(Map.entry("purchase:cs_sale", won.id())));
+    for (int t = 0; t < n; t++) {
+      String id = "evt_sale_" + t;
+      String summary = store.eventSummary(id).orElseThrow();
+      if (id.equals(won.eventId().value())) {
+        assertThat(summary).isEqualTo("checkout-purchase: create_purchase planned as purchase:cs_sale");
+      } else {
+        assertThat(summary).isEqualTo(
+            "checkout-purchase: already planned as delivery #" + won.id() + " (purchase:cs_sale)");
+      }
+    }
   }
 
   @Test
@@ -247,7 +309,7 @@ abstract class StoreContract {
       outcomes.add(f.get(60, TimeUnit.SECONDS));
     }
     pool.shutdown();
-    assertThat(outcomes).filteredOn(r -> r == SaveResult.STORED).hasSize(1);
+    assertThat(outcomes).filteredOn(r -> !r.isDuplicate()).hasSize(1);
     assertThat(store.claimDue(NOW, 10, "me", NOW.plusSeconds(60))).hasSize(1);
   }
 
@@ -310,9 +372,9 @@ abstract class StoreContract {
     assertThat(store.eventPayload("evt_2")).as("its delivery is still pending").isPresent();
     assertThat(store.findDelivery(done.id()).orElseThrow().call().params()).isEmpty();
     assertThat(store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW))
-        .isEqualTo(SaveResult.DUPLICATE);
+        .isEqualTo(SaveResult.duplicate());
     assertThat(store.saveEvent(event("evt_9", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW))
-        .isEqualTo(SaveResult.STORED);
+        .isEqualTo(SaveResult.stored(Map.of("purchase:cs_1", done.id())));
     assertThat(store.deliveriesOfEvent("evt_9")).as("dedupe key kept").isEmpty();
   }
 
