@@ -1,17 +1,21 @@
-// The operator's replay flow in Debian's Chromium, driven by playwright-core (which never
-// downloads a browser). Run by AdminPageBrowserTest:
-//   node src/test/browser/admin-flow.mjs <baseUrl> <adminToken> <screenshotPath>
-// Opens /admin with the token as the basic-auth password, filters to failed deliveries, opens the
-// only one, replays it (accepting the confirm dialog), waits until it shows delivered and saves a
-// screenshot. Exits 0 on success, 1 with a message on stderr otherwise.
+// The operator's flows in Debian's Chromium, driven by playwright-core (which never downloads a
+// browser). Run by AdminPageBrowserTest:
+//   node src/test/browser/admin-flow.mjs <baseUrl> <adminToken> <screenshotPath> [replay|bulk-resolve [count]]
+// Opens /admin with the token as the basic-auth password, then
+// - replay (the default): filters to failed deliveries, opens the only one, replays it (accepting
+//   the confirm dialog) and waits until it shows delivered;
+// - bulk-resolve: filters to in-doubt deliveries, clicks "Resolve all matching… as sent", checks
+//   the confirmation names the count of in-doubt deliveries, accepts, and waits until the table
+//   has none left;
+// then saves a screenshot. Exits 0 on success, 1 with a message on stderr otherwise.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [baseUrl, token, screenshotPath] = process.argv.slice(2);
-if (!baseUrl || !token || !screenshotPath) {
-  console.error('usage: node admin-flow.mjs <baseUrl> <adminToken> <screenshotPath>');
+const [baseUrl, token, screenshotPath, flow = 'replay', expected = '0'] = process.argv.slice(2);
+if (!baseUrl || !token || !screenshotPath || !['replay', 'bulk-resolve'].includes(flow)) {
+  console.error('usage: node admin-flow.mjs <baseUrl> <adminToken> <screenshotPath> [replay|bulk-resolve [count]]');
   process.exit(2);
 }
 
@@ -49,6 +53,25 @@ try {
   }
   await page.getByTestId('delivery-row').first().waitFor();
 
+  if (flow === 'bulk-resolve') await bulkResolve(page, Number(expected));
+  else await replay(page);
+
+  await page.screenshot({ path: screenshotPath, fullPage: true });
+  log(`screenshot saved to ${screenshotPath}`);
+  if (pageErrors.length > 0) throw new Error(`errors on the page:\n${pageErrors.join('\n')}`);
+  log('ok');
+} catch (e) {
+  console.error(`[admin-flow] FAILED: ${e?.stack ?? e}`);
+  if (pageErrors.length > 0) console.error(`[admin-flow] page errors:\n${pageErrors.join('\n')}`);
+  const page = context?.pages()[0];
+  if (page) await page.screenshot({ path: screenshotPath.replace(/\.png$/, '') + '-failure.png', fullPage: true }).catch(() => {});
+  process.exitCode = 1;
+} finally {
+  await context?.close().catch(() => {});
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+
+async function replay(page) {
   log('filtering to failed deliveries');
   await page.getByTestId('filter-status').selectOption('failed');
   const failedRows = page.locator('[data-testid="delivery-row"][data-status="failed"]');
@@ -79,18 +102,38 @@ try {
   // The table refreshes with the same filter (failed): the replayed delivery leaves it.
   await page.waitForFunction(() =>
     document.querySelectorAll('[data-testid="delivery-row"][data-status="failed"]').length === 0);
+}
 
-  await page.screenshot({ path: screenshotPath, fullPage: true });
-  log(`screenshot saved to ${screenshotPath}`);
-  if (pageErrors.length > 0) throw new Error(`errors on the page:\n${pageErrors.join('\n')}`);
-  log('ok');
-} catch (e) {
-  console.error(`[admin-flow] FAILED: ${e?.stack ?? e}`);
-  if (pageErrors.length > 0) console.error(`[admin-flow] page errors:\n${pageErrors.join('\n')}`);
-  const page = context?.pages()[0];
-  if (page) await page.screenshot({ path: screenshotPath.replace(/\.png$/, '') + '-failure.png', fullPage: true }).catch(() => {});
-  process.exitCode = 1;
-} finally {
-  await context?.close().catch(() => {});
-  rmSync(userDataDir, { recursive: true, force: true });
+async function bulkResolve(page, count) {
+  const bulk = page.getByTestId('bulk-resolve');
+  if (await bulk.isVisible()) throw new Error('bulk resolve is offered before filtering to in-doubt deliveries');
+
+  log('filtering to in-doubt deliveries');
+  await page.getByTestId('filter-status').selectOption('in_doubt');
+  await page.waitForFunction((n) => {
+    const rows = [...document.querySelectorAll('[data-testid="delivery-row"]')];
+    return rows.length === n && rows.every((r) => r.dataset.status === 'in_doubt');
+  }, count);
+  await bulk.waitFor({ state: 'visible' });
+
+  log('resolving all matching as sent');
+  let confirmed = '';
+  page.once('dialog', async (dialog) => {
+    confirmed = dialog.message();
+    await dialog.accept();
+  });
+  await page.getByTestId('bulk-resolve-sent').click();
+  await page.getByTestId('notice').filter({ hasText: `${count} in-doubt deliveries marked as delivered` }).waitFor();
+  if (!confirmed) throw new Error('Resolve all matching did not ask for confirmation');
+  log(`confirmed: ${confirmed}`);
+  if (!confirmed.includes(`${count} in-doubt deliveries match`)) {
+    throw new Error(`the confirmation does not show the count ${count}: ${confirmed}`);
+  }
+
+  // The table refreshes with the same filter (in doubt): every resolved delivery leaves it.
+  await page.getByTestId('empty').waitFor({ state: 'visible' });
+  await bulk.waitFor({ state: 'hidden' });
+  await page.getByTestId('filter-status').selectOption('delivered');
+  await page.waitForFunction((n) =>
+    document.querySelectorAll('[data-testid="delivery-row"][data-status="delivered"]').length === n, count);
 }

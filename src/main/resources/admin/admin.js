@@ -12,7 +12,8 @@ const SETTLING = new Set(['pending', 'in_flight']);
 const PAGE_SIZE = 50;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-const state = { cursor: null, selected: null, followTimer: null };
+// applied: the filters of the table as last loaded, which a bulk action acts on (not unapplied edits).
+const state = { cursor: null, selected: null, followTimer: null, applied: new URLSearchParams() };
 
 // ---- DOM helpers -------------------------------------------------------------------------
 
@@ -145,6 +146,10 @@ function loadFiltersFromUrl() {
 
 async function loadDeliveries({ append: more = false } = {}) {
   const params = filterParams();
+  if (!more) {
+    state.applied = new URLSearchParams(params);
+    $('bulk-resolve').hidden = true;
+  }
   params.set('limit', String(PAGE_SIZE));
   if (more && state.cursor) params.set('cursor', state.cursor);
   const table = $('rows');
@@ -157,6 +162,8 @@ async function loadDeliveries({ append: more = false } = {}) {
     state.cursor = page.next_cursor;
     $('load-more').hidden = !page.next_cursor;
     $('empty').hidden = table.children.length > 0;
+    // Bulk resolve is offered while the table lists in-doubt deliveries only, and some of them.
+    $('bulk-resolve').hidden = state.applied.get('status') !== 'in_doubt' || table.children.length === 0;
     markSelectedRow();
   } catch (e) {
     report(e);
@@ -348,6 +355,40 @@ async function act(id, path, message) {
   await refreshAll({ focus: false });
 }
 
+/**
+ * Every in-doubt delivery the table's filters match, as sent or resent: asks the API how many
+ * first (dry_run), shows that count in the confirmation, then acts. The server settles each one
+ * only while it is still in doubt, so the count it answers may be lower than the one shown.
+ */
+async function resolveAll(as) {
+  const buttons = document.querySelectorAll('#bulk-resolve button');
+  for (const b of buttons) b.disabled = true;
+  try {
+    const params = new URLSearchParams(state.applied);
+    params.set('status', 'in_doubt');
+    params.set('as', as);
+    params.set('dry_run', 'true');
+    const count = (await api(`/api/deliveries/resolve?${params}`, { method: 'POST' })).would_resolve;
+    if (count === 0) {
+      notify('No in-doubt deliveries match these filters any more.', 'info');
+      return;
+    }
+    const many = count === 1 ? '1 in-doubt delivery' : `${count} in-doubt deliveries`;
+    const question = as === 'sent'
+      ? `${many} match these filters. Mark all ${count} as delivered without sending anything? Only do this if ReferralCandy's dashboard shows these purchases.`
+      : `${many} match these filters. Send all ${count} to ReferralCandy again? Only do this if ReferralCandy's dashboard does NOT show these purchases.`;
+    if (!confirm(question)) return;
+    params.delete('dry_run');
+    const done = (await api(`/api/deliveries/resolve?${params}`, { method: 'POST' })).resolved;
+    notify(as === 'sent' ? `${done} in-doubt deliveries marked as delivered.` : `${done} in-doubt deliveries queued to be sent again.`, 'ok');
+    await refreshAll({ focus: false });
+  } catch (e) {
+    report(e);
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
 /** While the open delivery is pending or in flight, re-reads it every second (up to two minutes). */
 function followUntilSettled(id, deadline = Date.now() + 120_000) {
   state.followTimer = setTimeout(async () => {
@@ -465,6 +506,8 @@ function start() {
   form.addEventListener('reset', () => setTimeout(() => form.requestSubmit(), 0));
   $('load-more').addEventListener('click', () => loadDeliveries({ append: true }));
   $('close-detail').addEventListener('click', closeDetail);
+  $('bulk-resolve-sent').addEventListener('click', () => resolveAll('sent'));
+  $('bulk-resolve-resend').addEventListener('click', () => resolveAll('resend'));
 
   loadDeliveries();
   loadChart();

@@ -74,6 +74,7 @@ public final class AdminRoutes {
     routes.get("/api/deliveries", ctx -> respond.accept(ctx, deliveries(ctx)));
     routes.get("/api/deliveries/{id}", ctx -> respond.accept(ctx, delivery(id(ctx))));
     routes.post("/api/deliveries/replay", ctx -> respond.accept(ctx, replayMatching(ctx)));
+    routes.post("/api/deliveries/resolve", ctx -> respond.accept(ctx, resolveMatching(ctx)));
     routes.post("/api/deliveries/{id}/replay", ctx -> respond.accept(ctx, done(replay.replay(id(ctx)), "replay")));
     routes.post("/api/deliveries/{id}/resolve", ctx -> respond.accept(ctx, resolve(ctx)));
     routes.post("/api/dry-run", ctx -> respond.accept(ctx, dryRun(ctx)));
@@ -124,14 +125,33 @@ public final class AdminRoutes {
     if (q.statuses().stream().anyMatch(s -> !s.isReplayable())) {
       throw HttpProblem.badRequest("only delivered, failed and in_doubt deliveries can be replayed");
     }
+    if (Params.flag(ctx, "dry_run")) {
+      return Map.of("would_replay", replay.wouldReplay(q), "dry_run", true);
+    }
     return Map.of("replayed", replay.replayMatching(q));
   }
 
   private Map<String, Object> resolve(Context ctx) {
+    return done(replay.resolve(id(ctx), resolution(ctx)), "resolve");
+  }
+
+  /** Bulk resolve: every in-doubt delivery the filters match, after an outage. */
+  private Map<String, Object> resolveMatching(Context ctx) {
+    DeliveryQuery q = Params.deliveryQuery(ctx);
+    if (!q.statuses().equals(java.util.Set.of(DeliveryStatus.IN_DOUBT))) {
+      throw HttpProblem.badRequest("bulk resolve needs status=in_doubt: only in-doubt deliveries can be resolved");
+    }
+    Replay.Resolution how = resolution(ctx);
+    if (Params.flag(ctx, "dry_run")) {
+      return Map.of("would_resolve", replay.wouldResolve(q), "dry_run", true);
+    }
+    return Map.of("resolved", replay.resolveMatching(q, how));
+  }
+
+  private static Replay.Resolution resolution(Context ctx) {
     String as = Optional.ofNullable(ctx.queryParam("as")).orElseGet(() -> bodyField(ctx, "as"));
-    Replay.Resolution how = Replay.Resolution.parse(as).orElseThrow(() ->
+    return Replay.Resolution.parse(as).orElseThrow(() ->
         HttpProblem.badRequest("resolve needs as=sent (it reached ReferralCandy) or as=resend"));
-    return done(replay.resolve(id(ctx), how), "resolve");
   }
 
   private Map<String, Object> done(Replay.Result r, String what) {

@@ -49,6 +49,18 @@ final class Params {
     }
   }
 
+  /** {@code true} or {@code false}; absent is {@code false}. */
+  static boolean flag(Context ctx, String name) {
+    Optional<String> v = text(ctx, name);
+    if (v.isEmpty() || v.get().equals("false")) {
+      return false;
+    }
+    if (v.get().equals("true")) {
+      return true;
+    }
+    throw HttpProblem.badRequest(name + "=" + v.get() + " must be true or false");
+  }
+
   static int limit(Context ctx) {
     return integer(ctx, "limit", 50, 1, 500);
   }

@@ -3,7 +3,9 @@ package candybridge.delivery;
 import candybridge.history.DeliveryQuery;
 import candybridge.store.Store;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,9 @@ public final class Replay {
 
   public record Result(Outcome outcome, Optional<Delivery> delivery) {}
 
+  private static final Set<DeliveryStatus> REPLAYABLE =
+      EnumSet.of(DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.IN_DOUBT);
+
   private final Store store;
   private final Clock clock;
   private final Runnable wakeWorker;
@@ -71,6 +76,34 @@ public final class Replay {
       wakeWorker.run();
     }
     return n;
+  }
+
+  /** How many deliveries {@link #replayMatching} would replay now (it may differ by then). */
+  public int wouldReplay(DeliveryQuery query) {
+    return store.history().count(query.statuses().isEmpty() ? query.withStatuses(REPLAYABLE) : query);
+  }
+
+  /**
+   * Resolves every in-doubt delivery matching the query (its statuses are ignored: only in-doubt
+   * deliveries are resolved), each exactly as {@link #resolve} would; returns how many. One that
+   * stopped being in doubt since it was counted is skipped.
+   */
+  public int resolveMatching(DeliveryQuery query, Resolution how) {
+    int n = store.resolveMatching(inDoubt(query), how, clock.instant());
+    log.info("operator bulk resolve: {} in-doubt deliveries as {}", n, how == Resolution.SENT ? "sent" : "resend");
+    if (n > 0 && how == Resolution.RESEND) {
+      wakeWorker.run();
+    }
+    return n;
+  }
+
+  /** How many in-doubt deliveries {@link #resolveMatching} would resolve now. */
+  public int wouldResolve(DeliveryQuery query) {
+    return store.history().count(inDoubt(query));
+  }
+
+  private static DeliveryQuery inDoubt(DeliveryQuery query) {
+    return query.withStatuses(Set.of(DeliveryStatus.IN_DOUBT));
   }
 
   public Result resolve(DeliveryId id, Resolution how) {

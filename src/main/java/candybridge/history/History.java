@@ -18,6 +18,9 @@ public interface History {
 
   Page<Delivery> deliveries(DeliveryQuery query, Optional<String> cursor, int limit);
 
+  /** How many deliveries the query matches now: the count a bulk action shows before it acts. */
+  int count(DeliveryQuery query);
+
   /** Deliveries created since {@code since}, counted per hour and current status. */
   List<HourlyCount> hourly(Instant since);
 }

@@ -89,7 +89,22 @@ final class JdbcHistory implements History {
     return new Page<>(rows.subList(0, Math.min(n, rows.size())), next);
   }
 
-  /** The ids of every delivery matching the query (bulk replay). */
+  @Override
+  public int count(DeliveryQuery query) {
+    Where w = where(query);
+    String sql = "SELECT COUNT(*) FROM delivery d JOIN stripe_event e ON e.event_id = d.event_id" + w.sql();
+    return jdbc.query(c -> {
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        w.bind(p);
+        try (ResultSet rs = p.executeQuery()) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      }
+    });
+  }
+
+  /** The ids of every delivery matching the query (bulk replay and resolve). */
   List<Long> deliveryIds(DeliveryQuery query) {
     Where w = where(query);
     String sql = "SELECT d.id FROM delivery d JOIN stripe_event e ON e.event_id = d.event_id" + w.sql()

@@ -7,6 +7,7 @@ import candybridge.delivery.AttemptTrigger;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;
+import candybridge.delivery.Replay;
 import candybridge.delivery.Verdict;
 import candybridge.history.DeliveryQuery;
 import candybridge.history.History;
@@ -464,12 +465,19 @@ public final class JdbcStore implements Store {
 
   @Override
   public Optional<Delivery> replay(DeliveryId id, Instant now) {
-    int updated = jdbc.inTransaction(c -> Jdbc.update(c, """
+    boolean replayed = jdbc.inTransaction(c -> requeue(c, id, "('delivered', 'failed', 'in_doubt')", now));
+    return replayed ? findDelivery(id) : Optional.empty();
+  }
+
+  /**
+   * An operator's replay of one delivery: due now, its next attempt manual. One statement, guarded
+   * by the delivery being in one of {@code statuses} (an SQL list) at that moment.
+   */
+  private static boolean requeue(Connection c, DeliveryId id, String statuses, Instant now) throws SQLException {
+    return Jdbc.update(c, """
         UPDATE delivery SET status = 'pending', next_attempt_at = ?, manual = 1, updated_at = ?,
                version = version + 1
-         WHERE id = ? AND status IN ('delivered', 'failed', 'in_doubt')
-        """, now.toEpochMilli(), now.toEpochMilli(), id.value()));
-    return updated == 1 ? findDelivery(id) : Optional.empty();
+         WHERE id = ? AND status IN """ + statuses, now.toEpochMilli(), now.toEpochMilli(), id.value()) == 1;
   }
 
   @Override
@@ -489,23 +497,51 @@ public final class JdbcStore implements Store {
 
   @Override
   public Optional<Delivery> resolveAsSent(DeliveryId id, Instant now) {
-    boolean resolved = jdbc.inTransaction(c -> {
-      Optional<Delivery> d = DeliveryRows.first(c, "SELECT " + DeliveryRows.COLUMNS
-          + " FROM delivery WHERE id = ? AND status = 'in_doubt'", id.value());
-      if (d.isEmpty()) {
-        return false;
-      }
-      String note = "resolved by an operator: the call reached ReferralCandy";
-      Jdbc.update(c, """
-          UPDATE delivery SET status = 'delivered', attempt_count = ?, last_error = NULL,
-                 next_attempt_at = NULL, updated_at = ?, version = version + 1
-           WHERE id = ? AND version = ?
-          """, d.get().attemptCount() + 1, now.toEpochMilli(), id.value(), d.get().version());
-      insertAttempt(c, new Attempt(id, d.get().attemptCount() + 1, AttemptTrigger.RESOLUTION, now,
-          Duration.ZERO, OptionalInt.empty(), Optional.empty(), Optional.of(note), Verdict.DELIVERED));
-      return true;
-    });
+    boolean resolved = jdbc.inTransaction(c -> settleAsSent(c, id, now));
     return resolved ? findDelivery(id) : Optional.empty();
+  }
+
+  /**
+   * Marks one in-doubt delivery delivered with a {@code RESOLUTION} attempt row. False, with
+   * nothing written, when it is not in doubt or changed between the read and the update (the
+   * version guard: on PostgreSQL another instance may commit in between).
+   */
+  private static boolean settleAsSent(Connection c, DeliveryId id, Instant now) throws SQLException {
+    Optional<Delivery> d = DeliveryRows.first(c, "SELECT " + DeliveryRows.COLUMNS
+        + " FROM delivery WHERE id = ? AND status = 'in_doubt'", id.value());
+    if (d.isEmpty()) {
+      return false;
+    }
+    String note = "resolved by an operator: the call reached ReferralCandy";
+    int updated = Jdbc.update(c, """
+        UPDATE delivery SET status = 'delivered', attempt_count = ?, last_error = NULL,
+               next_attempt_at = NULL, updated_at = ?, version = version + 1
+         WHERE id = ? AND version = ? AND status = 'in_doubt'
+        """, d.get().attemptCount() + 1, now.toEpochMilli(), id.value(), d.get().version());
+    if (updated == 0) {
+      return false;
+    }
+    insertAttempt(c, new Attempt(id, d.get().attemptCount() + 1, AttemptTrigger.RESOLUTION, now,
+        Duration.ZERO, OptionalInt.empty(), Optional.empty(), Optional.of(note), Verdict.DELIVERED));
+    return true;
+  }
+
+  @Override
+  public int resolveMatching(DeliveryQuery query, Replay.Resolution how, Instant now) {
+    java.util.Set<DeliveryStatus> inDoubt = java.util.Set.of(DeliveryStatus.IN_DOUBT);
+    if (!query.statuses().isEmpty() && !query.statuses().equals(inDoubt)) {
+      throw new IllegalArgumentException("only in_doubt deliveries can be resolved");
+    }
+    int n = 0;
+    for (long id : history.deliveryIds(query.withStatuses(inDoubt))) {
+      DeliveryId d = new DeliveryId(id);
+      // One transaction per delivery, each re-checking "still in doubt" as it changes the row.
+      boolean resolved = jdbc.inTransaction(c -> how == Replay.Resolution.SENT
+          ? settleAsSent(c, d, now)
+          : requeue(c, d, "('in_doubt')", now));
+      n += resolved ? 1 : 0;
+    }
+    return n;
   }
 
   @Override

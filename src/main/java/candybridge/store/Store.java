@@ -4,6 +4,7 @@ import candybridge.delivery.Attempt;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;
+import candybridge.delivery.Replay;
 import candybridge.history.DeliveryQuery;
 import candybridge.history.History;
 import candybridge.referralcandy.RcCall;
@@ -90,6 +91,18 @@ public interface Store extends AutoCloseable {
    * delivered with a {@code RESOLUTION} attempt row. Empty unless it is in doubt.
    */
   Optional<Delivery> resolveAsSent(DeliveryId id, Instant now);
+
+  /**
+   * Resolves every in-doubt delivery the query matches, each in its own transaction: {@code SENT}
+   * exactly as {@link #resolveAsSent}, {@code RESEND} exactly as {@link #replay} of an in-doubt
+   * one. Each change is guarded by the delivery still being in doubt at that moment, so one that
+   * was settled meanwhile (another operator, another instance) is skipped and never resent twice.
+   * Returns how many were resolved.
+   *
+   * @throws IllegalArgumentException when the query asks for a status other than in-doubt (an
+   *     empty status set means in-doubt)
+   */
+  int resolveMatching(DeliveryQuery query, Replay.Resolution how, Instant now);
 
   /**
    * Retention: forgets payloads, parameters and attempts of what finished before {@code cutoff},

@@ -47,7 +47,8 @@ class AbuseTest {
   static final List<String> ROUTES = List.of(
       "GET /api/deliveries", "GET /api/deliveries/1", "GET /api/events", "GET /api/events/evt_1",
       "POST /api/deliveries/replay?status=failed", "POST /api/deliveries/1/replay",
-      "POST /api/deliveries/1/resolve?as=sent", "POST /api/dry-run", "GET /api/stats/hourly", "GET /admin",
+      "POST /api/deliveries/1/resolve?as=sent", "POST /api/deliveries/resolve?status=in_doubt&as=sent&dry_run=true",
+      "POST /api/dry-run", "GET /api/stats/hourly", "GET /admin",
       "GET /admin/index.html");
   static final List<String> NASTY = List.of(
       "../../../../etc/passwd", "..%2f..%2f..%2fetc%2fpasswd", "%2e%2e%2f%2e%2e%2fpom.xml", "..\\..\\pom.xml",
@@ -105,12 +106,16 @@ class AbuseTest {
         "GET /api/events", List.of("type", "from", "to", "q", "limit", "cursor"),
         "GET /api/stats/hourly", List.of("hours"),
         "POST /api/deliveries/replay", List.of("status", "type", "workflow", "from", "to", "q"),
-        "POST /api/deliveries/1/resolve", List.of("as"));
+        "POST /api/deliveries/1/resolve", List.of("as"),
+        "POST /api/deliveries/resolve", List.of("status", "as", "type", "workflow", "from", "to", "q"));
     int requests = 0;
     for (Map.Entry<String, List<String>> route : params.entrySet()) {
       for (String name : route.getValue()) {
         for (String value : NASTY) {
-          String sep = route.getKey().startsWith("POST /api/deliveries/replay") && !name.equals("status") ? "?status=failed&" : "?";
+          String sep = route.getKey().startsWith("POST /api/deliveries/replay") && !name.equals("status") ? "?status=failed&"
+              : route.getKey().equals("POST /api/deliveries/resolve")
+                  ? "?" + (name.equals("status") ? "" : "status=in_doubt&") + (name.equals("as") ? "" : "as=sent&")
+                  : "?";
           Response r = request(route.getKey() + sep + name + "=" + URLEncoder.encode(value, UTF_8), "Bearer " + TOKEN, "");
           requests++;
           assertThat(r.status()).as(route.getKey() + " " + name + "=" + value).isIn(200, 400, 404, 409);

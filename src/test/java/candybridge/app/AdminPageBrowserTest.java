@@ -37,6 +37,7 @@ class AdminPageBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path BROWSER_DIR = Path.of("src/test/browser");
   private static final Path SCREENSHOT = Path.of("target/admin-replayed.png");
+  private static final Path BULK_SCREENSHOT = Path.of("target/admin-bulk-resolved.png");
   private static final Duration BROWSER_TIMEOUT = Duration.ofSeconds(120);
 
   @TempDir Path dir;
@@ -69,7 +70,7 @@ class AdminPageBrowserTest {
     Poll.until("the first delivery fails on the scripted 400", Duration.ofSeconds(30),
         () -> delivery(dedupeKey).status() == DeliveryStatus.FAILED);
 
-    BrowserRun run = runBrowser("http://127.0.0.1:" + t.port(), SCREENSHOT);
+    BrowserRun run = runBrowser("http://127.0.0.1:" + t.port(), SCREENSHOT, "replay");
 
     assertThat(run.exitCode()).as("admin-flow.mjs exit code; its output:%n%s", run.output()).isZero();
     assertThat(SCREENSHOT).exists().isNotEmptyFile();
@@ -82,19 +83,55 @@ class AdminPageBrowserTest {
     assertThat(attempts).extracting(Attempt::verdict).containsExactly(Verdict.FAIL, Verdict.DELIVERED);
   }
 
+  @Test
+  void operator_resolves_every_in_doubt_delivery_as_sent_after_seeing_the_count() throws Exception {
+    long now = Clock.systemUTC().instant().getEpochSecond();
+    // No worker loop: nothing may be sent, and the dead instance below must be the one to claim.
+    t = TestApp.start(dir, now, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN),
+        Workflow.defaults(), false);
+    String template = Fixtures.read("stripe/checkout.session.completed.json");
+    String session = Fixtures.parse(template).objectId();
+    String event = Fixtures.parse(template).id().value();
+    List<String> keys = new java.util.ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      String body = template.replace(session, session + "_" + i).replace(event, event + "_" + i);
+      assertThat(StripeWebhooks.postSigned(t.port(), body, now).statusCode()).isEqualTo(200);
+      keys.add("purchase:" + session + "_" + i);
+    }
+    var at = t.clock.instant();
+    t.app.store().claimDue(at, 10, "dead-instance", at.plusSeconds(60));
+    t.app.store().markAbandonedInDoubt(at, true);
+    assertThat(keys).allSatisfy(k -> assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.IN_DOUBT));
+
+    BrowserRun run = runBrowser("http://127.0.0.1:" + t.port(), BULK_SCREENSHOT, "bulk-resolve", "3");
+
+    assertThat(run.exitCode()).as("admin-flow.mjs exit code; its output:%n%s", run.output()).isZero();
+    assertThat(run.output()).contains("3 in-doubt deliveries match");
+    assertThat(BULK_SCREENSHOT).exists().isNotEmptyFile();
+    assertThat(keys).allSatisfy(k -> {
+      assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.DELIVERED);
+      assertThat(t.app.store().attempts(delivery(k).id())).extracting(Attempt::trigger)
+          .containsExactly(AttemptTrigger.RECOVERY, AttemptTrigger.RESOLUTION);
+    });
+    assertThat(t.rc.received()).as("resolved as sent: nothing sent").isEmpty();
+  }
+
   private Delivery delivery(String dedupeKey) {
     return t.app.store().findDeliveryByKey(dedupeKey).orElseThrow();
   }
 
   private record BrowserRun(int exitCode, String output) {}
 
-  /** Runs the Node script, its output in target/test-logs/browser.log (scanned by LogHygieneTest). */
-  private static BrowserRun runBrowser(String baseUrl, Path screenshot) throws IOException, InterruptedException {
+  /** Runs the Node script, its output in target/test-logs/browser-FLOW.log (scanned by LogHygieneTest). */
+  private static BrowserRun runBrowser(String baseUrl, Path screenshot, String... flow)
+      throws IOException, InterruptedException {
     Files.deleteIfExists(screenshot);
     Files.createDirectories(screenshot.toAbsolutePath().getParent());
-    Path log = ServiceProcess.logDir().resolve("browser.log");
-    Process process = new ProcessBuilder("node", BROWSER_DIR.resolve("admin-flow.mjs").toString(), baseUrl,
-            ADMIN_TOKEN, screenshot.toAbsolutePath().toString())
+    Path log = ServiceProcess.logDir().resolve("browser-" + flow[0] + ".log");
+    List<String> command = new java.util.ArrayList<>(List.of("node", BROWSER_DIR.resolve("admin-flow.mjs").toString(),
+        baseUrl, ADMIN_TOKEN, screenshot.toAbsolutePath().toString()));
+    command.addAll(List.of(flow));
+    Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
         .start();

@@ -9,12 +9,16 @@ import candybridge.testing.FakeReferralCandyServer;
 import candybridge.testing.Fixtures;
 import candybridge.testing.StripeWebhooks;
 import candybridge.testing.TestApp;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +40,9 @@ class OperatorCommandsTest {
   @TempDir Path dir;
   TestApp t;
   Map<String, String> env;
+
+  /** What the operator types at the terminal; empty: no terminal (a script). */
+  Optional<String> typed = Optional.empty();
 
   record Run(int code, String out, String err) {}
 
@@ -63,7 +70,8 @@ class OperatorCommandsTest {
   private <C extends Callable<Integer>> Run run(C command, Consumer<Terminal> inject, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    inject.accept(new Terminal(env, t.clock, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8)));
+    inject.accept(new Terminal(env, t.clock, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8),
+        typed.map(text -> new BufferedReader(new StringReader(text)))));
     int code = new CommandLine(command).execute(args);
     return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
   }
@@ -154,6 +162,103 @@ class OperatorCommandsTest {
     assertThat(resolve(Long.toString(delivery(a).id().value()), "--as", "sent").code()).isEqualTo(1);
     t.deliverDue();
     assertThat(t.rc.received()).as("resolved as sent: nothing sent").isEmpty();
+  }
+
+  /** Sales from..to, claimed by an instance that then died: all in doubt. */
+  private List<String> inDoubtSales(int from, int to) {
+    List<String> sessions = new java.util.ArrayList<>();
+    for (int i = from; i <= to; i++) {
+      String body = TEMPLATE.replace(SESSION, SESSION + "_" + i).replace(EVENT, EVENT + "_" + i);
+      assertThat(StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond()).statusCode())
+          .isEqualTo(200);
+      sessions.add(SESSION + "_" + i);
+    }
+    var now = t.clock.instant();
+    t.app.store().claimDue(now, 100, "dead", now.plusSeconds(60));
+    t.app.store().markAbandonedInDoubt(now, true);
+    return sessions;
+  }
+
+  @Test
+  void resolves_every_in_doubt_delivery_with_yes_without_asking() {
+    List<String> doubt = inDoubtSales(1, 2);
+    t.rc.respondWith(400);
+    String failed = sale(3);
+    t.deliverDue();
+    Run r = resolve("--status", "in_doubt", "--as", "resend", "--yes");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("queued 2 deliveries to resend");
+    assertThat(doubt).allSatisfy(s -> assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.PENDING));
+    assertThat(delivery(failed).status()).isEqualTo(DeliveryStatus.FAILED);
+    t.rc.respondWith(200, 200);
+    t.deliverDue();
+    assertThat(doubt).allSatisfy(s -> assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.DELIVERED));
+    Run none = resolve("--status", "in_doubt", "--as", "sent", "--yes");
+    assertThat(none.code()).isZero();
+    assertThat(none.out()).contains("no in-doubt deliveries");
+  }
+
+  @Test
+  void bulk_resolve_shows_the_count_and_acts_only_on_yes() {
+    List<String> doubt = inDoubtSales(1, 3);
+    typed = Optional.of("n\n");
+    Run no = resolve("--status", "in_doubt", "--as", "sent");
+    assertThat(no.code()).isEqualTo(1);
+    assertThat(no.out()).contains("3 in-doubt deliveries").contains("[y/N]");
+    assertThat(no.err()).contains("nothing changed");
+    assertThat(doubt).allSatisfy(s -> assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.IN_DOUBT));
+
+    typed = Optional.of("y\n");
+    Run yes = resolve("--status", "in_doubt", "--as", "sent");
+    assertThat(yes.code()).as(yes.err()).isZero();
+    assertThat(yes.out()).contains("3 in-doubt deliveries").contains("resolved 3 deliveries as sent");
+    assertThat(doubt).allSatisfy(s -> assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.DELIVERED));
+    t.deliverDue();
+    assertThat(t.rc.received()).as("resolved as sent: nothing sent").isEmpty();
+  }
+
+  @Test
+  void bulk_resolve_without_a_terminal_or_with_input_closed_refuses_and_asks_for_yes() {
+    String s = inDoubtSales(1, 1).get(0);
+    Run script = resolve("--status", "in_doubt", "--as", "sent");
+    assertThat(script.code()).isEqualTo(1);
+    assertThat(script.err()).contains("add --yes");
+    typed = Optional.of("");
+    Run closed = resolve("--status", "in_doubt", "--as", "resend");
+    assertThat(closed.code()).isEqualTo(1);
+    assertThat(closed.err()).contains("add --yes");
+    assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.IN_DOUBT);
+  }
+
+  @Test
+  void bulk_resolve_takes_the_window_of_creation_times() {
+    String old = inDoubtSales(1, 1).get(0);
+    t.clock.advance(Duration.ofDays(3));
+    String recent = inDoubtSales(2, 2).get(0);
+    Run r = resolve("--status", "in_doubt", "--since", "48h", "--as", "sent", "--yes");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("resolved 1 deliveries as sent");
+    assertThat(delivery(recent).status()).isEqualTo(DeliveryStatus.DELIVERED);
+    assertThat(delivery(old).status()).isEqualTo(DeliveryStatus.IN_DOUBT);
+    String until = t.clock.instant().minus(Duration.ofDays(1)).toString();
+    assertThat(resolve("--status", "in_doubt", "--until", until, "--as", "resend", "--yes").out())
+        .contains("queued 1 deliveries");
+    assertThat(delivery(old).status()).isEqualTo(DeliveryStatus.PENDING);
+  }
+
+  @Test
+  void bulk_resolve_refuses_bad_usage_with_exit_2() {
+    String s = inDoubtSales(1, 1).get(0);
+    Run failed = resolve("--status", "failed", "--as", "sent", "--yes");
+    assertThat(failed.code()).isEqualTo(2);
+    assertThat(failed.err()).contains("only in-doubt deliveries can be resolved");
+    assertThat(resolve("--status", "in_doubt", "--as", "maybe", "--yes").code()).isEqualTo(2);
+    assertThat(resolve("--status", "in_doubt", "--since", "last tuesday", "--as", "sent", "--yes").code()).isEqualTo(2);
+    assertThat(resolve("--as", "sent", "--yes").code()).as("neither id nor status").isEqualTo(2);
+    assertThat(resolve("1", "--status", "in_doubt", "--as", "sent").code()).as("both").isEqualTo(2);
+    assertThat(resolve("1", "--since", "2d", "--as", "sent").code()).isEqualTo(2);
+    assertThat(resolve("--status", "in_doubt", "--yes").code()).as("missing --as").isEqualTo(2);
+    assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.IN_DOUBT);
   }
 
   @Test
