@@ -50,7 +50,8 @@ final class AdminViews {
     m.put("http_status", a.httpStatus().isPresent() ? a.httpStatus().getAsInt() : null);
     m.put("response_excerpt", a.responseExcerpt().orElse(null));
     m.put("error", a.error().orElse(null));
-    m.put("verdict", a.verdict().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("verdict", a.verdict().wireName());
+    m.put("outcome_class", a.verdict().outcomeClass());
     return m;
   }
 

@@ -98,7 +98,7 @@ final class DeliveriesCommand implements Callable<Integer> {
           terminal.out().println("    #" + a.number() + " " + a.startedAt() + " " + a.trigger().name().toLowerCase()
               + " " + a.duration().toMillis() + " ms"
               + (a.httpStatus().isPresent() ? " HTTP " + a.httpStatus().getAsInt() : "")
-              + " -> " + a.verdict().name().toLowerCase()
+              + " -> " + a.verdict().wireName() + " (" + a.verdict().outcomeClass().replace('_', ' ') + ")"
               + a.error().map(e -> "  " + e).orElse(""));
         }
         return 0;
