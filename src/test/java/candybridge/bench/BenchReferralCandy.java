@@ -53,6 +53,35 @@ final class BenchReferralCandy implements AutoCloseable {
   private final AtomicInteger serving = new AtomicInteger();
   private volatile Duration latency;
   private volatile CountDownLatch outage = new CountDownLatch(0);
+  private volatile TokenBucket rateLimit;
+  private final AtomicInteger throttled = new AtomicInteger();
+
+  /**
+   * Allows {@code perSecond} purchases a second, as a token bucket holding one second's worth: a
+   * call beyond that answers {@code 429} with {@code Retry-After: 1} and is not a purchase.
+   */
+  static final class TokenBucket {
+    private final double perNano;
+    private final double capacity;
+    private double tokens;
+    private long last = System.nanoTime();
+
+    TokenBucket(int perSecond) {
+      this.perNano = perSecond / 1e9;
+      this.capacity = perSecond;
+      this.tokens = perSecond;
+    }
+
+    synchronized boolean tryTake(long now) {
+      tokens = Math.min(capacity, tokens + (now - last) * perNano);
+      last = now;
+      if (tokens < 1) {
+        return false;
+      }
+      tokens--;
+      return true;
+    }
+  }
 
   BenchReferralCandy(Timeline timeline, Duration latency) throws IOException {
     this(timeline, latency, 0);
@@ -128,6 +157,16 @@ final class BenchReferralCandy implements AutoCloseable {
     latency = d;
   }
 
+  /** From now on at most {@code perSecond} purchases a second; 0 lifts the limit. */
+  void rateLimit(int perSecond) {
+    rateLimit = perSecond > 0 ? new TokenBucket(perSecond) : null;
+  }
+
+  /** Calls answered 429 by the rate limit. */
+  int throttled() {
+    return throttled.get();
+  }
+
   void outage() {
     outage = new CountDownLatch(1);
   }
@@ -161,6 +200,16 @@ final class BenchReferralCandy implements AutoCloseable {
       if (!signed) {
         badSignatures.incrementAndGet();
         exchange.sendResponseHeaders(401, -1);
+        return;
+      }
+      TokenBucket limit = rateLimit;
+      if (limit != null && !limit.tryTake(System.nanoTime())) {
+        throttled.incrementAndGet();
+        byte[] slowDown = "{\"message\":\"Too many requests\"}".getBytes(UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        exchange.sendResponseHeaders(429, slowDown.length);
+        exchange.getResponseBody().write(slowDown);
         return;
       }
       timeline.received(CheckoutEvents.number(params.get("external_reference_id")), arrived);

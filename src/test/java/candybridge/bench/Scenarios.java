@@ -50,6 +50,7 @@ final class Scenarios {
       case "slow-rc" -> slowReferralCandy();
       case "backlog" -> backlog();
       case "outage" -> outage();
+      case "ratelimit" -> rateLimited();
       case "postgres" -> postgres();
       default -> throw new IllegalArgumentException(scenario);
     }
@@ -196,6 +197,64 @@ final class Scenarios {
     }
   }
 
+  /**
+   * A backlog drained against a ReferralCandy that allows {@code bench.rateLimit} purchases a second
+   * (a token bucket of one second's worth) and answers 429 with {@code Retry-After: 1} above it: the
+   * service's flow control must keep it at that rate, failing nothing. {@code bench.rateBacklog}
+   * deliveries are stored while ReferralCandy hangs, the service is killed, and a new one drains a
+   * copy with the default concurrency (16) and with {@code bench.backlogConcurrency} senders.
+   */
+  private void rateLimited() throws IOException {
+    int size = Integer.getInteger("bench.rateBacklog", 20_000);
+    int perSecond = Integer.getInteger("bench.rateLimit", 300);
+    Backlog backlog = new Backlog(size, Duration.ofMillis(20), 0, Integer.getInteger("bench.backlogConcurrency", 96));
+    Path db = settings.work().resolve("ratelimit.db");
+    int from = nextEvent.get();
+    int before = timeline.deliveries();
+    long accepted;
+    int inDoubt;
+    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, backlog.latency())) {
+      rc.outage();
+      ServiceUnderTest first = service(rc, "jdbc:sqlite:" + db, 8,
+          Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"));
+      LoadGenerator.Result fill =
+          load(first).closedLoop(64, Duration.ofMinutes(5), size, webhooks(first.port()));
+      first.kill();
+      out.accept(Row.ofLoad("sqlite rate-limit backlog fill (RC down)", fill).withProcess(first));
+      accepted = fill.ok();
+      inDoubt = timeline.deliveries() - before;
+    }
+    int to = nextEvent.get();
+    for (int concurrency : new int[] {DEFAULT_CONCURRENCY, backlog.concurrency()}) {
+      Path copy = settings.work().resolve("ratelimit-" + concurrency + ".db");
+      for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        Path file = Path.of(db + suffix);
+        if (Files.exists(file)) {
+          Files.copy(file, Path.of(copy + suffix), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      syncDisks();
+      Timeline arrivals = new Timeline(timeline.capacity());
+      try (BenchReferralCandy rc = new BenchReferralCandy(arrivals, backlog.latency())) {
+        warmUp(rc);
+        rc.rateLimit(perSecond);
+        long t0 = System.nanoTime();
+        int expected = (int) accepted - inDoubt;
+        try (ServiceUnderTest service = service(rc, "jdbc:sqlite:" + copy, concurrency)) {
+          int drained = awaitDrain(arrivals, 0, expected, t0, Duration.ofSeconds(30 + 2L * expected / perSecond));
+          long firstCall = printDrain(String.format(Locale.ROOT,
+              "sqlite rate-limited drain of %d (RC allows %d/s, 429 + Retry-After: 1 above), %d senders",
+              drained, perSecond, concurrency), arrivals, drained, from, to, t0, "from the restart", service);
+          double rate = (drained - 1) / ((arrivals.lastArrival(from, to) - firstCall) / 1e9);
+          notes.accept(String.format(Locale.ROOT,
+              "rate limit %d/s, %d senders: %d of %d due arrived, %.1f %% of the limit from the first call to the"
+                  + " last, %d answered 429; calls per second from the first: %s", perSecond, concurrency, drained,
+              expected, 100 * rate / perSecond, rc.throttled(), arrivals.perSecond(from, to, firstCall)));
+        }
+      }
+    }
+  }
+
   /** Starts a service on a stored backlog and measures how fast {@code expected} calls arrive. */
   private void drain(Path db, int concurrency, Backlog backlog, int from, int to, int expected) throws IOException {
     Timeline arrivals = new Timeline(timeline.capacity());
@@ -215,7 +274,11 @@ final class Scenarios {
 
   /** Waits, 3 minutes at most from {@code t0}, for {@code expected} calls beyond {@code before}; how many came. */
   private static int awaitDrain(Timeline arrivals, int before, int expected, long t0) {
-    long deadline = t0 + Duration.ofMinutes(3).toNanos();
+    return awaitDrain(arrivals, before, expected, t0, Duration.ofMinutes(3));
+  }
+
+  private static int awaitDrain(Timeline arrivals, int before, int expected, long t0, Duration atMost) {
+    long deadline = t0 + atMost.toNanos();
     while (arrivals.deliveries() - before < expected && System.nanoTime() < deadline) {
       sleep(100);
     }
