@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class Bench {
   static final List<String> SCENARIOS =
-      List.of("healthz", "ingest", "steady", "slow-rc", "backlog", "outage", "postgres");
+      List.of("healthz", "ingest", "steady", "slow-rc", "backlog", "outage", "ratelimit", "postgres");
 
   private Bench() {}
 
