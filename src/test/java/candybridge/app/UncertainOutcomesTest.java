@@ -25,8 +25,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +77,10 @@ class UncertainOutcomesTest {
     }
     t.deliverDue();
     t.rc.awaitReceived(12, Duration.ofSeconds(10));
+    assertThat(t.app.worker().gate().state()).isEqualTo(CallGate.State.OPEN);
+    assertThat(StripeWebhooks.get(t.port(), "/readyz").statusCode()).as("ready while the breaker is open").isEqualTo(200);
+    post(13); // still stored and answered 200 (post checks it)
+    assertThat(t.app.worker().runOnce()).as("no new call while open").isZero();
     t.rc.delay(Duration.ZERO);
     for (int i = 0; i < 40; i++) { // three days of probes and due times
       t.clock.advance(Duration.ofMinutes(2));
@@ -92,9 +101,8 @@ class UncertainOutcomesTest {
     }
     assertThat(t.app.worker().gate().state()).as("verify.json answered: one call may go first")
         .isEqualTo(CallGate.State.HALF_OPEN);
-    post(12);
     t.deliverDue();
-    assertThat(delivery(12).status()).isEqualTo(DeliveryStatus.DELIVERED);
+    assertThat(delivery(13).status()).as("the sale stored while open went first").isEqualTo(DeliveryStatus.DELIVERED);
     assertThat(t.app.worker().gate().state()).isEqualTo(CallGate.State.CLOSED);
     String metrics = t.app.metrics().scrape();
     assertThat(metrics).contains("candybridge_delivery_attempts_total{verdict=\"in_doubt\"} 12.0")
@@ -159,6 +167,63 @@ class UncertainOutcomesTest {
     assertThat(allDelivered).as("all delivered").isNotNull();
     assertThat(Duration.between(recovered, allDelivered)).as("within a minute of the recovery")
         .isLessThanOrEqualTo(Duration.ofMinutes(1));
+  }
+
+  /**
+   * The same in real time, as users run it: the worker loop, the default 10 s timeout and 16
+   * senders, the breaker's probes; ReferralCandy hangs for 60 s while 5 sales a second arrive.
+   */
+  @Test
+  @Tag("long")
+  void a_sixty_second_hang_in_real_time_under_five_sales_a_second() throws InterruptedException {
+    t = TestApp.start(dir, Instant.now().getEpochSecond(), StripeWebhooks.SECRET,
+        Map.of("CANDYBRIDGE_ALERT_WEBHOOK_URL", alerts.url().toString()), Workflow.defaults(), true);
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    ticker.scheduleAtFixedRate(() -> t.clock.set(Instant.now()), 0, 10, TimeUnit.MILLISECONDS);
+    try {
+      int sale = 0;
+      long start = System.nanoTime();
+      int before = -1;
+      Instant recovered = null;
+      int recoveredAtSale = -1;
+      for (long due = start; sale < 5 * 130; due += 200_000_000L, sale++) { // 130 s of sales at 5/s
+        LockSupport.parkNanos(due - System.nanoTime()); // pacing the load, not waiting for a result
+        long elapsed = System.nanoTime() - start;
+        if (before < 0 && elapsed >= 10_000_000_000L) {
+          before = t.rc.received("purchase.json").size();
+          t.rc.hangAll(true);
+        } else if (recovered == null && elapsed >= 70_000_000_000L) {
+          t.rc.hangAll(false);
+          t.rc.release();
+          recovered = Instant.now();
+          recoveredAtSale = sale;
+        }
+        post(sale);
+      }
+      int sales = sale;
+      int backlogEnd = recoveredAtSale;
+      Poll.until("every sale delivered or held", Duration.ofSeconds(90), () -> {
+        var q = t.app.store().queueStats(Instant.now());
+        return q.count(DeliveryStatus.PENDING) + q.count(DeliveryStatus.IN_FLIGHT) == 0;
+      });
+      Instant lastDelivery = t.rc.received("purchase.json").stream()
+          .filter(c -> Integer.parseInt(c.params().get("external_reference_id").substring(SESSION.length() + 2)) < backlogEnd)
+          .map(RecordedCall::receivedAt).max(Instant::compareTo).orElseThrow();
+      Map<String, Long> sends = t.rc.received("purchase.json").stream()
+          .collect(Collectors.groupingBy(c -> c.params().get("external_reference_id"), Collectors.counting()));
+      long inDoubt = countStatus(sales, DeliveryStatus.IN_DOUBT);
+      long delivered = countStatus(sales, DeliveryStatus.DELIVERED);
+      new ReliabilityReport("outage-hang-60s-real-time").put("sales", sales).put("inDoubt", inDoubt)
+          .put("delivered", delivered).put("sentTwice", sends.values().stream().filter(n -> n > 1).count())
+          .put("backlogCaughtUpAfterRecovery", Duration.between(recovered, lastDelivery)).write();
+      assertThat(inDoubt).as("in doubt: at most the cap").isBetween(1L, 16L);
+      assertThat(sends.values()).as("no sale sent twice").allMatch(n -> n == 1);
+      assertThat(delivered + inDoubt).isEqualTo(sales);
+      assertThat(Duration.between(recovered, lastDelivery)).as("the hang's sales delivered within a minute of the recovery")
+          .isLessThanOrEqualTo(Duration.ofSeconds(60));
+    } finally {
+      ticker.shutdownNow();
+    }
   }
 
   @Test
@@ -239,6 +304,25 @@ class UncertainOutcomesTest {
       assertThat(problems).isEmpty();
       assertThat(t.app.worker().gate().state()).isEqualTo(CallGate.State.CLOSED);
     }
+  }
+
+  @Test
+  void an_instance_never_holds_more_claims_than_its_cap() throws InterruptedException {
+    t = TestApp.start(dir, Instant.now().getEpochSecond(), StripeWebhooks.SECRET,
+        Map.of("CANDYBRIDGE_DELIVERY_CONCURRENCY", "4"), Workflow.defaults(), true);
+    t.rc.delay(Duration.ofMillis(20));
+    for (int i = 0; i < 120; i++) {
+      post(i);
+    }
+    long most = 0;
+    long samples = 0;
+    while (countStatus(120, DeliveryStatus.DELIVERED) < 120 && samples < 100_000) {
+      t.clock.set(Instant.now());
+      most = Math.max(most, t.app.store().queueStats(t.clock.instant()).count(DeliveryStatus.IN_FLIGHT));
+      samples++;
+    }
+    assertThat(countStatus(120, DeliveryStatus.DELIVERED)).isEqualTo(120);
+    assertThat(most).as("claims held at once, sampled %d times", samples).isBetween(1L, 4L);
   }
 
   @Test
