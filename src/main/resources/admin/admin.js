@@ -76,7 +76,11 @@ class ApiError extends Error {
 async function api(path, options = {}) {
   let response;
   try {
-    response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' }, ...options });
+    // X-Candybridge-Request: the server refuses a state-changing request made with the browser's
+    // login that does not come from this page; a browser without Origin/Sec-Fetch-Site needs this mark.
+    response = await fetch(path, {
+      credentials: 'same-origin', headers: { Accept: 'application/json', 'X-Candybridge-Request': '1' }, ...options,
+    });
   } catch (e) {
     throw new ApiError(0, 'unreachable', `Candybridge did not answer (${e.message}).`);
   }
