@@ -1,21 +1,29 @@
 // The operator's flows in Debian's Chromium, driven by playwright-core (which never downloads a
 // browser). Run by AdminPageBrowserTest:
-//   node src/test/browser/admin-flow.mjs <baseUrl> <adminToken> <screenshotPath> [replay|bulk-resolve [count]]
+//   node src/test/browser/admin-flow.mjs <baseUrl> <adminToken> <screenshotPath> [replay|bulk-resolve [count]|cross-site <deliveryId>]
 // Opens /admin with the token as the basic-auth password, then
 // - replay (the default): filters to failed deliveries, opens the only one, replays it (accepting
 //   the confirm dialog) and waits until it shows delivered;
 // - bulk-resolve: filters to in-doubt deliveries, clicks "Resolve all matching… as sent", checks
 //   the confirmation names the count of in-doubt deliveries, accepts, and waits until the table
 //   has none left;
+// - cross-site: signs in as a person does, with the token in the URL (http://admin:TOKEN@host/admin,
+//   baseUrl on the host name admin.test, which --host-resolver-rules maps to 127.0.0.1), replays as
+//   above, then opens an attacker's page served here on evil.test (another site) and on admin.test
+//   at another port (another origin of the same site). Each auto-submits a text/plain form to the
+//   bulk replay of delivered calls, and makes no-cors fetches with credentials to it and to the
+//   replay of <deliveryId>: the form must answer 403 (the browser attached the login, or it would
+//   be 401), each fetch 403 or, where Chromium did not attach the login, 401;
 // then saves a screenshot. Exits 0 on success, 1 with a message on stderr otherwise.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const [baseUrl, token, screenshotPath, flow = 'replay', expected = '0'] = process.argv.slice(2);
-if (!baseUrl || !token || !screenshotPath || !['replay', 'bulk-resolve'].includes(flow)) {
-  console.error('usage: node admin-flow.mjs <baseUrl> <adminToken> <screenshotPath> [replay|bulk-resolve [count]]');
+if (!baseUrl || !token || !screenshotPath || !['replay', 'bulk-resolve', 'cross-site'].includes(flow)) {
+  console.error('usage: node admin-flow.mjs <baseUrl> <adminToken> <screenshotPath> [replay|bulk-resolve [count]|cross-site <deliveryId>]');
   process.exit(2);
 }
 
@@ -35,8 +43,10 @@ try {
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--host-resolver-rules=MAP admin.test 127.0.0.1, MAP evil.test 127.0.0.1',
     ],
-    httpCredentials: { username: 'admin', password: token },
+    // cross-site signs in with the token in the URL, as a person does; the rest answer the challenge.
+    httpCredentials: flow === 'cross-site' ? undefined : { username: 'admin', password: token },
     viewport: { width: 1280, height: 1100 },
     timeout: TIMEOUT_MS,
   });
@@ -46,8 +56,9 @@ try {
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()} (${m.location().url})`); });
   page.on('response', (r) => { if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`); });
 
+  const signIn = flow === 'cross-site' ? baseUrl.replace('://', `://admin:${encodeURIComponent(token)}@`) : baseUrl;
   log(`opening ${baseUrl}/admin`);
-  const response = await page.goto(`${baseUrl}/admin`);
+  const response = await page.goto(`${signIn}/admin`);
   if (!response || response.status() !== 200) {
     throw new Error(`GET /admin answered ${response?.status()}`);
   }
@@ -55,6 +66,7 @@ try {
 
   if (flow === 'bulk-resolve') await bulkResolve(page, Number(expected));
   else await replay(page);
+  if (flow === 'cross-site') await attackFromOtherOrigins(context, expected);
 
   await page.screenshot({ path: screenshotPath, fullPage: true });
   log(`screenshot saved to ${screenshotPath}`);
@@ -136,4 +148,55 @@ async function bulkResolve(page, count) {
   await page.getByTestId('filter-status').selectOption('delivered');
   await page.waitForFunction((n) =>
     document.querySelectorAll('[data-testid="delivery-row"][data-status="delivered"]').length === n, count);
+}
+
+// The attacker: a page on another origin that replays with the operator's cached login.
+async function attackFromOtherOrigins(context, deliveryId) {
+  const target = new URL(baseUrl);
+  const bulk = `${target.origin}/api/deliveries/replay?status=delivered`;
+  const single = `${target.origin}/api/deliveries/${deliveryId}/replay`;
+  const attackerPage = `<!doctype html><meta charset="utf-8"><title>You won</title>
+<form id="f" method="POST" enctype="text/plain" action="${bulk}"><input type="hidden" name='{"a":"' value='"}'></form>
+<script>
+  const hit = (url) => fetch(url, { mode: 'no-cors', method: 'POST', credentials: 'include' }).catch(() => {});
+  hit(${JSON.stringify(bulk)}).then(() => hit(${JSON.stringify(single)})).then(() => document.getElementById('f').submit());
+</script>`;
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(attackerPage);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = server.address().port;
+  try {
+    for (const origin of [`http://evil.test:${port}`, `http://admin.test:${port}`]) {
+      const tab = await context.newPage();
+      const answers = [];
+      tab.on('response', (r) => {
+        if (r.request().method() === 'POST' && r.url().startsWith(target.origin)) {
+          answers.push({ kind: r.request().resourceType(), url: r.url(), status: r.status() });
+        }
+      });
+      log(`opening the attacker's page ${origin}/`);
+      const form = tab.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document');
+      await tab.goto(`${origin}/`);
+      await form;
+      await tab.waitForFunction(() => document.body?.innerText.trim().startsWith('{'));
+      const shown = await tab.evaluate(() => document.body.innerText);
+      log(`from ${origin}: ${answers.map((a) => `${a.kind} ${a.url.slice(target.origin.length)} -> ${a.status}`).join(', ')}`);
+      log(`the form's answer: ${shown}`);
+      // The form navigates the top frame, so the login goes with it: Candybridge must refuse (403).
+      // Chromium keys its login cache by the top frame's site, so from evil.test a fetch may go
+      // without the login (401); either way it is refused, and ReferralCandy hears nothing (checked
+      // by the Java test).
+      const refused = answers.every((a) => a.status === 403 || (a.kind === 'fetch' && a.status === 401));
+      if (answers.length !== 3 || !refused || !answers.some((a) => a.kind === 'document' && a.status === 403)) {
+        throw new Error(`expected three refusals (403, or 401 for a fetch without the login) from ${origin}, got ${JSON.stringify(answers)}`);
+      }
+      if (!shown.includes('"error":"forbidden"')) throw new Error(`the form's answer is not forbidden: ${shown}`);
+      await tab.screenshot({ path: `${screenshotPath.replace(/\.png$/, '')}-from-${new URL(origin).hostname}.png` });
+      await tab.close();
+    }
+  } finally {
+    server.close();
+  }
 }

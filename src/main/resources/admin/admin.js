@@ -76,7 +76,13 @@ class ApiError extends Error {
 async function api(path, options = {}) {
   let response;
   try {
-    response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' }, ...options });
+    // X-Candybridge-Request: the server refuses a state-changing request made with the browser's
+    // login that does not come from this page; a browser without Origin/Sec-Fetch-Site needs this mark.
+    // Resolved against location.origin: a page opened as http://user:token@host/admin has the
+    // credentials in its own URL, and fetch refuses a relative URL that inherits them.
+    response = await fetch(new URL(path, window.location.origin), {
+      credentials: 'same-origin', headers: { Accept: 'application/json', 'X-Candybridge-Request': '1' }, ...options,
+    });
   } catch (e) {
     throw new ApiError(0, 'unreachable', `Candybridge did not answer (${e.message}).`);
   }

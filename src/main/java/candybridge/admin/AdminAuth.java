@@ -25,6 +25,14 @@ final class AdminAuth {
     return presented.isPresent() && MessageDigest.isEqual(expected, sha256(presented.get()));
   }
 
+  /**
+   * True when the header is HTTP Basic: the scheme a browser stores after its login dialog and
+   * attaches by itself, also to requests another site makes ({@link CrossSiteGuard}).
+   */
+  static boolean isBasic(String authorization) {
+    return authorization != null && authorization.strip().regionMatches(true, 0, "Basic ", 0, 6);
+  }
+
   private static Optional<String> token(String header) {
     if (header == null) {
       return Optional.empty();
@@ -33,7 +41,7 @@ final class AdminAuth {
     if (h.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Optional.of(h.substring(7).strip());
     }
-    if (h.regionMatches(true, 0, "Basic ", 0, 6)) {
+    if (isBasic(h)) {
       try {
         String decoded = new String(Base64.getDecoder().decode(h.substring(6).strip()), UTF_8);
         int colon = decoded.indexOf(':');

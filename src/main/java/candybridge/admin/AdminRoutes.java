@@ -35,7 +35,9 @@ import java.util.function.BiConsumer;
 
 /**
  * The admin API and page: every route in one table, each handler parse → one use case → render.
- * All of {@code /api/} and {@code /admin} need the token ({@link AdminAuth}); 401 without.
+ * All of {@code /api/} and {@code /admin} need the token ({@link AdminAuth}); 401 without. A request
+ * that changes state with a browser's Basic login must come from the page itself
+ * ({@link CrossSiteGuard}); 403 otherwise. Every answer carries {@link SecurityHeaders}.
  */
 public final class AdminRoutes {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,9 +65,14 @@ public final class AdminRoutes {
   }
 
   public void register(RoutesConfig routes) {
+    routes.before("/api/*", SecurityHeaders::api);
+    routes.before("/admin", SecurityHeaders::page);
+    routes.before("/admin/*", SecurityHeaders::page);
     routes.before("/api/*", this::authenticate);
     routes.before("/admin", this::authenticate);
     routes.before("/admin/*", this::authenticate);
+    // After authentication, before any handler: a refused request changes nothing.
+    routes.before("/api/*", CrossSiteGuard::check);
 
     routes.get("/admin", ctx -> page(ctx, "index.html", "text/html; charset=utf-8"));
     routes.get("/admin/{file}", ctx -> page(ctx, ctx.pathParam("file"), null));
@@ -194,10 +201,7 @@ public final class AdminRoutes {
       String type = contentType != null ? contentType
           : file.endsWith(".js") ? "text/javascript; charset=utf-8"
           : file.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
-      ctx.contentType(type)
-          .header("Cache-Control", "no-store")
-          .header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:")
-          .result(in.readAllBytes());
+      ctx.contentType(type).header("Cache-Control", "no-store").result(in.readAllBytes());
     }
   }
 

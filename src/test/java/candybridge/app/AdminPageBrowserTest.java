@@ -37,6 +37,7 @@ class AdminPageBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path BROWSER_DIR = Path.of("src/test/browser");
   private static final Path SCREENSHOT = Path.of("target/admin-replayed.png");
+  private static final Path ATTACK_SCREENSHOT = Path.of("target/admin-cross-site.png");
   private static final Path BULK_SCREENSHOT = Path.of("target/admin-bulk-resolved.png");
   private static final Duration BROWSER_TIMEOUT = Duration.ofSeconds(120);
 
@@ -81,6 +82,35 @@ class AdminPageBrowserTest {
     assertThat(attempts).extracting(Attempt::trigger)
         .containsExactly(AttemptTrigger.SCHEDULED, AttemptTrigger.MANUAL);
     assertThat(attempts).extracting(Attempt::verdict).containsExactly(Verdict.FAIL, Verdict.DELIVERED);
+  }
+
+  @Test
+  void a_page_on_another_site_cannot_replay_with_the_operators_login() throws Exception {
+    long now = Clock.systemUTC().instant().getEpochSecond();
+    t = TestApp.start(dir, now, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN),
+        Workflow.defaults(), true);
+    t.rc.respondWith(400);
+    String body = Fixtures.read("stripe/checkout.session.completed.json");
+    String dedupeKey = "purchase:" + Fixtures.parse(body).objectId();
+    assertThat(StripeWebhooks.postSigned(t.port(), body, now).statusCode()).isEqualTo(200);
+    Poll.until("the first delivery fails on the scripted 400", Duration.ofSeconds(30),
+        () -> delivery(dedupeKey).status() == DeliveryStatus.FAILED);
+
+    // Signs in with the token in the URL, replays from the page, then lets evil.test and another
+    // origin of admin.test post a bulk replay of delivered calls and a replay of this one.
+    BrowserRun run = runBrowser("http://admin.test:" + t.port(), ATTACK_SCREENSHOT, "cross-site",
+        String.valueOf(delivery(dedupeKey).id().value()));
+
+    assertThat(run.exitCode()).as("admin-flow.mjs exit code; its output:%n%s", run.output()).isZero();
+    assertThat(run.output()).contains("from http://evil.test:").contains("from http://admin.test:")
+        .contains("\"error\":\"forbidden\"");
+    assertThat(ATTACK_SCREENSHOT).exists().isNotEmptyFile();
+    assertThat(t.rc.received("purchase.json")).as("the failed call and the page's replay, nothing else")
+        .hasSize(2);
+    Delivery d = delivery(dedupeKey);
+    assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
+    assertThat(t.app.store().attempts(d.id())).extracting(Attempt::trigger)
+        .containsExactly(AttemptTrigger.SCHEDULED, AttemptTrigger.MANUAL);
   }
 
   @Test
