@@ -152,13 +152,7 @@ final class Scenarios {
     }
     int to = nextEvent.get();
     for (int concurrency : new int[] {backlog.workers(), backlog.concurrency()}) {
-      Path copy = settings.work().resolve("backlog-" + concurrency + ".db");
-      for (String suffix : new String[] {"", "-wal", "-shm"}) {
-        Path file = Path.of(db + suffix);
-        if (Files.exists(file)) {
-          Files.copy(file, Path.of(copy + suffix), StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
+      Path copy = copyOf(db, settings.work().resolve("backlog-" + concurrency + ".db"));
       // The disk writes back the copy (and the fill) now rather than during the drain's commits:
       // a real restart finds the disk quiet, the outage having lasted longer than the write-back.
       syncDisks();
@@ -226,13 +220,7 @@ final class Scenarios {
     }
     int to = nextEvent.get();
     for (int concurrency : new int[] {DEFAULT_CONCURRENCY, backlog.concurrency()}) {
-      Path copy = settings.work().resolve("ratelimit-" + concurrency + ".db");
-      for (String suffix : new String[] {"", "-wal", "-shm"}) {
-        Path file = Path.of(db + suffix);
-        if (Files.exists(file)) {
-          Files.copy(file, Path.of(copy + suffix), StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
+      Path copy = copyOf(db, settings.work().resolve("ratelimit-" + concurrency + ".db"));
       syncDisks();
       Timeline arrivals = new Timeline(timeline.capacity());
       try (BenchReferralCandy rc = new BenchReferralCandy(arrivals, backlog.latency())) {
@@ -253,6 +241,17 @@ final class Scenarios {
         }
       }
     }
+  }
+
+  /** A copy of a stopped service's SQLite files (the database, its WAL and shared memory). */
+  private static Path copyOf(Path db, Path copy) throws IOException {
+    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+      Path file = Path.of(db + suffix);
+      if (Files.exists(file)) {
+        Files.copy(file, Path.of(copy + suffix), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    return copy;
   }
 
   /** Starts a service on a stored backlog and measures how fast {@code expected} calls arrive. */
