@@ -252,9 +252,9 @@ public final class CallGate {
     return openedAt;
   }
 
-  /** When the next probe is due, while the breaker is open. */
+  /** When the next probe is due, while the breaker is open and no probe is under way. */
   public synchronized Optional<Instant> nextProbeAt() {
-    return state == State.OPEN ? Optional.of(nextProbeAt) : Optional.empty();
+    return state == State.OPEN && !probing ? Optional.of(nextProbeAt) : Optional.empty();
   }
 
   /** Until when a 429 paused the senders, if that is later than {@code now}. */

@@ -380,7 +380,7 @@ public final class DeliveryWorker implements AutoCloseable {
           nextLeaseCheck = clock.instant().plus(settings.lease().dividedBy(2));
         }
         if (!dispatch()) {
-          wakeUp.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+          wakeUp.tryAcquire(idleWait().toMillis(), TimeUnit.MILLISECONDS);
           wakeUp.drainPermits();
         }
       } catch (InterruptedException e) {
@@ -397,6 +397,23 @@ public final class DeliveryWorker implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * How long an idle loop waits for a wake-up: the poll interval, or less when a 429's pause or the
+   * breaker's next probe ends sooner, so that sending resumes the moment ReferralCandy allows.
+   */
+  private Duration idleWait() {
+    Instant now = clock.instant();
+    Duration wait = settings.pollInterval();
+    Optional<Instant> until = gate.pausedUntil(now).or(gate::nextProbeAt);
+    if (until.isPresent()) {
+      Duration left = Duration.between(now, until.get());
+      if (left.compareTo(wait) < 0) {
+        wait = left.isNegative() ? Duration.ZERO : left;
+      }
+    }
+    return wait.plusMillis(1);
   }
 
   /** Stops the loop and waits briefly for calls in flight; those still running stay in doubt. */
