@@ -171,6 +171,7 @@ class AdminApiTest {
     assertThat(d.path("attempt_history")).singleElement().satisfies(a -> {
       assertThat(a.path("http_status").asInt()).isEqualTo(503);
       assertThat(a.path("verdict").asText()).isEqualTo("retry");
+      assertThat(a.path("outcome_class").asText()).isEqualTo("not_processed");
       assertThat(a.path("trigger").asText()).isEqualTo("scheduled");
     });
     assertThat(d.toString()).doesNotContain("test-rc-secret-key");

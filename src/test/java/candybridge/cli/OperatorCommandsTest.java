@@ -121,7 +121,8 @@ class OperatorCommandsTest {
 
     Run one = show(Long.toString(delivery(a).id().value()));
     assertThat(one.code()).isZero();
-    assertThat(one.out()).contains("workflow   checkout-purchase").contains("invoice_amount = 30.00").contains("#1");
+    assertThat(one.out()).contains("workflow   checkout-purchase").contains("invoice_amount = 30.00").contains("#1")
+        .containsPattern("-> (delivered \\(delivered\\)|fail \\(rejected\\))");
     assertThat(show("99999").code()).isEqualTo(1);
     assertThat(show("--help").code()).isZero();
   }
