@@ -138,7 +138,7 @@ public final class Alerts implements AutoCloseable {
     body.put("detail", b.count() + " deliver" + (b.count() == 1 ? "y" : "ies") + " went in doubt " + window
         + ": ReferralCandy may or may not have them (first: delivery " + d.deliveryId() + ", " + d.reason()
         + "). They are not resent. Check ReferralCandy for these sales, then: candybridge resolve"
-        + " --status in_doubt --since " + b.from() + " --as sent|resend");
+        + " --status in_doubt --as sent|resend (deliveries list --status in_doubt lists them)");
     emit("delivery_in_doubt count=" + b.count() + " from=" + b.from() + " to=" + b.to() + " first=delivery "
         + d.deliveryId() + " reason=" + d.reason(), "delivery_in_doubt count=" + b.count(), body);
   }
