@@ -2,6 +2,7 @@ package candybridge.alert;
 
 import static java.util.Objects.requireNonNull;
 
+import candybridge.text.UntrustedText;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
@@ -259,7 +260,7 @@ public final class Alerts implements AutoCloseable {
 
   private void emit(String logLine, String label, ObjectNode body) {
     if (logging) {
-      log.warn("alert {}", logLine);
+      log.warn("alert {}", UntrustedText.forLog(logLine));
     }
     sender.ifPresent(s -> s.offer(new AlertSender.Outgoing(label, body.toString())));
   }

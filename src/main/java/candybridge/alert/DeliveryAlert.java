@@ -2,7 +2,7 @@ package candybridge.alert;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.regex.Pattern;
+import candybridge.text.UntrustedText;
 
 /**
  * What an alert says about one delivery. Carries ids and an e-mail-free reason only, never the
@@ -17,9 +17,7 @@ public record DeliveryAlert(
     String status,
     String reason,
     int attempts) {
-  private static final Pattern EMAIL =
-      Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
-  static final String EMAIL_REMOVED = "[e-mail removed]";
+  static final String EMAIL_REMOVED = UntrustedText.EMAIL_MASK;
 
   public DeliveryAlert {
     requireNonNull(workflow, "workflow == null");
@@ -46,12 +44,7 @@ public record DeliveryAlert(
         + s.attempts + "]";
   }
 
-  /** {@code text} with anything that looks like an e-mail address removed, for a log line. */
-  public static String scrubbedText(String text) {
-    return scrub(text);
-  }
-
   static String scrub(String text) {
-    return EMAIL.matcher(text).replaceAll(EMAIL_REMOVED);
+    return UntrustedText.masked(text);
   }
 }

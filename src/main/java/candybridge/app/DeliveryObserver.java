@@ -8,6 +8,7 @@ import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryListener;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.metrics.Metrics;
+import candybridge.text.UntrustedText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +49,7 @@ final class DeliveryObserver implements DeliveryListener {
       public void stateChanged(CallGate.State from, CallGate.State to, String why) {
         metrics.breakerChanged(to);
         log.warn("ReferralCandy breaker {} -> {}: {}", from.wireName(), to.wireName(),
-            DeliveryAlert.scrubbedText(why));
+            UntrustedText.forLog(why));
         if (to == CallGate.State.OPEN && from == CallGate.State.CLOSED) {
           openedAt = clock.instant();
           alerts.breakerOpened(why);
@@ -65,7 +66,8 @@ final class DeliveryObserver implements DeliveryListener {
 
       @Override
       public void probeFailed(String what, Duration next) {
-        log.warn("ReferralCandy breaker stays open: {}; next probe in {} s", what, next.toSeconds());
+        log.warn("ReferralCandy breaker stays open: {}; next probe in {} s", UntrustedText.forLog(what),
+            next.toSeconds());
       }
     };
   }

@@ -124,7 +124,7 @@ final class BackfillCommand implements Callable<Integer> {
     }
     Backfill.Failure failure = result.failure().orElseThrow();
     boolean nothingTakenIn = result.stored() + result.duplicate() + result.ignored() == 0;
-    err.println("candybridge: backfill stopped at page " + failure.page() + ": " + failure.reason());
+    err.println("candybridge: backfill stopped at page " + failure.page() + ": " + Terminal.shown(failure.reason()));
     err.println("candybridge: run the same command again to complete it"
         + (nothingTakenIn
             ? " (nothing was taken in: events are taken in oldest first once every page is read)"

@@ -59,8 +59,8 @@ final class DeliveriesCommand implements Callable<Integer> {
         terminal.out().printf("%-6s %-10s %-20s %-24s %-4s %s%n", "ID", "STATUS", "CREATED", "WORKFLOW", "TRY", "KEY / LAST ERROR");
         for (Delivery d : page.items()) {
           terminal.out().printf("%-6d %-10s %-20s %-24s %-4d %s%s%n", d.id().value(), d.status().wireName(),
-              d.createdAt().toString().substring(0, 19), d.workflow(), d.attemptCount(), d.dedupeKey(),
-              d.lastError().map(e -> "  (" + e + ")").orElse(""));
+              d.createdAt().toString().substring(0, 19), Terminal.shown(d.workflow()), d.attemptCount(),
+              Terminal.shown(d.dedupeKey()), d.lastError().map(e -> "  (" + Terminal.shown(e) + ")").orElse(""));
         }
         page.next().ifPresent(n -> terminal.out().println("more: --cursor " + n));
         return 0;
@@ -84,22 +84,22 @@ final class DeliveriesCommand implements Callable<Integer> {
         }
         Delivery d = found.get();
         terminal.out().println("delivery " + d.id() + "  " + d.status().wireName());
-        terminal.out().println("  workflow   " + d.workflow());
-        terminal.out().println("  key        " + d.dedupeKey());
-        terminal.out().println("  event      " + d.eventId());
+        terminal.out().println("  workflow   " + Terminal.shown(d.workflow()));
+        terminal.out().println("  key        " + Terminal.shown(d.dedupeKey()));
+        terminal.out().println("  event      " + Terminal.shown(d.eventId()));
         terminal.out().println("  call       POST " + d.call().method().path());
         terminal.out().println("  created    " + d.createdAt());
         d.nextAttemptAt().ifPresent(t -> terminal.out().println("  next try   " + t));
-        d.lastError().ifPresent(e -> terminal.out().println("  last error " + e));
+        d.lastError().ifPresent(e -> terminal.out().println("  last error " + Terminal.shown(e)));
         terminal.out().println("  params");
-        d.call().params().forEach((k, v) -> terminal.out().println("    " + k + " = " + v));
+        d.call().params().forEach((k, v) -> terminal.out().println("    " + Terminal.shown(k) + " = " + Terminal.shown(v)));
         terminal.out().println("  attempts");
         for (Attempt a : store.attempts(d.id())) {
           terminal.out().println("    #" + a.number() + " " + a.startedAt() + " " + a.trigger().name().toLowerCase()
               + " " + a.duration().toMillis() + " ms"
               + (a.httpStatus().isPresent() ? " HTTP " + a.httpStatus().getAsInt() : "")
               + " -> " + a.verdict().wireName() + " (" + a.verdict().outcomeClass().replace('_', ' ') + ")"
-              + a.error().map(e -> "  " + e).orElse(""));
+              + a.error().map(e -> "  " + Terminal.shown(e)).orElse(""));
         }
         return 0;
       });

@@ -92,17 +92,17 @@ final class DryRunCommand implements Callable<Integer> {
   /** The report; the signature is computed as the client would at this clock second. */
   static String render(StripeEvent event, List<DryRun.Entry> entries, Map<String, String> env, Clock clock) {
     StringBuilder s = new StringBuilder();
-    s.append("event ").append(event.id()).append(" (").append(event.type()).append(")\n");
+    s.append("event ").append(Terminal.shown(event.id())).append(" (").append(Terminal.shown(event.type())).append(")\n");
     for (DryRun.Entry e : entries) {
-      s.append("\nworkflow ").append(e.workflow()).append(": ");
+      s.append("\nworkflow ").append(Terminal.shown(e.workflow())).append(": ");
       if (!e.matched()) {
-        s.append("not matched: ").append(e.reason()).append('\n');
+        s.append("not matched: ").append(Terminal.shown(e.reason())).append('\n');
         continue;
       }
       RcCall call = e.call().orElseThrow();
-      s.append("matched -> ").append(e.reason()).append(" (POST ").append(call.method().path())
-          .append("), dedupe key ").append(e.dedupeKey().orElseThrow()).append('\n');
-      e.blockedReason().ifPresent(r -> s.append("  BLOCKED, nothing would be sent: ").append(r).append('\n'));
+      s.append("matched -> ").append(Terminal.shown(e.reason())).append(" (POST ").append(call.method().path())
+          .append("), dedupe key ").append(Terminal.shown(e.dedupeKey().orElseThrow())).append('\n');
+      e.blockedReason().ifPresent(r -> s.append("  BLOCKED, nothing would be sent: ").append(Terminal.shown(r)).append('\n'));
       if (e.needsLookup()) {
         s.append("  completed from Stripe's API before sending (set STRIPE_API_KEY to see the values)\n");
       }
@@ -116,7 +116,7 @@ final class DryRunCommand implements Callable<Integer> {
       }
       int width = wire.keySet().stream().mapToInt(String::length).max().orElse(0);
       wire.forEach((k, v) -> s.append("  ").append(k).append(" ".repeat(width - k.length()))
-          .append(" = ").append(v).append('\n'));
+          .append(" = ").append(Terminal.shown(v)).append('\n'));
       if (accessId.isEmpty() || secret.isEmpty()) {
         s.append("  (signature not shown: set REFERRALCANDY_ACCESS_ID and REFERRALCANDY_SECRET_KEY)\n");
       }

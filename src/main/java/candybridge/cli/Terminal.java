@@ -1,5 +1,6 @@
 package candybridge.cli;
 
+import candybridge.text.UntrustedText;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -20,6 +21,15 @@ record Terminal(
   /** A terminal that cannot ask questions. */
   Terminal(Map<String, String> env, Clock clock, PrintStream out, PrintStream err) {
     this(env, clock, out, err, Optional.empty());
+  }
+
+  /**
+   * Stored text (names, dedupe keys, metadata, errors that quote them) as it may be printed: control
+   * characters, line separators and bidi overrides escaped, so a customer cannot write to the
+   * operator's terminal or forge a line of output. See {@link UntrustedText}.
+   */
+  static String shown(Object text) {
+    return UntrustedText.forTerminal(String.valueOf(text));
   }
 
   static Terminal system() {

@@ -22,6 +22,8 @@ public final class ConfigLoader {
    */
   public static final String DEFAULT_RETRY_SCHEDULE = "30s,2m,10m,30m,1h,2h,4h,8h,16h,24h,24h,24h";
 
+  static final int MIN_ADMIN_TOKEN_LENGTH = 24;
+
 
   private final Map<String, String> env;
   private final List<String> problems = new ArrayList<>();
@@ -62,7 +64,7 @@ public final class ConfigLoader {
     URI rcBase =
         optional(
             "REFERRALCANDY_API_BASE", "https://my.referralcandy.com/api/v1", ConfigLoader::httpUrl);
-    Optional<Secret> adminToken = optionalSecret("CANDYBRIDGE_ADMIN_TOKEN");
+    Optional<Secret> adminToken = adminToken();
     List<Duration> schedule =
         optional("CANDYBRIDGE_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE, ConfigLoader::schedule);
     Integer poolSize = optional("CANDYBRIDGE_DB_POOL_SIZE", "10", v -> intIn(v, 1, 200));
@@ -83,7 +85,7 @@ public final class ConfigLoader {
       problems.add(e.getMessage());
     }
     Optional<URI> alertUrl =
-        Optional.ofNullable(optional("CANDYBRIDGE_ALERT_WEBHOOK_URL", null, ConfigLoader::httpUrl));
+        Optional.ofNullable(optional("CANDYBRIDGE_ALERT_WEBHOOK_URL", null, ConfigLoader::secretHttpUrl));
     OnUncertain onUncertain = optional("CANDYBRIDGE_ON_UNCERTAIN", "hold", v -> OnUncertain.parse(v)
         .orElseThrow(() -> new IllegalArgumentException("must be hold or retry, not '" + v.trim() + "'")));
 
@@ -119,6 +121,21 @@ public final class ConfigLoader {
   private Optional<Secret> optionalSecret(String name) {
     String raw = env.get(name);
     return raw == null || raw.isBlank() ? Optional.empty() : Optional.of(new Secret(raw.trim()));
+  }
+
+  /**
+   * The admin token, at least {@value #MIN_ADMIN_TOKEN_LENGTH} characters: the admin page answers
+   * to it with HTTP Basic as well, and a short one falls to guessing. The error never shows it.
+   */
+  private Optional<Secret> adminToken() {
+    Optional<Secret> token = optionalSecret("CANDYBRIDGE_ADMIN_TOKEN");
+    token.ifPresent(t -> {
+      if (t.reveal().length() < MIN_ADMIN_TOKEN_LENGTH) {
+        problems.add("CANDYBRIDGE_ADMIN_TOKEN is too short: it needs at least " + MIN_ADMIN_TOKEN_LENGTH
+            + " characters (generate one with: openssl rand -hex 32)");
+      }
+    });
+    return token;
   }
 
   private <T> T parse(String name, String raw, Function<String, T> parse) {
@@ -199,6 +216,24 @@ public final class ConfigLoader {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("'" + raw.trim() + "' is not a URL", e);
     }
+  }
+
+  /**
+   * An http(s) URL that may hold a secret (a webhook's path often does): a malformed one is
+   * refused without repeating it.
+   */
+  private static URI secretHttpUrl(String raw) {
+    URI uri;
+    try {
+      uri = new URI(raw.trim());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("is not a URL (the value is not shown: it may hold a secret)");
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new IllegalArgumentException(
+          "is not an http(s) URL with a host (the value is not shown: it may hold a secret)");
+    }
+    return uri;
   }
 
   /** {@code none} means no retries: the first retryable failure fails the delivery. */

@@ -4,6 +4,7 @@ import candybridge.referralcandy.RcCall;
 import candybridge.referralcandy.RcResponse;
 import candybridge.referralcandy.ReferralCandy;
 import candybridge.store.Store;
+import candybridge.text.UntrustedText;
 import candybridge.workflow.Action;
 import java.io.IOException;
 import java.time.Clock;
@@ -112,7 +113,7 @@ public final class DeliveryWorker implements AutoCloseable {
     for (Delivery d : marked) {
       listener.markedInDoubt(d);
       log.warn("delivery={} key={} is in doubt: the process stopped mid-call; resolve it by hand",
-          d.id(), d.dedupeKey());
+          d.id(), UntrustedText.forLog(d.dedupeKey()));
     }
     return marked.size();
   }
@@ -246,7 +247,8 @@ public final class DeliveryWorker implements AutoCloseable {
       outcome = deliver(d);
     } catch (RuntimeException e) {
       // Store down while recording: the claim stays in flight and is resolved as in doubt.
-      log.error("delivery={} key={}: outcome not recorded: {}", d.id(), d.dedupeKey(), e.toString());
+      log.error("delivery={} key={}: outcome not recorded: {}", d.id(), UntrustedText.forLog(d.dedupeKey()),
+          UntrustedText.forLog(e.toString()));
     } finally {
       gate.finished(outcome == null ? AttemptOutcome.noCall(Verdict.RETRY, "not recorded") : outcome,
           generation, clock.instant());
@@ -271,15 +273,15 @@ public final class DeliveryWorker implements AutoCloseable {
             started, took, outcome.httpStatus(), outcome.responseExcerpt(), next.error(), outcome.verdict());
     if (!store.recordAttempt(d, attempt, next.status(), next.at())) {
       log.warn("delivery={} key={}: claim was lost before the outcome ({}) could be recorded",
-          d.id(), d.dedupeKey(), next.status());
+          d.id(), UntrustedText.forLog(d.dedupeKey()), next.status());
       return;
     }
     if (next.status() == DeliveryStatus.IN_DOUBT) {
       log.warn("delivery={} key={} attempt={} is in doubt, held for an operator: {}", d.id(),
-          d.dedupeKey(), number, next.error().orElse("?"));
+          UntrustedText.forLog(d.dedupeKey()), number, UntrustedText.forLog(next.error().orElse("?")));
     }
     listener.attemptRecorded(d, attempt, next.status());
-    log.info("delivery={} key={} attempt={} http={} -> {}{}", d.id(), d.dedupeKey(), number,
+    log.info("delivery={} key={} attempt={} http={} -> {}{}", d.id(), UntrustedText.forLog(d.dedupeKey()), number,
         outcome.httpStatus().isPresent() ? outcome.httpStatus().getAsInt() : "-",
         next.status().wireName(), next.at().map(t -> " at " + t).orElse(""));
   }

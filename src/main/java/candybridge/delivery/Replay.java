@@ -2,6 +2,7 @@ package candybridge.delivery;
 
 import candybridge.history.DeliveryQuery;
 import candybridge.store.Store;
+import candybridge.text.UntrustedText;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -62,7 +63,7 @@ public final class Replay {
     if (after.isEmpty()) {
       return new Result(Outcome.CONFLICT, before);
     }
-    log.info("operator replay: delivery={} key={} was {}", id, after.get().dedupeKey(),
+    log.info("operator replay: delivery={} key={} was {}", id, UntrustedText.forLog(after.get().dedupeKey()),
         before.get().status().wireName());
     wakeWorker.run();
     return new Result(Outcome.DONE, after);
@@ -118,7 +119,8 @@ public final class Replay {
       return replay(id);
     }
     Optional<Delivery> after = store.resolveAsSent(id, clock.instant());
-    after.ifPresent(d -> log.info("operator resolved in-doubt delivery={} key={} as sent", id, d.dedupeKey()));
+    after.ifPresent(d -> log.info("operator resolved in-doubt delivery={} key={} as sent", id,
+        UntrustedText.forLog(d.dedupeKey())));
     return new Result(after.isPresent() ? Outcome.DONE : Outcome.CONFLICT, after.or(() -> before));
   }
 }

@@ -7,8 +7,9 @@ import java.util.Set;
 
 /**
  * Which deliveries to list or replay: any status of {@code statuses} (empty = all), the event
- * type, the workflow, created in [{@code from}, {@code to}), and {@code search} matching the
- * session or event id, the dedupe key or the customer's e-mail address exactly.
+ * type, the workflow, created in [{@code from}, {@code to}), and {@code search} equal to a whole
+ * value, never a part of one: the event id, the event's object (session) id, the dedupe key or its
+ * end after a {@code :}, or the call's {@code email} or {@code customer_email} parameter.
  */
 public record DeliveryQuery(
     Set<DeliveryStatus> statuses,

@@ -35,6 +35,9 @@ interface Dialect {
   /** A condition: {@code column} contains the text bound to the one {@code ?}. */
   String contains(String column);
 
+  /** Runs once before the first connection (SQLite creates its file owner-only here). */
+  default void beforeOpen(String jdbcUrl) {}
+
   /** Holds other instances off while this one migrates (a no-op where one process is alone). */
   default void lockMigrations(java.sql.Connection c) throws java.sql.SQLException {}
 

@@ -153,13 +153,29 @@ final class JdbcHistory implements History {
     q.workflow().ifPresent(t -> w.add("d.workflow = ?", t));
     q.from().ifPresent(f -> w.add("d.created_at >= ?", f.toEpochMilli()));
     q.to().ifPresent(t -> w.add("d.created_at < ?", t.toEpochMilli()));
-    // Exact matches only: an event id, a dedupe key, an id inside a key (cs_…), or a parameter
-    // value such as the customer's e-mail address (matched as a whole JSON string).
-    q.search().ifPresent(s -> w.add(
-        "(d.event_id = ? OR d.dedupe_key = ? OR " + dialect.contains("d.dedupe_key") + " OR "
-            + dialect.contains("d.params") + ")",
-        s, s, ":" + s, "\"" + s.replace("\"", "") + "\""));
+    q.search().ifPresent(s -> search(w, s));
     return w;
+  }
+
+  /**
+   * Whole values only, never a part of one (a bulk replay acts on what this matches): the event
+   * id, the event's object id (the Checkout Session), the dedupe key or its end after a {@code :}
+   * (the id in {@code purchase:cs_…}), or the call's whole {@code email} or {@code customer_email}
+   * parameter (matched in the stored JSON as {@code "email":"…"}, so only that parameter's value).
+   */
+  private void search(Where w, String s) {
+    String suffix = ":" + s;
+    int chars = suffix.codePointCount(0, suffix.length()); // SQL length() counts characters
+    w.add("(d.event_id = ? OR e.object_id = ? OR d.dedupe_key = ?"
+            + " OR (length(d.dedupe_key) > ? AND substr(d.dedupe_key, length(d.dedupe_key) - ? + 1) = ?)"
+            + " OR " + dialect.contains("d.params") + " OR " + dialect.contains("d.params") + ")",
+        s, s, s, chars, chars, suffix, param("email", s), param("customer_email", s));
+  }
+
+  /** {@code "name":"value"} exactly as the stored parameter JSON writes it (same escaping). */
+  private static String param(String name, String value) {
+    String json = DeliveryRows.paramsJson(java.util.Map.of(name, value));
+    return json.substring(1, json.length() - 1);
   }
 
   private static String prefixed() {

@@ -80,6 +80,7 @@ public final class JdbcStore implements Store {
     if (dialect.waitsForServer()) {
       wait.forConnection(jdbcUrl, config.getDataSourceProperties());
     }
+    dialect.beforeOpen(jdbcUrl);
     HikariDataSource dataSource = new HikariDataSource(config);
     try {
       Migrations.apply(dataSource, dialect, now);

@@ -27,6 +27,11 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
+  public void beforeOpen(String jdbcUrl) {
+    SqliteFile.prepare(jdbcUrl);
+  }
+
+  @Override
   public String claimSql(String returning) {
     // SQLite serialises writers, so one UPDATE … RETURNING is atomic; PostgreSQL will select the
     // same rows FOR UPDATE SKIP LOCKED inside the sub-query.

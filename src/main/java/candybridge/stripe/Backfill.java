@@ -3,6 +3,7 @@ package candybridge.stripe;
 import static java.util.Objects.requireNonNull;
 
 import candybridge.store.StoreException;
+import candybridge.text.UntrustedText;
 import candybridge.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
@@ -190,7 +191,7 @@ public final class Backfill {
       } catch (IOException e) {
         return result.failed(page, SPOOL_FAILED + e.getMessage());
       }
-      read.unreadable().forEach(item -> log.warn("backfill skipped an unreadable event {}", item));
+      read.unreadable().forEach(item -> log.warn("backfill skipped an unreadable event {}", UntrustedText.forLog(item)));
       result = result.withUnreadable(read.unreadable().size()).withPage();
       more = read.hasMore();
       cursor = read.lastId();
@@ -276,7 +277,8 @@ public final class Backfill {
 
   private static Result stopped(Result result) {
     Failure failure = result.failure().orElseThrow();
-    log.info("backfill stopped at page {}: {} ({} so far)", failure.page(), failure.reason(), result.counts());
+    log.info("backfill stopped at page {}: {} ({} so far)", failure.page(),
+        UntrustedText.forLog(failure.reason()), result.counts());
     return result;
   }
 

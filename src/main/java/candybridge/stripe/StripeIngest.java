@@ -2,6 +2,7 @@ package candybridge.stripe;
 
 import candybridge.store.SaveResult;
 import candybridge.store.Store;
+import candybridge.text.UntrustedText;
 import candybridge.workflow.EventView;
 import candybridge.workflow.Lookups;
 import candybridge.workflow.Plan;
@@ -63,7 +64,7 @@ public final class StripeIngest {
     }
     // As the store recorded it: a sale already planned by another event says by which delivery.
     String summary = plan.alreadyPlanned(saved.alreadyPlannedIds()).summary();
-    log.info("event={} type={} stored: {}", event.id(), event.type(), summary);
+    log.info("event={} type={} stored: {}", event.id(), event.type(), UntrustedText.forLog(summary));
     onStored.run();
     return new Result(Status.STORED, summary);
   }

@@ -128,6 +128,28 @@ class OperatorCommandsTest {
   }
 
   @Test
+  void list_and_show_print_a_buyer_s_escape_sequences_escaped() {
+    String body = TEMPLATE.replace("\"name\": \"Jenny Rosen\"",
+            "\"name\": \"Jenny\\u001b[31m Rosen\\u001b]0;pwned\\u0007\\u202e\"")
+        .replace(SESSION, SESSION + "\\r\\nforged\\u001b[2J");
+    assertThat(body).contains("pwned");
+    assertThat(StripeWebhooks.postSigned(t.port(), body, NOW).statusCode()).isEqualTo(200);
+    t.deliverDue();
+    Delivery d = delivery(SESSION + "\r\nforged\u001b[2J");
+
+    Run listed = list();
+    Run shown = show(Long.toString(d.id().value()));
+    for (Run r : List.of(listed, shown)) {
+      assertThat(r.code()).isZero();
+      assertThat(r.out()).doesNotContain("\u001b", "\u0007", "\u202e", "\r").doesNotContainPattern("(?m)^forged");
+      assertThat(r.out()).contains("purchase:" + SESSION + "\\r\\nforged\\u001b[2J");
+    }
+    assertThat(shown.out()).contains("first_name = Jenny\\u001b[31m")
+        .contains("last_name = Rosen\\u001b]0;pwned\\u0007\\u202e")
+        .contains("email = jenny.rosen@example.com");
+  }
+
+  @Test
   void replays_by_id_and_by_status_and_refuses_bad_usage() {
     t.rc.respondWith(400, 400);
     String a = sale(1);

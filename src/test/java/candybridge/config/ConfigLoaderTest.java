@@ -85,11 +85,39 @@ class ConfigLoaderTest {
   @Test
   void secrets_never_show_in_config_text() {
     Map<String, String> env = minimal();
-    env.put("CANDYBRIDGE_ADMIN_TOKEN", "admin-token-value");
+    env.put("CANDYBRIDGE_ADMIN_TOKEN", "admin-token-value-0123456789");
     env.put("STRIPE_API_KEY", "sk_test_value");
     Config c = ConfigLoader.fromEnv(env);
     assertThat(c.toString() + c.describe())
         .doesNotContain("whsec_a", "rc-secret", "admin-token-value", "sk_test_value");
+  }
+
+  @Test
+  void an_admin_token_shorter_than_24_characters_stops_start_up_without_showing_it() {
+    Map<String, String> env = minimal();
+    env.put("CANDYBRIDGE_ADMIN_TOKEN", " x7-short-admin-token-23 ");
+    assertThat("x7-short-admin-token-23").hasSize(23);
+    assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("CANDYBRIDGE_ADMIN_TOKEN is too short: it needs at least 24 characters")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("x7-short"));
+
+    env.put("CANDYBRIDGE_ADMIN_TOKEN", "x".repeat(24));
+    assertThat(ConfigLoader.fromEnv(env).admin().token()).hasValueSatisfying(t -> assertThat(t.reveal()).hasSize(24));
+  }
+
+  @Test
+  void a_malformed_alert_url_is_named_but_not_printed() {
+    Map<String, String> env = minimal();
+    for (String url : List.of("hooks.example.com/T0/B0/s3cr3tpath", "https://hooks.example.com/s3cr3t path{}",
+        "ftp://hooks.example.com/s3cr3tpath", "https:///s3cr3tpath")) {
+      env.put("CANDYBRIDGE_ALERT_WEBHOOK_URL", url);
+      assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
+          .as(url)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("CANDYBRIDGE_ALERT_WEBHOOK_URL")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t", "hooks.example.com"));
+    }
   }
 
   @Test

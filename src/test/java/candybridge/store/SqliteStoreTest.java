@@ -2,7 +2,9 @@ package candybridge.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,28 @@ class SqliteStoreTest extends StoreContract {
       rs.next();
       assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
     }
+  }
+
+  @Test
+  void the_database_file_and_its_wal_and_shm_are_readable_by_the_owner_only() throws Exception {
+    // openStore() ran before this test: the file is new, and written through the WAL.
+    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    Path db = dir.resolve("candybridge.db");
+    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+      Path file = db.resolveSibling(db.getFileName() + suffix);
+      assertThat(file).exists();
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
+          .isEqualTo("rw-------");
+    }
+  }
+
+  @Test
+  void an_existing_database_file_keeps_its_mode() throws Exception {
+    store.close();
+    Path db = dir.resolve("candybridge.db");
+    Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rw-r-----"));
+    store = openStore();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).isEqualTo("rw-r-----");
   }
 
   @Test

@@ -571,6 +571,43 @@ abstract class StoreContract {
   }
 
   @Test
+  void search_matches_whole_ids_keys_and_e_mail_addresses_never_a_part() {
+    saveSale("evt_1", "cs_1", "purchase:cs_1", "ann@example.com");
+    saveSale("evt_10", "cs_10", "purchase:cs_10", "joann@example.com");
+    saveSale("evt_11", "cs_1x", "purchase:cs_1x", "ann@example.com.au");
+    saveSale("evt_12", "cs_other", "signup:evt_12", "bob@example.com");
+    var h = store.history();
+
+    assertThat(keysMatching("cs_1")).as("a session id, not its prefix").containsExactly("purchase:cs_1");
+    assertThat(keysMatching("purchase:cs_10")).containsExactly("purchase:cs_10");
+    assertThat(keysMatching("evt_10")).as("an event id").containsExactly("purchase:cs_10");
+    assertThat(keysMatching("cs_other")).as("the event's session, whatever the key").containsExactly("signup:evt_12");
+    assertThat(keysMatching("evt_12")).containsExactly("signup:evt_12");
+    assertThat(keysMatching("ann@example.com")).as("the whole address").containsExactly("purchase:cs_1");
+    for (String part : List.of("cs_", "1", "purchase", "purchase:", ":cs_1", "example.com", "ann", "email",
+        "USD", "checkout-purchase", "%", "_")) {
+      assertThat(keysMatching(part)).as("'%s' is only a part of a value", part).isEmpty();
+    }
+    var one = new candybridge.history.DeliveryQuery(Set.of(DeliveryStatus.PENDING), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.of("cs_1"));
+    assertThat(h.count(one)).isEqualTo(1);
+  }
+
+  private void saveSale(String eventId, String sessionId, String key, String email) {
+    Plan plan = new Plan(
+        List.of(PlannedDelivery.ready("checkout-purchase", key, RcCall.of(RcMethod.PURCHASE,
+            Map.of("external_reference_id", sessionId, "email", email, "currency_code", "USD")))),
+        List.of(), "purchase planned for " + sessionId);
+    store.saveEvent(event(eventId, "checkout.session.completed", sessionId, 100), plan, NOW);
+  }
+
+  private List<String> keysMatching(String q) {
+    var query = new candybridge.history.DeliveryQuery(Set.of(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.of(q));
+    return store.history().deliveries(query, Optional.empty(), 50).items().stream().map(Delivery::dedupeKey).toList();
+  }
+
+  @Test
   void reports_ready_while_the_database_answers() {
     assertThat(store.isReady()).isTrue();
   }
