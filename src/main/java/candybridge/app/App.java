@@ -109,7 +109,7 @@ public final class App implements AutoCloseable {
           token, store, new Replay(store, clock, worker::wake), workflow, lookups, clock,
           (ctx, body) -> json.respond(ctx, 200, body)));
       Javalin http =
-          HttpServerSetup.create(config.http().port(), webhook, store, json, metrics, admin).start();
+          HttpServerSetup.create(config.http(), webhook, store, json, metrics, admin).start();
       closing.push(http::stop);
 
       if (options.runWorker()) {

@@ -1,5 +1,6 @@
 package candybridge.app;
 
+import candybridge.config.Config;
 import candybridge.store.Store;
 import candybridge.store.StoreException;
 import candybridge.stripe.InvalidEventException;
@@ -20,7 +21,7 @@ final class HttpServerSetup {
   private HttpServerSetup() {}
 
   static Javalin create(
-      int port,
+      Config.Http http,
       StripeWebhookRoute webhook,
       Store store,
       Json json,
@@ -30,8 +31,9 @@ final class HttpServerSetup {
         config -> {
           config.startup.showJavalinBanner = false;
           config.startup.showOldJavalinVersionWarning = false;
-          config.jetty.host = null;
-          config.jetty.port = port;
+          // 0.0.0.0 is every interface (IPv6 too: the JDK binds a dual-stack socket to ::).
+          config.jetty.host = http.bindAddress();
+          config.jetty.port = http.port();
           // The webhook route enforces its own 1 MiB limit on the raw stream (413).
           config.http.maxRequestSize = StripeWebhookRoute.MAX_BODY_BYTES;
           // Javalin copies every response body to Jetty through a buffer of this size that it
@@ -39,13 +41,18 @@ final class HttpServerSetup {
           // the memory a webhook allocated (JFR). Our answers are under 1 KB; Jetty still buffers
           // larger ones (the metrics page, the admin page) in its own 32 KB.
           config.http.responseBufferSize = 4096;
-          // Slow clients (slowloris) must not hold server threads: a body must arrive at 1 KiB/s
-          // at least (a 4 KB Stripe event in 4 s), and an idle connection is closed after 30 s.
-          config.jetty.modifyHttpConfiguration(http -> {
-            http.setMinRequestDataRate(1024);
-            http.setIdleTimeout(30_000);
+          // Slow clients (slowloris) must not hold server threads. Headers are read by Jetty
+          // without a thread; bodies by BodyDeadlineHandler, also without one, whole within 10 s
+          // (else 408) before any route runs. An idle connection is closed after 30 s.
+          config.jetty.modifyHttpConfiguration(h -> h.setIdleTimeout(30_000));
+          config.jetty.modifyServer(server -> {
+            server.setErrorHandler(new ProtocolErrorHandler());
+            // Before Javalin's servlet (Javalin attaches it inside the innermost wrapper).
+            server.insertHandler(new BodyDeadlineHandler(BodyDeadlineHandler.DEADLINE,
+                StripeWebhookRoute.MAX_BODY_BYTES, StripeWebhookRoute.MAX_DRAINED_BYTES, json,
+                new BurstWarning("request bodies not complete within "
+                    + BodyDeadlineHandler.DEADLINE.toSeconds() + " s, answered 408", System::nanoTime)));
           });
-          config.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrorHandler()));
 
           config.routes.post("/webhooks/stripe", webhook);
           config.routes.get(

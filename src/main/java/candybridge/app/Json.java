@@ -9,8 +9,12 @@ final class Json {
   private final ObjectMapper mapper = new ObjectMapper();
 
   void respond(Context ctx, int status, Object body) {
+    ctx.status(status).contentType("application/json").result(bytes(body));
+  }
+
+  byte[] bytes(Object body) {
     try {
-      ctx.status(status).contentType("application/json").result(mapper.writeValueAsBytes(body));
+      return mapper.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("response body does not serialise: " + body.getClass(), e);
     }

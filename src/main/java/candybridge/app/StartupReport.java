@@ -41,7 +41,9 @@ final class StartupReport {
             ? "running, " + d.concurrency() + " senders, " + d.retrySchedule().size() + " retries over "
                 + approximately(horizon(d)) + ", to " + config.referralCandy().apiBase()
             : "not started (driven by the caller)"),
-        "http: candybridge listening on port " + port + " (POST /webhooks/stripe, /healthz, /readyz, /metrics)",
+        "http: candybridge listening on port " + port + " of " + config.http().bindAddress()
+            + (everyInterface(config.http().bindAddress()) ? " (every interface)" : "")
+            + " (POST /webhooks/stripe, /healthz, /readyz, /metrics)",
         "admin: " + (config.admin().token().isPresent() ? "on at /admin and /api/ (token required)"
             : "off (set CANDYBRIDGE_ADMIN_TOKEN to enable)"),
         "alerts: " + (d.alertWebhookUrl().isPresent() ? "POSTed to the alert webhook" : "WARN log lines only"),
@@ -60,6 +62,11 @@ final class StartupReport {
     if (config.admin().token().isPresent()) {
       warnings.add("admin is on and served over plain HTTP: reach it only through a TLS reverse proxy"
           + " (deploy/Caddyfile) or from this machine, since the token travels with every request");
+      if (!config.http().loopbackOnly()) {
+        warnings.add("admin is on and the server listens on " + config.http().bindAddress()
+            + ", not only on this machine: anyone who reaches the port can try the token and read /metrics;"
+            + " behind a reverse proxy on this host set CANDYBRIDGE_BIND_ADDRESS=127.0.0.1");
+      }
     }
     URI rc = config.referralCandy().apiBase();
     if ("http".equals(rc.getScheme()) && !isLoopback(rc)) {
@@ -87,6 +94,10 @@ final class StartupReport {
       return String.format(java.util.Locale.ROOT, "%.1fh", d.toMinutes() / 60.0);
     }
     return DurationText.format(d);
+  }
+
+  private static boolean everyInterface(String bindAddress) {
+    return bindAddress.equals("0.0.0.0") || bindAddress.equals("::") || bindAddress.equals("0:0:0:0:0:0:0:0");
   }
 
   private static boolean isLoopback(URI uri) {

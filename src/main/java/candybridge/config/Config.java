@@ -24,10 +24,19 @@ public record Config(
     requireNonNull(admin, "admin == null");
   }
 
-  /** {@code CANDYBRIDGE_PORT}: 0 means any free port. */
-  public record Http(int port) {
+  /**
+   * {@code CANDYBRIDGE_BIND_ADDRESS} (an IP literal or {@code localhost}; {@code 0.0.0.0} means every
+   * interface) and {@code CANDYBRIDGE_PORT} (0 means any free port).
+   */
+  public record Http(String bindAddress, int port) {
     public Http {
+      requireNonNull(bindAddress, "bindAddress == null");
       if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+    }
+
+    /** True when only this machine can connect: {@code localhost}, {@code 127.x.x.x} or {@code ::1}. */
+    public boolean loopbackOnly() {
+      return BindAddress.isLoopback(bindAddress);
     }
   }
 
@@ -110,7 +119,9 @@ public record Config(
 
   /** One line for the start-up log: every effective value, secrets and database credentials hidden. */
   public String describe() {
-    return "port="
+    return "bind="
+        + http.bindAddress()
+        + " port="
         + http.port()
         + " database="
         + redactUrl(store.databaseUrl())

@@ -52,6 +52,7 @@ public final class ConfigLoader {
   }
 
   private Config load() {
+    String bindAddress = optional("CANDYBRIDGE_BIND_ADDRESS", "0.0.0.0", BindAddress::parse);
     Integer port = optional("CANDYBRIDGE_PORT", "8080", ConfigLoader::port);
     String databaseUrl =
         optional("CANDYBRIDGE_DATABASE_URL", "jdbc:sqlite:candybridge.db", ConfigLoader::databaseUrl);
@@ -93,7 +94,7 @@ public final class ConfigLoader {
       throw new ConfigException(problems);
     }
     return new Config(
-        new Config.Http(port),
+        new Config.Http(bindAddress, port),
         new Config.Store(databaseUrl, retention, poolSize, databaseWait),
         new Config.Stripe(webhookSecrets, stripeKey, stripeBase, reconcile),
         new Config.ReferralCandy(accessId, secretKey, rcBase, timeout),

@@ -50,9 +50,10 @@ class StartupReportTest {
         "STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET + ",sk_live_oops",
         "CANDYBRIDGE_DATABASE_URL", "jdbc:postgresql://bridge:pg-password@db.internal/bridge?password=pg-password"));
     List<String> warnings = StartupReport.warnings(risky);
-    assertThat(warnings).hasSize(4);
+    assertThat(warnings).hasSize(5);
     assertThat(warnings.get(0)).startsWith("CANDYBRIDGE_RETRY_SCHEDULE retries for only 1.0d:").contains("Stripe itself retries for 3d");
     assertThat(warnings).anyMatch(w -> w.startsWith("admin is on and served over plain HTTP"))
+        .anyMatch(w -> w.startsWith("admin is on and the server listens on 0.0.0.0, not only on this machine"))
         .anyMatch(w -> w.startsWith("REFERRALCANDY_API_BASE is plain http"))
         .anyMatch(w -> w.startsWith("STRIPE_WEBHOOK_SECRET: 1 of 2 values"));
     List<String> all = new java.util.ArrayList<>(warnings);
@@ -60,5 +61,19 @@ class StartupReportTest {
     assertThat(String.join("\n", all))
         .doesNotContain(WEBHOOK_SECRET, RC_SECRET, ADMIN_TOKEN, "sk_live_oops", "pg-password")
         .contains("store: PostgreSQL db.internal/bridge");
+  }
+
+  @Test
+  void the_admin_on_a_loopback_address_raises_no_bind_warning() {
+    for (String address : List.of("127.0.0.1", "localhost", "::1", "127.0.0.2")) {
+      Config local = config(Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN, "CANDYBRIDGE_BIND_ADDRESS", address));
+      assertThat(StartupReport.warnings(local)).as(address).noneMatch(w -> w.contains("listens on"));
+      assertThat(StartupReport.components(local, Workflow.defaults(), true, 8080))
+          .contains("http: candybridge listening on port 8080 of " + address
+              + " (POST /webhooks/stripe, /healthz, /readyz, /metrics)");
+    }
+    Config everywhere = config(Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN, "CANDYBRIDGE_BIND_ADDRESS", "10.1.2.3"));
+    assertThat(StartupReport.warnings(everywhere)).anyMatch(w -> w.startsWith("admin is on and the server listens on 10.1.2.3"));
+    assertThat(StartupReport.warnings(config(Map.of()))).as("no admin: no bind warning").isEmpty();
   }
 }

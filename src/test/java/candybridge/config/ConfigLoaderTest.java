@@ -23,6 +23,8 @@ class ConfigLoaderTest {
   void defaults_apply_when_only_required_settings_are_given() {
     Config c = ConfigLoader.fromEnv(minimal());
     assertThat(c.http().port()).isEqualTo(8080);
+    assertThat(c.http().bindAddress()).isEqualTo("0.0.0.0");
+    assertThat(c.http().loopbackOnly()).isFalse();
     assertThat(c.store().databaseUrl()).isEqualTo("jdbc:sqlite:candybridge.db");
     assertThat(c.store().retention()).isEqualTo(Duration.ofDays(30));
     assertThat(c.referralCandy().apiBase()).isEqualTo(URI.create("https://my.referralcandy.com/api/v1"));
@@ -117,6 +119,36 @@ class ConfigLoaderTest {
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("CANDYBRIDGE_ALERT_WEBHOOK_URL")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t", "hooks.example.com"));
+    }
+  }
+
+  @Test
+  void bind_address_takes_ip_literals_and_localhost() {
+    Map<String, String> accepted = Map.of(
+        "127.0.0.1", "127.0.0.1", " 0.0.0.0 ", "0.0.0.0", "10.20.30.40", "10.20.30.40", "localhost", "localhost",
+        "LOCALHOST", "localhost", "::1", "::1", "[::1]", "::1", "::", "::", "fd00::1:2", "fd00::1:2");
+    accepted.forEach((raw, bound) -> {
+      Map<String, String> env = minimal();
+      env.put("CANDYBRIDGE_BIND_ADDRESS", raw);
+      assertThat(ConfigLoader.fromEnv(env).http().bindAddress()).as(raw).isEqualTo(bound);
+    });
+    for (String loopback : List.of("127.0.0.1", "127.8.9.10", "localhost", "::1")) {
+      Map<String, String> env = minimal();
+      env.put("CANDYBRIDGE_BIND_ADDRESS", loopback);
+      assertThat(ConfigLoader.fromEnv(env).http().loopbackOnly()).as(loopback).isTrue();
+    }
+  }
+
+  @Test
+  void a_bind_address_that_is_not_an_ip_literal_is_a_config_error_naming_the_setting() {
+    for (String bad : List.of("example.com", "bridge", "256.1.1.1", "1.2.3", "127.1", "127.0.0.1:8080",
+        "http://127.0.0.1", "::g", "1::2::3", "*", "0x7f.0.0.1", "fe80::1%eth0", "local host")) {
+      Map<String, String> env = minimal();
+      env.put("CANDYBRIDGE_BIND_ADDRESS", bad);
+      assertThatThrownBy(() -> ConfigLoader.fromEnv(env)).as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("CANDYBRIDGE_BIND_ADDRESS")
+          .hasMessageContaining("is not an IP address");
     }
   }
 
