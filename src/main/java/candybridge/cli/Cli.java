@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       PurgeCommand.class,
       CheckConfigCommand.class,
       BackfillCommand.class, MigrateStoreCommand.class,
+      BackupCommand.class,
       DemoCommand.class
     })
 public final class Cli implements Callable<Integer> {
