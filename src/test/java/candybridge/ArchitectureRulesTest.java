@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** House rules that are cheap to check by reading the sources (STYLE.md 2.4, 2.12). */
+/**
+ * House rules that are cheap to check by reading the sources: time and randomness are injected,
+ * SQL stays in the store package, no catch-all util packages.
+ */
 class ArchitectureRulesTest {
   private static List<Path> mainSources() throws IOException {
     try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {

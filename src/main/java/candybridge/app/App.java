@@ -74,7 +74,7 @@ public final class App implements AutoCloseable {
   public static App start(Config config, Workflow workflow, Clock clock, Options options) {
     log.info("starting with {}", config.describe());
     Deque<AutoCloseable> closing = new ArrayDeque<>();
-    // One serve per SQLite file (DESIGN §7), taken before the store opens and released last.
+    // One serve per SQLite file (docs/design.md §7), taken before the store opens and released last.
     ServeLock.acquire(config.store().databaseUrl(), clock.instant()).ifPresent(closing::push);
     try {
       JdbcStore store = JdbcStore.open(config.store().databaseUrl(), config.store().poolSize(),

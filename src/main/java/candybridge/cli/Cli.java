@@ -1,5 +1,8 @@
 package candybridge.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +26,7 @@ import picocli.CommandLine.Command;
       PurgeCommand.class,
       CheckConfigCommand.class,
       BackfillCommand.class, MigrateStoreCommand.class,
+      BackupCommand.class,
       DemoCommand.class
     })
 public final class Cli implements Callable<Integer> {
@@ -38,11 +42,29 @@ public final class Cli implements Callable<Integer> {
     return 2;
   }
 
+  /**
+   * {@code candybridge <version> (commit <sha>)}, from {@code candybridge/build.properties}, which
+   * the build writes (pom.xml, maven-antrun-plugin). A build outside git says {@code unknown}.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Cli.class.getPackage().getImplementationVersion();
-      return new String[] {"candybridge " + (v == null ? "dev" : v)};
+      return new String[] {line(Cli.class.getResourceAsStream("/candybridge/build.properties"))};
+    }
+
+    static String line(InputStream buildProperties) {
+      Properties p = new Properties();
+      if (buildProperties != null) {
+        try (InputStream in = buildProperties) {
+          p.load(in);
+        } catch (IOException e) {
+          // unreadable: the defaults below
+        }
+      }
+      String version = p.getProperty("version", "").strip();
+      String commit = p.getProperty("commit", "").strip();
+      return "candybridge " + (version.isEmpty() ? "dev" : version)
+          + " (commit " + (commit.isEmpty() ? "unknown" : commit) + ")";
     }
   }
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Builds {@link Config} from the environment variables of DESIGN.md §4. Every variable is read and
+ * Builds {@link Config} from the environment variables of the README's configuration table (docs/design.md §4). Every variable is read and
  * checked before anything fails, so one {@link ConfigException} names every bad setting.
  */
 public final class ConfigLoader {

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * What one call to ReferralCandy came to, classified once, by {@link #of} (DESIGN §6).
+ * What one call to ReferralCandy came to, classified once, by {@link #of} (docs/design.md §6).
  *
  * @param transport how the call ended, for the breaker and flow control ({@link CallGate})
  */
@@ -59,7 +59,7 @@ public record AttemptOutcome(
   /**
    * Classifies any HTTP response of a call sent at {@code sentAt}: 2xx Success delivered; 429 and
    * 503 not processed (the server says it did not act); 500, 502, 504 and every other 5xx may have
-   * been processed (a gateway or a crash after the write: the safe reading of the ones DESIGN §6
+   * been processed (a gateway or a crash after the write: the safe reading of the ones docs/design.md §6
    * does not name); any other status rejected.
    */
   public static AttemptOutcome of(RcResponse response, Instant sentAt) {

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Decides when a new call to ReferralCandy may start: the breaker and flow control of DESIGN §6,
+ * Decides when a new call to ReferralCandy may start: the breaker and flow control of docs/design.md §6,
  * and the strict cap on calls in flight. One per worker (so one per instance); thread-safe.
  *
  * <p><b>Permits.</b> A sender holds a permit from before its delivery is claimed until its outcome

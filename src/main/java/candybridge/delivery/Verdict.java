@@ -3,7 +3,7 @@ package candybridge.delivery;
 import java.util.Locale;
 
 /**
- * The class of one attempt's outcome, exactly the four of DESIGN §6. The enum names are stored in
+ * The class of one attempt's outcome, exactly the four of docs/design.md §6. The enum names are stored in
  * the database; {@link #outcomeClass()} is how the admin API, the page and the CLI name them.
  */
 public enum Verdict {

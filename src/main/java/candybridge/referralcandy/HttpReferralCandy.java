@@ -52,7 +52,7 @@ import org.apache.hc.core5.util.Timeout;
  * <p>Nothing is sent twice behind the caller's back: no automatic retries (a POST that may have
  * reached RC is the delivery worker's to judge), no redirects followed, no cookies kept.
  *
- * <p>Failures are told apart as DESIGN §6 needs ({@link ReferralCandy} states the contract). A
+ * <p>Failures are told apart as docs/design.md §6 needs ({@link ReferralCandy} states the contract). A
  * {@link WriteStartRecorder} notes in the call's context the instant HttpClient starts to write the
  * request, on a connection already leased, connected and through TLS. A call that fails without
  * that instant throws {@link NotSentException}; once it is there, every failure before the status

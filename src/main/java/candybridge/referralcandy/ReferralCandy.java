@@ -5,7 +5,7 @@ import java.io.IOException;
 /**
  * The ReferralCandy API, as Candybridge uses it: one signed call at a time.
  *
- * <p>Every call ends in one of three ways, the classes of DESIGN §6:
+ * <p>Every call ends in one of three ways, the classes of docs/design.md §6:
  *
  * <ul>
  *   <li>an {@link RcResponse}: the status line and headers were read, so RC answered, whatever

@@ -1,7 +1,7 @@
 package candybridge.store;
 
 /**
- * Another {@code serve} holds the SQLite file (DESIGN §7: one per file). The message is one line
+ * Another {@code serve} holds the SQLite file (docs/design.md §7: one per file). The message is one line
  * naming the holder; the command line turns it into exit code 2, as a setting that cannot work.
  */
 public final class DatabaseInUseException extends RuntimeException {

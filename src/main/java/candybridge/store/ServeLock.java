@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One {@code serve} per SQLite file (DESIGN §7): an OS lock on the sibling file {@code
+ * One {@code serve} per SQLite file (docs/design.md §7): an OS lock on the sibling file {@code
  * <database>.lock}, held for the life of the service. The OS drops it when the process ends, however
  * it ends (SIGKILL included), so a lock file left behind never blocks a restart. The holder writes
  * its process id and start time into the file so that a refused second process can name it.

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Stripe lists newest first; the run reads every page of the window first, then takes the
  * events in oldest first (ascending {@code created}, ties in Stripe's order reversed), so that a
  * sale whose completion and later events fall on different pages is mapped as if they had come by
- * webhook: its {@code order_timestamp} is the completion's {@code created} (DESIGN §3). The pages
+ * webhook: its {@code order_timestamp} is the completion's {@code created} (docs/design.md §3). The pages
  * are kept in a temporary file meanwhile ({@link EventSpool}: about 60 bytes of heap an event).
  *
  * <p>A page that fails stops the run before anything is taken in (the next page's cursor is

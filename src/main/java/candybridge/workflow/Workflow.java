@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The configured workflows, and what they make of an event (DESIGN.md §2-3). Pure: no I/O except
+ * The configured workflows, and what they make of an event (docs/design.md §2-3). Pure: no I/O except
  * through the {@link Lookups} given, no clock, immutable, safe to share between threads.
  */
 public final class Workflow {
@@ -35,7 +35,7 @@ public final class Workflow {
     this.stored = List.copyOf(types);
   }
 
-  /** The built-in workflows of DESIGN.md §3 (what runs without a workflow file). */
+  /** The built-in workflows of docs/design.md §3 (what runs without a workflow file). */
   public static Workflow defaults() {
     return new Workflow(WorkflowFile.builtIn());
   }

@@ -93,8 +93,8 @@ class CrashSuiteTest {
       Map<String, String> env = env(TestApp.env(dir.resolve("unused.db"), rc, StripeWebhooks.SECRET));
       env.put("CANDYBRIDGE_DATABASE_URL", url);
       // The survivor takes over a dead instance's calls once their lease ran out: keep it short.
-      // A timeout is retried by design (DESIGN.md §6), so it must never fire on an answer that is
-      // merely slow because the machine is loaded: 2 s did, once, on a machine at load 15.
+      // A timeout puts the call in doubt (docs/design.md §6), so it must never fire on an answer that
+      // is merely slow because the machine is loaded: 2 s did, once, on a machine at load 15.
       env.put("CANDYBRIDGE_DELIVERY_TIMEOUT", "5s");
       env.put("CANDYBRIDGE_DELIVERY_LEASE", "20s");
       ServiceProcess[] instances = {

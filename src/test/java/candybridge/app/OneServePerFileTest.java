@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN §7: one {@code serve} per SQLite file. A second one is refused, naming the holder; a
+ * docs/design.md §7: one {@code serve} per SQLite file. A second one is refused, naming the holder; a
  * holder killed with SIGKILL never blocks the restart; a clean close frees the file at once.
  */
 class OneServePerFileTest {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Outage suite, the calls whose outcome cannot be known (RELIABILITY.md, DESIGN §6): a
+ * Outage suite, the calls whose outcome cannot be known (RELIABILITY.md, docs/design.md §6): a
  * ReferralCandy that records a purchase and answers too late, one that hangs under steady sales and
  * recovers, a 429 storm, and each way a call can fail, played by a fake that really does it. The
  * clock is a {@code MutableClock}; the client's timeout (1 s) is real. The rule under test: a call

@@ -2,8 +2,10 @@ package candybridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -33,6 +35,19 @@ class CliHelpTest {
     StringWriter out = new StringWriter();
     cli.setOut(new PrintWriter(out));
     assertThat(cli.execute("--version")).isZero();
-    assertThat(out.toString()).startsWith("candybridge ");
+    assertThat(out.toString().strip())
+        .as("the build writes candybridge/build.properties (pom.xml, maven-antrun-plugin)")
+        .matches("candybridge \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit ([0-9a-f]{7,40}|unknown)\\)");
+  }
+
+  @Test
+  void version_without_build_properties_or_commit_says_unknown() {
+    assertThat(Cli.Version.line(null)).isEqualTo("candybridge dev (commit unknown)");
+    assertThat(Cli.Version.line(new ByteArrayInputStream(
+        "version=1.2.3\ncommit=unknown\n".getBytes(StandardCharsets.ISO_8859_1))))
+        .isEqualTo("candybridge 1.2.3 (commit unknown)");
+    assertThat(Cli.Version.line(new ByteArrayInputStream(
+        "version=1.2.3\ncommit=9504b567a3bb\n".getBytes(StandardCharsets.ISO_8859_1))))
+        .isEqualTo("candybridge 1.2.3 (commit 9504b567a3bb)");
   }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The operator commands do not take serve's lock (DESIGN §7): they work while serve runs. */
+/** The operator commands do not take serve's lock (docs/design.md §7): they work while serve runs. */
 class OperatorCommandsWhileServingTest {
   @TempDir Path dir;
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-/** Every class of DESIGN §6, from the status or the transport failure. */
+/** Every class of docs/design.md §6, from the status or the transport failure. */
 class AttemptOutcomeTest {
   private static final Instant SENT = Instant.parse("2026-12-04T14:02:11.250Z");
 

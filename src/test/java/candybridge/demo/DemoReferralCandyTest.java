@@ -9,9 +9,10 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The demo's ReferralCandy checks signatures on its own: pinned with the reference's vectors. */
+/** The demo's ReferralCandy checks signatures on its own: pinned with a vector of ReferralCandy's signature scheme. */
 class DemoReferralCandyTest {
-  // reference/referralcandy-api.md §2.4 TV4 (accessID demo-access-id, secret demo-secret).
+  // A signed purchase.json body with its known-good signature (accessID demo-access-id, secret
+  // demo-secret), computed independently of RcSigner.
   private static final String TV4_BODY = "accessID=demo-access-id&timestamp=1700000100&first_name=Jane&last_name=Doe"
       + "&email=jane.doe%2Brc%40example.com&order_timestamp=1700000000&browser_ip=203.0.113.7"
       + "&user_agent=Mozilla%2F5.0+%28X11%3B+Linux+x86_64%29+Gecko%2F20100101+Firefox%2F120.0&invoice_amount=49.99"

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * DESIGN §6 over real sockets: each way a call can fail, committed for real by a raw-socket server,
+ * docs/design.md §6 over real sockets: each way a call can fail, committed for real by a raw-socket server,
  * and the one exception it must give. {@link NotSentException} when nothing of the request can have
  * left (safe to send again); {@link NoAnswerException} once writing started (held in doubt); an
  * {@link RcResponse} once the status line and headers came, whatever became of the body. Every case

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reads each request (head and Content-Length body) and lets the test's {@link Script} answer it;
  * {@link #onConnect} replaces that with a script for the whole connection (never read, answer
  * garbage to a TLS handshake). Records each complete request it read. For the transport failures
- * of DESIGN §6, which a real HTTP server library would not commit on purpose.
+ * of docs/design.md §6, which a real HTTP server library would not commit on purpose.
  */
 public final class ScriptedServer implements AutoCloseable {
   /** Answers one request already read. */

@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * A fixture file from {@code shared/fixtures/stripe} with the exact {@code Stripe-Signature} header
+ * A fixture file from {@code src/test/resources/stripe} with the exact {@code Stripe-Signature} header
  * Stripe would send (from signature-test-vectors.json, secret {@value #SECRET}).
  */
 public record SignedFixture(String file, String body, long t, String header) {

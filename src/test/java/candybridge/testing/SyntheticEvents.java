@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Distinct Stripe events made from the shared fixtures: the fixture's JSON with its own event id,
+ * Distinct Stripe events made from the fixtures in {@code src/test/resources/stripe}: the fixture's JSON with its own event id,
  * {@code created}, object id and (optionally) type, pretty-printed like Stripe's bodies.
  */
 public final class SyntheticEvents {

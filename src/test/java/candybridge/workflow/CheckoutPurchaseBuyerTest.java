@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The buyer parameters of the purchase (DESIGN.md §3): e-mail, name, consent and locale. */
+/** The buyer parameters of the purchase (docs/design.md §3): e-mail, name, consent and locale. */
 class CheckoutPurchaseBuyerTest {
   private static final String NO_EMAIL =
       "email has no value (tried customer_details.email, customer_email, Stripe customer.email of"

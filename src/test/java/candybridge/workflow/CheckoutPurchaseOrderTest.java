@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The order parameters of the purchase (DESIGN.md §3): amount, currency, referral attribution, and
+ * The order parameters of the purchase (docs/design.md §3): amount, currency, referral attribution, and
  * tolerance of payloads from older API versions.
  */
 class CheckoutPurchaseOrderTest {
