@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ResolveCommand.class,
       PurgeCommand.class,
       CheckConfigCommand.class,
+      ConnectStripeCommand.class,
       BackfillCommand.class, MigrateStoreCommand.class,
       DemoCommand.class
     })
