@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A stand-in ReferralCandy API for trying Candybridge by hand (README quick start).
 
-Listens on 127.0.0.1:PORT, accepts POST /api/v1/<method>.json, checks the MD5 signature with
+Listens on 127.0.0.1:PORT, accepts POST /api/v1/<method>.json (and GET, which
+`check-config --online` uses for verify.json), checks the MD5 signature with
 the access id and secret given on the command line, prints each call's parameters (e-mail
 included: this is your terminal, not a log), and answers like ReferralCandy does.
 Usage: python3 scripts/fake-referralcandy.py PORT ACCESS_ID SECRET
@@ -33,6 +34,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    # verify.json is a GET with the signed parameters in the query, as ReferralCandy's API has it.
+    do_GET = do_POST
 
     def log_message(self, *args):
         pass

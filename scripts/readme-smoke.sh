@@ -15,6 +15,7 @@ export STRIPE_WEBHOOK_SECRET=whsec_test_secret
 export REFERRALCANDY_ACCESS_ID=demo-access-id REFERRALCANDY_SECRET_KEY=demo-secret
 export REFERRALCANDY_API_BASE="http://127.0.0.1:$rc_port/api/v1"
 export CANDYBRIDGE_PORT="$app_port" CANDYBRIDGE_DATABASE_URL="jdbc:sqlite:$work/candybridge.db"
+export CANDYBRIDGE_STRIPE_MODE=test
 ./candybridge serve >"$work/app.out" 2>&1 &
 app_pid=$!
 # Up to 2 minutes: on a fresh checkout the launcher first builds the jar and its class-data archive.

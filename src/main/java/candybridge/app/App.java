@@ -71,8 +71,10 @@ public final class App implements AutoCloseable {
     this.closing = closing;
   }
 
-  public static App start(Config config, Workflow workflow, Clock clock, Options options) {
+  public static App start(Config config, Workflow configured, Clock clock, Options options) {
     log.info("starting with {}", config.describe());
+    // CANDYBRIDGE_STRIPE_MODE gates every workflow, for webhooks, reconciliation and dry-runs alike.
+    Workflow workflow = configured.inMode(config.stripe().mode());
     Deque<AutoCloseable> closing = new ArrayDeque<>();
     // One serve per SQLite file (docs/design.md §7), taken before the store opens and released last.
     ServeLock.acquire(config.store().databaseUrl(), clock.instant()).ifPresent(closing::push);

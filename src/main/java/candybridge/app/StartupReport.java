@@ -2,6 +2,7 @@ package candybridge.app;
 
 import candybridge.config.Config;
 import candybridge.config.DurationText;
+import candybridge.stripe.StripeMode;
 import candybridge.workflow.Workflow;
 import candybridge.workflow.WorkflowDefinition;
 import java.net.URI;
@@ -41,6 +42,7 @@ final class StartupReport {
             ? "running, " + d.concurrency() + " senders, " + d.retrySchedule().size() + " retries over "
                 + approximately(horizon(d)) + ", to " + config.referralCandy().apiBase()
             : "not started (driven by the caller)"),
+        "stripe: " + stripe(config.stripe()),
         "http: candybridge listening on port " + port + " of " + config.http().bindAddress()
             + (everyInterface(config.http().bindAddress()) ? " (every interface)" : "")
             + " (POST /webhooks/stripe, /healthz, /readyz, /metrics)",
@@ -73,12 +75,34 @@ final class StartupReport {
       warnings.add("REFERRALCANDY_API_BASE is plain http to " + rc.getHost()
           + ": signed calls and customer data travel unencrypted");
     }
+    StripeMode mode = config.stripe().mode();
+    config.stripe().apiKey().map(k -> StripeMode.ofKey(k.value()))
+        .filter(keyMode -> mode != StripeMode.ANY && keyMode != mode)
+        .ifPresent(keyMode -> warnings.add("STRIPE_API_KEY is a " + keyMode.wireName() + "-mode key but "
+            + StripeMode.SETTING + "=" + mode.wireName() + ": set " + StripeMode.SETTING + "="
+            + keyMode.wireName() + " or use a " + mode.wireName() + "-mode key"));
+    if (mode != StripeMode.LIVE && "my.referralcandy.com".equals(rc.getHost())) {
+      warnings.add(StripeMode.SETTING + "=" + mode.wireName() + " with the real ReferralCandy: test-mode"
+          + " Stripe events create real purchases and rewards (ReferralCandy has no test mode;"
+          + " point REFERRALCANDY_API_BASE at a stand-in to try things out)");
+    }
     long odd = config.stripe().webhookSecrets().stream().filter(s -> !s.value().startsWith("whsec_")).count();
     if (odd > 0) {
       warnings.add("STRIPE_WEBHOOK_SECRET: " + odd + " of " + config.stripe().webhookSecrets().size()
           + " values do not start with whsec_ (an API key instead of the endpoint's signing secret?)");
     }
     return warnings;
+  }
+
+  private static String stripe(Config.Stripe stripe) {
+    String which = switch (stripe.mode()) {
+      case LIVE -> "only live-mode events reach ReferralCandy; test-mode ones are stored and ignored";
+      case TEST -> "only test-mode events reach ReferralCandy; live-mode ones are stored and ignored";
+      case ANY -> "live- and test-mode events reach ReferralCandy";
+    };
+    return "mode " + stripe.mode().wireName() + " (" + which + "), "
+        + stripe.webhookSecrets().size() + " webhook secret" + (stripe.webhookSecrets().size() == 1 ? "" : "s")
+        + ", API key " + stripe.apiKey().map(k -> StripeMode.ofKey(k.value()).wireName() + "-mode").orElse("unset");
   }
 
   private static Duration horizon(Config.Delivery d) {

@@ -8,6 +8,7 @@ import candybridge.stripe.Backfill;
 import candybridge.stripe.StripeEvents;
 import candybridge.stripe.StripeIngest;
 import candybridge.stripe.StripeJavaEvents;
+import candybridge.stripe.StripeMode;
 import candybridge.workflow.Workflow;
 import candybridge.workflow.WorkflowFile;
 import java.io.PrintStream;
@@ -81,7 +82,8 @@ final class BackfillCommand implements Callable<Integer> {
       Backfill.checkTypes(types);
       key = apiKey(env);
       apiBase = apiBase(env);
-      workflow = config == null ? Workflow.defaults() : WorkflowFile.load(config);
+      workflow = (config == null ? Workflow.defaults() : WorkflowFile.load(config))
+          .inMode(StripeMode.fromEnv(env));
     } catch (IllegalArgumentException | ConfigException e) {
       err.println("candybridge: " + e.getMessage());
       return 2;

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ResolveCommand.class,
       PurgeCommand.class,
       CheckConfigCommand.class,
+      ConnectStripeCommand.class,
       BackfillCommand.class, MigrateStoreCommand.class,
       BackupCommand.class,
       DemoCommand.class

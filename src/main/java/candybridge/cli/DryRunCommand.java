@@ -10,6 +10,7 @@ import candybridge.stripe.StripeEvent;
 import candybridge.stripe.StripeEventParser;
 import candybridge.stripe.StripeJavaApi;
 import candybridge.stripe.StripeLookups;
+import candybridge.stripe.StripeMode;
 import candybridge.workflow.DryRun;
 import candybridge.workflow.EventView;
 import candybridge.workflow.Lookups;
@@ -38,7 +39,9 @@ import picocli.CommandLine.Parameters;
       "Shows what every workflow would do with a Stripe event file: matched or why not, and the",
       "exact ReferralCandy parameters it would send. Nothing is stored or sent.",
       "With REFERRALCANDY_ACCESS_ID and REFERRALCANDY_SECRET_KEY set, the signature is shown",
-      "(never the secret); with STRIPE_API_KEY set, Stripe lookups are made (read-only)."
+      "(never the secret); with STRIPE_API_KEY set, Stripe lookups are made (read-only).",
+      "CANDYBRIDGE_STRIPE_MODE (default live) applies as in serve: a test-mode event plans nothing",
+      "in live mode, and each workflow says so."
     })
 final class DryRunCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Workflow file; default: the built-in workflows.")
@@ -56,9 +59,10 @@ final class DryRunCommand implements Callable<Integer> {
     Workflow workflow;
     StripeEvent event;
     try {
-      workflow = config == null ? Workflow.defaults() : WorkflowFile.load(config);
+      workflow = (config == null ? Workflow.defaults() : WorkflowFile.load(config))
+          .inMode(StripeMode.fromEnv(env));
       event = new StripeEventParser().parse(Files.readAllBytes(eventFile));
-    } catch (ConfigException e) {
+    } catch (ConfigException | IllegalArgumentException e) {
       err.println("candybridge: " + e.getMessage());
       return 2;
     } catch (IOException e) {
@@ -92,7 +96,8 @@ final class DryRunCommand implements Callable<Integer> {
   /** The report; the signature is computed as the client would at this clock second. */
   static String render(StripeEvent event, List<DryRun.Entry> entries, Map<String, String> env, Clock clock) {
     StringBuilder s = new StringBuilder();
-    s.append("event ").append(Terminal.shown(event.id())).append(" (").append(Terminal.shown(event.type())).append(")\n");
+    s.append("event ").append(Terminal.shown(event.id())).append(" (").append(Terminal.shown(event.type()))
+        .append(", ").append(event.livemode() ? "live mode" : "test mode").append(")\n");
     for (DryRun.Entry e : entries) {
       s.append("\nworkflow ").append(Terminal.shown(e.workflow())).append(": ");
       if (!e.matched()) {

@@ -61,15 +61,18 @@ public record Config(
   }
 
   /**
-   * Webhook signing secrets (several during rotation), the optional API access, and the optional
-   * periodic reconciliation through the Events API.
+   * Webhook signing secrets (several during rotation), the optional API access, the optional
+   * periodic reconciliation through the Events API, and {@code CANDYBRIDGE_STRIPE_MODE} (which
+   * events may reach ReferralCandy: live, test or any).
    */
   public record Stripe(
       List<Secret> webhookSecrets,
       Optional<Secret> apiKey,
       URI apiBase,
-      Optional<candybridge.stripe.Reconciliation.Settings> reconcile) {
+      Optional<candybridge.stripe.Reconciliation.Settings> reconcile,
+      candybridge.stripe.StripeMode mode) {
     public Stripe {
+      requireNonNull(mode, "mode == null");
       requireNonNull(reconcile, "reconcile == null");
       webhookSecrets = List.copyOf(webhookSecrets);
       if (webhookSecrets.isEmpty()) throw new IllegalArgumentException("no webhook secret");
@@ -138,6 +141,8 @@ public record Config(
         + DurationText.format(delivery.lease())
         + " onUncertain="
         + delivery.onUncertain().wireName()
+        + " stripe.mode="
+        + stripe.mode().wireName()
         + " stripe.webhookSecrets="
         + stripe.webhookSecrets().size()
         + " stripe.apiKey="

@@ -1,6 +1,7 @@
 package candybridge.config;
 
 import candybridge.delivery.OnUncertain;
+import candybridge.stripe.StripeMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -60,6 +61,7 @@ public final class ConfigLoader {
     List<Secret> webhookSecrets = required("STRIPE_WEBHOOK_SECRET", ConfigLoader::secretList);
     Optional<Secret> stripeKey = optionalSecret("STRIPE_API_KEY");
     URI stripeBase = optional("STRIPE_API_BASE", "https://api.stripe.com", ConfigLoader::httpUrl);
+    StripeMode stripeMode = optional("CANDYBRIDGE_STRIPE_MODE", "live", StripeMode::parse);
     String accessId = required("REFERRALCANDY_ACCESS_ID", String::trim);
     Secret secretKey = required("REFERRALCANDY_SECRET_KEY", v -> new Secret(v.trim()));
     URI rcBase =
@@ -96,7 +98,7 @@ public final class ConfigLoader {
     return new Config(
         new Config.Http(bindAddress, port),
         new Config.Store(databaseUrl, retention, poolSize, databaseWait),
-        new Config.Stripe(webhookSecrets, stripeKey, stripeBase, reconcile),
+        new Config.Stripe(webhookSecrets, stripeKey, stripeBase, reconcile, stripeMode),
         new Config.ReferralCandy(accessId, secretKey, rcBase, timeout),
         new Config.Delivery(schedule, concurrency, 64, lease, Duration.ofSeconds(1), alertUrl, onUncertain),
         new Config.Admin(adminToken));

@@ -77,7 +77,9 @@ public final class Demo implements AutoCloseable {
           "REFERRALCANDY_ACCESS_ID", ACCESS_ID,
           "REFERRALCANDY_SECRET_KEY", rcSecret,
           "REFERRALCANDY_API_BASE", rc.apiBase().toString(),
-          "CANDYBRIDGE_ADMIN_TOKEN", adminToken));
+          "CANDYBRIDGE_ADMIN_TOKEN", adminToken,
+          // The sample events are Stripe test-mode events (livemode: false).
+          "CANDYBRIDGE_STRIPE_MODE", "test"));
       App app = App.start(config, Workflow.defaults(), clock, App.Options.production());
       return new Demo(dir, rc, app, webhookSecret, adminToken, clock);
     } catch (RuntimeException e) {

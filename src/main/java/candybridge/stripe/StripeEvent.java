@@ -9,14 +9,24 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * <p>{@code object} is the {@code data.object} JSON tree, read field by field so that any API
  * version (acacia to dahlia) works; treat it as read-only. {@code payload} is the exact UTF-8 body
- * that was signed, kept for history and replay.
+ * that was signed, kept for history and replay. {@code livemode} is true only when the envelope
+ * says {@code "livemode": true}; {@code account} is the connected account ({@code acct_…}) of a
+ * Stripe Connect event, empty text otherwise.
  */
 public record StripeEvent(
-    StripeEventId id, String type, long created, String apiVersion, JsonNode object, String payload) {
+    StripeEventId id,
+    String type,
+    long created,
+    String apiVersion,
+    boolean livemode,
+    String account,
+    JsonNode object,
+    String payload) {
   public StripeEvent {
     requireNonNull(id, "id == null");
     requireNonNull(type, "type == null");
     requireNonNull(apiVersion, "apiVersion == null");
+    requireNonNull(account, "account == null");
     requireNonNull(object, "object == null");
     requireNonNull(payload, "payload == null");
   }

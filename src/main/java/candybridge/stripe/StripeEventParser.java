@@ -56,7 +56,13 @@ public final class StripeEventParser {
       throw new InvalidEventException("Stripe event has no data.object");
     }
     String apiVersion = root.path("api_version").isTextual() ? root.path("api_version").asText() : "";
-    return new StripeEvent(new StripeEventId(id), type, created.asLong(), apiVersion, object, text);
+    boolean livemode = root.path("livemode").isBoolean() && root.path("livemode").booleanValue();
+    String account = root.path("account").isTextual() ? root.path("account").asText() : "";
+    if (account.length() > 255) {
+      throw new InvalidEventException("Stripe event has no valid account");
+    }
+    return new StripeEvent(
+        new StripeEventId(id), type, created.asLong(), apiVersion, livemode, account, object, text);
   }
 
   private static String text(JsonNode root, String field) throws InvalidEventException {

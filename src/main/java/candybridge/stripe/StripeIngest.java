@@ -8,12 +8,15 @@ import candybridge.workflow.Lookups;
 import candybridge.workflow.Plan;
 import candybridge.workflow.Workflow;
 import java.time.Clock;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one idempotent way an event enters the system, whether it came by webhook or (later) by
- * backfill: plan it with the workflows, then store event and plan in one transaction.
+ * backfill: plan it with the workflows, then store event and plan in one transaction. An event
+ * that the workflows' {@link candybridge.stripe.StripeMode} refuses is stored with no delivery and
+ * answered IGNORED with the reason.
  */
 public final class StripeIngest {
   private static final Logger log = LoggerFactory.getLogger(StripeIngest.class);
@@ -58,6 +61,13 @@ public final class StripeIngest {
         workflow.plan(
             new EventView(event, () -> store.sessionCompletedAt(event.objectId())), lookups);
     SaveResult saved = store.saveEvent(event, plan, clock.instant());
+    Optional<String> refused = workflow.refusal(event);
+    if (refused.isPresent()) {
+      // Stored (with each workflow's "not planned: …" decision) so that history shows it; nothing
+      // may reach ReferralCandy, which has no test mode.
+      log.info("event={} type={} ignored: {}", event.id(), event.type(), refused.get());
+      return new Result(Status.IGNORED, refused.get() + "; stored, nothing planned");
+    }
     if (saved.isDuplicate()) {
       log.info("event={} type={} duplicate", event.id(), event.type());
       return new Result(Status.DUPLICATE, "event " + event.id() + " was already received");

@@ -34,19 +34,21 @@ public final class DryRun {
 
   /**
    * Evaluates every workflow, disabled ones and other triggers included (they say why they do not
-   * match). With live lookups, Stripe's API is read (GET only); with {@link Lookups#atIngest} the
+   * match); in a {@link Workflow#mode} that refuses the event, each says so. With live lookups, Stripe's API is read (GET only); with {@link Lookups#atIngest} the
    * entries that need it say so.
    */
   public static List<Entry> of(Workflow workflow, EventView view, Lookups lookups)
       throws Lookups.UnavailableException {
     List<Entry> out = new ArrayList<>();
+    Optional<String> refused = workflow.refusal(view.event());
     for (WorkflowDefinition d : workflow.definitions()) {
-      out.add(entry(d, view, lookups));
+      out.add(entry(d, view, lookups, refused));
     }
     return out;
   }
 
-  private static Entry entry(WorkflowDefinition d, EventView view, Lookups lookups)
+  private static Entry entry(
+      WorkflowDefinition d, EventView view, Lookups lookups, Optional<String> refused)
       throws Lookups.UnavailableException {
     String type = view.event().type();
     if (!d.trigger().equals(type)) {
@@ -54,6 +56,9 @@ public final class DryRun {
     }
     if (!d.enabled()) {
       return notMatched(d, "disabled (enabled: false)");
+    }
+    if (refused.isPresent()) {
+      return notMatched(d, "not planned: " + refused.get());
     }
     Optional<String> failed = Workflow.firstFailure(d, view);
     if (failed.isPresent()) {

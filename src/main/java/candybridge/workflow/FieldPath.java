@@ -1,6 +1,7 @@
 package candybridge.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -10,7 +11,9 @@ import java.util.regex.Pattern;
 /**
  * A field of an event, as written in workflow files: {@code customer_details.email} and {@code
  * items.data.0.price.unit_amount} are read below {@code data.object}; {@code $event.id}, {@code
- * $event.type} and {@code $event.created} read the envelope; {@code $session.completed_at} is the
+ * $event.type}, {@code $event.created}, {@code $event.api_version}, {@code $event.livemode} (true or
+ * false) and {@code $event.account} (the connected account of a Stripe Connect event, missing
+ * otherwise) read the envelope; {@code $session.completed_at} is the
  * {@code created} of the first {@code checkout.session.completed} event stored for the session.
  * Anything missing, of whatever API version, reads as a missing node, never an error.
  */
@@ -22,7 +25,7 @@ record FieldPath(String text, Scope scope, List<String> segments) {
   }
 
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_]+");
-  private static final List<String> ENVELOPE = List.of("id", "type", "created", "api_version");
+  private static final List<String> ENVELOPE = List.of("id", "type", "created", "api_version", "livemode", "account");
 
   /** Parses the text or throws IllegalArgumentException saying what is wrong with it. */
   static FieldPath parse(String text) {
@@ -73,6 +76,10 @@ record FieldPath(String text, Scope scope, List<String> segments) {
       case "type" -> TextNode.valueOf(view.event().type());
       case "created" -> LongNode.valueOf(view.event().created());
       case "api_version" -> TextNode.valueOf(view.event().apiVersion());
+      case "livemode" -> BooleanNode.valueOf(view.event().livemode());
+      case "account" -> view.event().account().isEmpty()
+          ? MissingNode.getInstance()
+          : TextNode.valueOf(view.event().account());
       default -> MissingNode.getInstance();
     };
   }

@@ -3,6 +3,8 @@ package candybridge.workflow;
 import static java.util.Objects.requireNonNull;
 
 import candybridge.referralcandy.RcCall;
+import candybridge.stripe.StripeEvent;
+import candybridge.stripe.StripeMode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,6 +14,11 @@ import java.util.Set;
 /**
  * The configured workflows, and what they make of an event (docs/design.md §2-3). Pure: no I/O except
  * through the {@link Lookups} given, no clock, immutable, safe to share between threads.
+ *
+ * <p>The {@link StripeMode} gates every workflow: an event of the other mode (a test-mode event
+ * while {@code CANDYBRIDGE_STRIPE_MODE=live}) plans nothing, and each workflow of its type says
+ * why. A workflow set as loaded accepts {@link StripeMode#ANY}; the composition root and the
+ * commands set the configured mode with {@link #inMode}.
  */
 public final class Workflow {
   /** Stored for history even when no workflow is configured for them (the brief's triggers). */
@@ -27,8 +34,14 @@ public final class Workflow {
   private final List<WorkflowDefinition> definitions;
   /** In the brief's order, then the triggers of enabled workflows. */
   private final List<String> stored;
+  private final StripeMode mode;
 
   private Workflow(List<WorkflowDefinition> definitions) {
+    this(definitions, StripeMode.ANY);
+  }
+
+  private Workflow(List<WorkflowDefinition> definitions, StripeMode mode) {
+    this.mode = requireNonNull(mode, "mode == null");
     this.definitions = List.copyOf(definitions);
     Set<String> types = new LinkedHashSet<>(ALWAYS_STORED);
     definitions.stream().filter(WorkflowDefinition::enabled).forEach(d -> types.add(d.trigger()));
@@ -42,6 +55,29 @@ public final class Workflow {
 
   static Workflow of(List<WorkflowDefinition> definitions) {
     return new Workflow(definitions);
+  }
+
+  /** These workflows, letting only events of this mode plan anything. */
+  public Workflow inMode(StripeMode stripeMode) {
+    return new Workflow(definitions, stripeMode);
+  }
+
+  public StripeMode mode() {
+    return mode;
+  }
+
+  /** Why this event may plan nothing in this mode (e.g. a test-mode event in live mode); empty when it may. */
+  public Optional<String> refusal(StripeEvent event) {
+    return mode.refusal(event.livemode());
+  }
+
+  /**
+   * The event types the enabled workflows are triggered by, each once, in the order of the
+   * workflows: what a Stripe webhook endpoint must send.
+   */
+  public List<String> triggers() {
+    return definitions.stream().filter(WorkflowDefinition::enabled).map(WorkflowDefinition::trigger)
+        .distinct().toList();
   }
 
   public List<WorkflowDefinition> definitions() {
@@ -71,8 +107,13 @@ public final class Workflow {
     requireNonNull(view, "view == null");
     List<PlannedDelivery> deliveries = new ArrayList<>();
     List<Decision> decisions = new ArrayList<>();
+    Optional<String> refused = refusal(view.event());
     for (WorkflowDefinition d : definitions) {
       if (!d.enabled() || !d.trigger().equals(view.event().type())) {
+        continue;
+      }
+      if (refused.isPresent()) {
+        decisions.add(new Decision(d.name(), false, "not planned: " + refused.get()));
         continue;
       }
       decide(d, view, lookups, deliveries, decisions);

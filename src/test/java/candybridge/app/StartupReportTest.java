@@ -28,12 +28,28 @@ class StartupReportTest {
   void names_each_component_on_its_own_line() {
     List<String> lines = StartupReport.components(config(Map.of()), Workflow.defaults(), true, 8080);
     assertThat(lines).extracting(l -> l.substring(0, l.indexOf(':')))
-        .containsExactly("store", "workflows", "worker", "http", "admin", "alerts", "reconciliation");
+        .containsExactly("store", "workflows", "worker", "stripe", "http", "admin", "alerts", "reconciliation");
     assertThat(lines).contains("admin: off (set CANDYBRIDGE_ADMIN_TOKEN to enable)")
         .anyMatch(l -> l.startsWith("http: candybridge listening on port 8080"))
         .anyMatch(l -> l.startsWith("store: SQLite file candybridge.db"))
+        .contains("stripe: mode live (only live-mode events reach ReferralCandy; test-mode ones are stored and ignored),"
+            + " 1 webhook secret, API key unset")
         .anyMatch(l -> l.startsWith("worker: running, 16 senders, 12 retries over 4.3d"))
         .anyMatch(l -> l.startsWith("workflows: 2 of 2 enabled (checkout-purchase, checkout-async-purchase)"));
+  }
+
+  @Test
+  void warns_when_the_key_or_referralcandy_does_not_fit_the_stripe_mode() {
+    assertThat(StartupReport.warnings(config(Map.of("STRIPE_API_KEY", "sk_test_abc"))))
+        .containsExactly("STRIPE_API_KEY is a test-mode key but CANDYBRIDGE_STRIPE_MODE=live: set"
+            + " CANDYBRIDGE_STRIPE_MODE=test or use a live-mode key");
+    assertThat(StartupReport.warnings(config(Map.of("CANDYBRIDGE_STRIPE_MODE", "test", "STRIPE_API_KEY", "rk_test_abc"))))
+        .singleElement().asString().startsWith("CANDYBRIDGE_STRIPE_MODE=test with the real ReferralCandy");
+    assertThat(StartupReport.warnings(config(Map.of("CANDYBRIDGE_STRIPE_MODE", "test",
+        "REFERRALCANDY_API_BASE", "http://127.0.0.1:9000/api/v1", "STRIPE_API_KEY", "sk_test_abc")))).isEmpty();
+    assertThat(StartupReport.components(config(Map.of("CANDYBRIDGE_STRIPE_MODE", "any", "STRIPE_API_KEY", "sk_live_x")),
+        Workflow.defaults(), true, 0)).contains("stripe: mode any (live- and test-mode events reach ReferralCandy),"
+            + " 1 webhook secret, API key live-mode");
   }
 
   @Test

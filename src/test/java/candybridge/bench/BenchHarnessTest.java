@@ -33,7 +33,8 @@ class BenchHarnessTest {
                 "STRIPE_WEBHOOK_SECRET", SECRET,
                 "REFERRALCANDY_ACCESS_ID", BenchReferralCandy.ACCESS_ID,
                 "REFERRALCANDY_SECRET_KEY", BenchReferralCandy.SECRET,
-                "REFERRALCANDY_API_BASE", rc.apiBase())),
+                "REFERRALCANDY_API_BASE", rc.apiBase(),
+                "CANDYBRIDGE_STRIPE_MODE", "test")),
             Workflow.defaults(), Clock.systemUTC(), App.Options.production())) {
       CheckoutEvents events = new CheckoutEvents("smoke", SECRET, app.port());
       LoadGenerator load = new LoadGenerator(new int[] {app.port()}, new AtomicInteger(), 100);

@@ -444,6 +444,7 @@ final class Scenarios {
     env.put("REFERRALCANDY_API_BASE", rc.apiBase());
     env.put("CANDYBRIDGE_DATABASE_URL", databaseUrl);
     env.put("CANDYBRIDGE_DELIVERY_CONCURRENCY", Integer.toString(concurrency));
+    env.put("CANDYBRIDGE_STRIPE_MODE", "test"); // the checkout events are test-mode fixtures
     env.putAll(more);
     return ServiceUnderTest.start(settings.jar(), settings.jvmFlags(), env,
         settings.work().resolve("service-" + services + ".log"));

@@ -61,6 +61,7 @@ class BackfillCommandTest {
     env.put("STRIPE_API_KEY", KEY);
     env.put("STRIPE_API_BASE", stripe.apiBase().toString());
     env.put("CANDYBRIDGE_DATABASE_URL", "jdbc:sqlite:" + t.database);
+    env.put("CANDYBRIDGE_STRIPE_MODE", "test"); // as serve's: the events are test-mode fixtures
     return env;
   }
 

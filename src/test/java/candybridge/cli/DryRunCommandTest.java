@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code candybridge dry-run}: the README's example output is what the command prints. */
 class DryRunCommandTest {
   static final Map<String, String> ENV =
-      Map.of("REFERRALCANDY_ACCESS_ID", "demo-access-id", "REFERRALCANDY_SECRET_KEY", "demo-secret");
+      Map.of("REFERRALCANDY_ACCESS_ID", "demo-access-id", "REFERRALCANDY_SECRET_KEY", "demo-secret",
+          "CANDYBRIDGE_STRIPE_MODE", "test");
   static final Path CHECKOUT = Path.of("src/test/resources/stripe/checkout.session.completed.json");
 
   record Run(int code, String out, String err) {}
@@ -45,6 +46,19 @@ class DryRunCommandTest {
   }
 
   @Test
+  void in_the_default_live_mode_a_test_mode_event_plans_nothing_and_says_why() {
+    Run r = run(null, CHECKOUT, Map.of());
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("(checkout.session.completed, test mode)")
+        .contains("workflow checkout-purchase: not matched: not planned: test-mode event while"
+            + " CANDYBRIDGE_STRIPE_MODE=live")
+        .doesNotContain("matched ->");
+    Run bad = run(null, CHECKOUT, Map.of("CANDYBRIDGE_STRIPE_MODE", "sandbox"));
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("CANDYBRIDGE_STRIPE_MODE: must be live, test or any, not 'sandbox'");
+  }
+
+  @Test
   void shows_the_signature_but_never_the_secret() {
     Run r = run(null, CHECKOUT, ENV);
     assertThat(r.out()).contains("signature").doesNotContain("demo-secret");
@@ -52,7 +66,7 @@ class DryRunCommandTest {
 
   @Test
   void without_credentials_says_why_there_is_no_signature() {
-    Run r = run(null, CHECKOUT, Map.of());
+    Run r = run(null, CHECKOUT, Map.of("CANDYBRIDGE_STRIPE_MODE", "test"));
     assertThat(r.code()).isZero();
     assertThat(r.out()).doesNotContainPattern("signature +=").contains("signature not shown");
   }

@@ -3,6 +3,7 @@ package candybridge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import candybridge.stripe.StripeMode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,6 +33,28 @@ class ConfigLoaderTest {
     assertThat(c.stripe().apiKey()).isEmpty();
     assertThat(c.admin().token()).isEmpty();
     assertThat(c.delivery().alertWebhookUrl()).isEmpty();
+  }
+
+  @Test
+  void stripe_mode_is_live_unless_set_to_test_or_any() {
+    assertThat(ConfigLoader.fromEnv(minimal()).stripe().mode()).isEqualTo(StripeMode.LIVE);
+    Map<String, String> env = minimal();
+    env.put("CANDYBRIDGE_STRIPE_MODE", " Test ");
+    assertThat(ConfigLoader.fromEnv(env).stripe().mode()).isEqualTo(StripeMode.TEST);
+    assertThat(ConfigLoader.fromEnv(env).describe()).contains(" stripe.mode=test ");
+    env.put("CANDYBRIDGE_STRIPE_MODE", "any");
+    assertThat(ConfigLoader.fromEnv(env).stripe().mode()).isEqualTo(StripeMode.ANY);
+    env.put("CANDYBRIDGE_STRIPE_MODE", "sandbox");
+    assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
+        .hasMessageContaining("CANDYBRIDGE_STRIPE_MODE: must be live, test or any, not 'sandbox'");
+  }
+
+  @Test
+  void a_key_says_its_mode() {
+    assertThat(StripeMode.ofKey("sk_test_abc")).isEqualTo(StripeMode.TEST);
+    assertThat(StripeMode.ofKey("rk_test_abc")).isEqualTo(StripeMode.TEST);
+    assertThat(StripeMode.ofKey("sk_live_abc")).isEqualTo(StripeMode.LIVE);
+    assertThat(StripeMode.ofKey("rk_live_abc")).isEqualTo(StripeMode.LIVE);
   }
 
   @Test

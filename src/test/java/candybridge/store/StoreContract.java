@@ -57,7 +57,7 @@ abstract class StoreContract {
   static StripeEvent event(String id, String type, String sessionId, long created) {
     try {
       var object = new ObjectMapper().readTree("{\"id\":\"" + sessionId + "\"}");
-      return new StripeEvent(new StripeEventId(id), type, created, "2026-07-29.dahlia", object,
+      return new StripeEvent(new StripeEventId(id), type, created, "2026-07-29.dahlia", false, "", object,
           "{\"id\":\"" + id + "\"}");
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,8 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stand-in for Stripe's REST API on {@code 127.0.0.1} and a free port: {@code GET
  * /v1/customers/{id}} and {@code GET /v1/promotion_codes/{id}}, served from the JSON it is given,
  * and {@code GET /v1/events}, listing the events it is given like Stripe does (see {@link
- * #withEvents}). Errors use Stripe's shape {@code {"error":{"type":…,"code":…,"message":…}}}.
- * Thread-safe.
+ * #withEvents}), and the webhook endpoints ({@code GET /v1/webhook_endpoints}, {@code POST
+ * /v1/webhook_endpoints}, {@code POST /v1/webhook_endpoints/{id}}), which check the form-encoded
+ * body as Stripe does ({@code url}, {@code enabled_events[]} or {@code enabled_events[N]}, {@code
+ * metadata[key]}, {@code description}, {@code disabled}; unknown parameters refused), show a new
+ * endpoint's {@code secret} only in the answer to its creation, and refuse a creation beyond the
+ * endpoint limit with 400. Errors use Stripe's shape {@code
+ * {"error":{"type":…,"code":…,"message":…}}}. Thread-safe.
  *
  * <p>Per request: record it; hang if asked to (until close); answer 503 while down; answer the next
  * scripted failure (then, for the events list, a failure scripted for that list request); 401
@@ -40,9 +47,13 @@ public final class FakeStripeApiServer implements AutoCloseable {
   private static final String CUSTOMERS = "/v1/customers/";
   private static final String PROMOTION_CODES = "/v1/promotion_codes/";
   private static final String EVENTS = "/v1/events";
+  private static final String ENDPOINTS = "/v1/webhook_endpoints";
 
   /** One request as received: method and raw path, e.g. {@code GET /v1/customers/cus_1}. */
   public record Request(String method, String path) {}
+
+  /** A POST to the webhook endpoints: its path and decoded form parameters, in order. */
+  public record FormPost(String path, Map<String, List<String>> form) {}
 
   private final String apiKey;
   private final HttpServer server;
@@ -57,6 +68,12 @@ public final class FakeStripeApiServer implements AutoCloseable {
   private final List<String> events = new ArrayList<>();
   private final List<Map<String, List<String>>> eventListQueries = new ArrayList<>();
   private final Map<Integer, Integer> eventListFailures = new HashMap<>();
+  private final List<ObjectNode> endpoints = new ArrayList<>();
+  private final List<FormPost> endpointPosts = new ArrayList<>();
+  private int endpointLimit = 16;
+  private String readOnlyKey;
+  private String htmlNext;
+  private int htmlStatus;
   private int failStatus;
   private int failRemaining;
   private int hangRemaining;
@@ -145,6 +162,62 @@ public final class FakeStripeApiServer implements AutoCloseable {
     }
   }
 
+  /** An existing endpoint (as made in the Dashboard): its id, or {@code we_…} when none is given. */
+  public FakeStripeApiServer withEndpoint(String url, List<String> events, boolean enabled, Map<String, String> metadata) {
+    synchronized (lock) {
+      ObjectNode e = JSON.createObjectNode();
+      e.put("id", "we_fake" + (endpoints.size() + 1));
+      e.put("object", "webhook_endpoint");
+      e.put("url", url);
+      e.putArray("enabled_events").addAll(events.stream().map(JSON.getNodeFactory()::textNode).toList());
+      e.put("status", enabled ? "enabled" : "disabled");
+      ObjectNode meta = e.putObject("metadata");
+      metadata.forEach(meta::put);
+      e.put("secret", "whsec_fake_dashboard_" + (endpoints.size() + 1));
+      endpoints.add(e);
+    }
+    return this;
+  }
+
+  /** How many endpoints the account may have (Stripe: 16 per mode); a creation beyond answers 400. */
+  public FakeStripeApiServer endpointLimit(int limit) {
+    synchronized (lock) {
+      endpointLimit = limit;
+    }
+    return this;
+  }
+
+  /** This key may read but not write: its POSTs answer 403, as a read-only restricted key's do. */
+  public FakeStripeApiServer withReadOnlyKey(String key) {
+    synchronized (lock) {
+      readOnlyKey = key;
+    }
+    return this;
+  }
+
+  /** The next request answers {@code status} with this HTML page, as a proxy in front of Stripe might. */
+  public FakeStripeApiServer htmlNext(int status, String html) {
+    synchronized (lock) {
+      htmlStatus = status;
+      htmlNext = html;
+    }
+    return this;
+  }
+
+  /** The endpoints as Stripe holds them now (ids, urls, events, status, metadata; no secrets). */
+  public List<ObjectNode> endpoints() {
+    synchronized (lock) {
+      return endpoints.stream().map(FakeStripeApiServer::shown).toList();
+    }
+  }
+
+  /** Every POST to the webhook endpoints so far, with its form parameters. */
+  public List<FormPost> endpointPosts() {
+    synchronized (lock) {
+      return List.copyOf(endpointPosts);
+    }
+  }
+
   /** The next {@code times} requests answer {@code status} with a Stripe error body. */
   public FakeStripeApiServer failNext(int status, int times) {
     synchronized (lock) {
@@ -196,9 +269,14 @@ public final class FakeStripeApiServer implements AutoCloseable {
       String path = exchange.getRequestURI().getRawPath();
       Map<String, List<String>> query = query(exchange.getRequestURI().getRawQuery());
       boolean eventList = method.equals("GET") && path.equals(EVENTS);
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      Map<String, List<String>> form = query(new String(body, UTF_8));
       Answer scripted;
       synchronized (lock) {
         requests.add(new Request(method, path));
+        if (method.equals("POST") && path.startsWith(ENDPOINTS)) {
+          endpointPosts.add(new FormPost(path, form));
+        }
         if (eventList) {
           eventListQueries.add(query);
         }
@@ -215,12 +293,141 @@ public final class FakeStripeApiServer implements AutoCloseable {
         respond(exchange, scripted);
         return;
       }
-      respond(exchange, answer(method, path, query, exchange.getRequestHeaders().getFirst("Authorization")));
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      respond(exchange, path.startsWith(ENDPOINTS) && authorized(authorization)
+          ? endpointAnswer(method, path, query, form, authorization)
+          : answer(method, path, query, authorization));
     }
+  }
+
+  private boolean authorized(String authorization) {
+    synchronized (lock) {
+      return ("Bearer " + apiKey).equals(authorization)
+          || (readOnlyKey != null && ("Bearer " + readOnlyKey).equals(authorization));
+    }
+  }
+
+  private Answer endpointAnswer(String method, String path, Map<String, List<String>> query,
+      Map<String, List<String>> form, String authorization) {
+    synchronized (lock) {
+      if (method.equals("POST") && readOnlyKey != null && ("Bearer " + readOnlyKey).equals(authorization)) {
+        return Answer.error(403, "invalid_request_error", null, "The provided key '" + redacted(authorization)
+            + "' does not have the required permissions for this endpoint on account 'acct_fake'.");
+      }
+      if (method.equals("GET") && path.equals(ENDPOINTS)) {
+        ObjectNode list = JSON.createObjectNode();
+        list.put("object", "list");
+        list.putArray("data").addAll(endpoints.stream().map(FakeStripeApiServer::shown).toList());
+        list.put("has_more", false);
+        list.put("url", ENDPOINTS);
+        return new Answer(200, list.toString());
+      }
+      if (!method.equals("POST")) {
+        return Answer.error(404, "invalid_request_error", null, "Unrecognized request URL (" + method + ": " + path + ").");
+      }
+      Set<String> known = Set.of("url", "enabled_events", "metadata", "description", "disabled", "api_version", "connect");
+      for (String name : form.keySet()) {
+        String base = name.contains("[") ? name.substring(0, name.indexOf('[')) : name;
+        if (!known.contains(base) || (path.equals(ENDPOINTS) && base.equals("disabled"))
+            || (!path.equals(ENDPOINTS) && (base.equals("api_version") || base.equals("connect")))) {
+          return new Answer(400, error("invalid_request_error", "parameter_unknown",
+              "Received unknown parameter: " + name, name));
+        }
+      }
+      List<String> events = indexed(form, "enabled_events");
+      String url = first(form, "url", null);
+      if (url != null && !validUrl(url)) {
+        return new Answer(400, error("invalid_request_error", "url_invalid", "Invalid URL: " + url, "url"));
+      }
+      if (path.equals(ENDPOINTS)) {
+        if (url == null) {
+          return new Answer(400, error("invalid_request_error", "parameter_missing", "Missing required param: url.", "url"));
+        }
+        if (events.isEmpty()) {
+          return new Answer(400, error("invalid_request_error", "parameter_missing",
+              "Missing required param: enabled_events.", "enabled_events"));
+        }
+        if (endpoints.size() >= endpointLimit) {
+          return Answer.error(400, "invalid_request_error", null, "You have reached the maximum of "
+              + endpointLimit + " test webhook endpoints.");
+        }
+        ObjectNode e = JSON.createObjectNode();
+        e.put("id", "we_fake" + (endpoints.size() + 1));
+        e.put("object", "webhook_endpoint");
+        e.put("status", "enabled");
+        e.put("secret", "whsec_fake_created_" + (endpoints.size() + 1));
+        e.putObject("metadata");
+        apply(e, url, events, form);
+        endpoints.add(e);
+        return new Answer(200, e.toString());
+      }
+      String id = decode(path.substring(ENDPOINTS.length() + 1));
+      ObjectNode e = endpoints.stream().filter(x -> x.path("id").asText().equals(id)).findFirst().orElse(null);
+      if (e == null) {
+        return new Answer(404, error("invalid_request_error", "resource_missing",
+            "No such webhook endpoint: '" + id + "'", "id"));
+      }
+      String disabled = first(form, "disabled", null);
+      if (disabled != null) {
+        e.put("status", disabled.equals("true") ? "disabled" : "enabled");
+      }
+      apply(e, url, events, form);
+      return new Answer(200, shown(e).toString());
+    }
+  }
+
+  private static void apply(ObjectNode e, String url, List<String> events, Map<String, List<String>> form) {
+    if (url != null) {
+      e.put("url", url);
+    }
+    if (!events.isEmpty()) {
+      e.putArray("enabled_events").addAll(events.stream().map(JSON.getNodeFactory()::textNode).toList());
+    }
+    String description = first(form, "description", null);
+    if (description != null) {
+      e.put("description", description);
+    }
+    form.forEach((k, v) -> {
+      if (k.startsWith("metadata[") && k.endsWith("]")) {
+        ((ObjectNode) e.path("metadata")).put(k.substring("metadata[".length(), k.length() - 1), v.get(0));
+      }
+    });
+  }
+
+  /** {@code name[]=a&name[]=b} or {@code name[0]=a&name[1]=b}, in order. */
+  private static List<String> indexed(Map<String, List<String>> form, String name) {
+    List<String> values = new ArrayList<>();
+    form.forEach((k, v) -> {
+      if (k.equals(name + "[]") || k.matches(Pattern.quote(name) + "\\[\\d+]")) {
+        values.addAll(v);
+      }
+    });
+    return values;
+  }
+
+  private static boolean validUrl(String url) {
+    try {
+      URI uri = new URI(url);
+      return uri.getHost() != null && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()));
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  /** An endpoint as GET shows it: without its secret. */
+  private static ObjectNode shown(ObjectNode endpoint) {
+    ObjectNode copy = endpoint.deepCopy();
+    copy.remove("secret");
+    return copy;
   }
 
   /** A hang or a scripted failure for this request, or null; call holding {@code lock}. */
   private Answer scriptedAnswer() {
+    if (htmlNext != null) {
+      Answer html = new Answer(htmlStatus, htmlNext, "text/html; charset=utf-8");
+      htmlNext = null;
+      return html;
+    }
     if (hangRemaining > 0) {
       hangRemaining--;
       return Answer.HANG;
@@ -374,7 +581,7 @@ public final class FakeStripeApiServer implements AutoCloseable {
 
   private void respond(HttpExchange exchange, Answer answer) throws IOException {
     byte[] body = answer.body().getBytes(UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.getResponseHeaders().set("Content-Type", answer.contentType());
     exchange.getResponseHeaders().set("Request-Id", "req_fake" + requestIds.incrementAndGet());
     exchange.sendResponseHeaders(answer.status(), body.length);
     exchange.getResponseBody().write(body);
@@ -428,8 +635,12 @@ public final class FakeStripeApiServer implements AutoCloseable {
     return root.toString();
   }
 
-  private record Answer(int status, String body) {
+  private record Answer(int status, String body, String contentType) {
     static final Answer HANG = new Answer(0, "");
+
+    Answer(int status, String body) {
+      this(status, body, "application/json");
+    }
 
     static Answer error(int status, String type, String code, String message) {
       return new Answer(status, FakeStripeApiServer.error(type, code, message, null));

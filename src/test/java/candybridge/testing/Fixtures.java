@@ -35,7 +35,7 @@ public final class Fixtures {
 
   /**
    * A Stripe event from its JSON text, the way a plain reading of the envelope sees it: {@code id},
-   * {@code type}, {@code created}, {@code api_version}, {@code data.object}, and the text as
+   * {@code type}, {@code created}, {@code api_version}, {@code livemode}, {@code account}, {@code data.object}, and the text as
    * payload.
    */
   public static StripeEvent parse(String json) {
@@ -50,6 +50,8 @@ public final class Fixtures {
         root.path("type").asText(),
         root.path("created").asLong(),
         root.path("api_version").asText(),
+        root.path("livemode").asBoolean(false),
+        root.path("account").asText(""),
         root.path("data").path("object"),
         json);
   }

@@ -36,6 +36,9 @@ public final class TestApp implements AutoCloseable {
     env.put("REFERRALCANDY_SECRET_KEY", RC_SECRET);
     env.put("REFERRALCANDY_API_BASE", rc.apiBase().toString());
     env.put("CANDYBRIDGE_RETRY_SCHEDULE", "30s,2m,10m");
+    // The fixtures are Stripe test-mode events (livemode: false); the default, live, would store
+    // them and plan nothing. LiveModeTest covers the default.
+    env.put("CANDYBRIDGE_STRIPE_MODE", "test");
     return env;
   }
 

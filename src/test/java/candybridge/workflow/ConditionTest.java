@@ -229,6 +229,24 @@ class ConditionTest {
     assertThat(condition("$event.created", "gt", "1700000000").failure(view)).isEmpty();
   }
 
+  @Test
+  void condition_reads_livemode_and_the_connected_account() {
+    EventView connect = EventView.of(Fixtures.parse("""
+        {"id": "evt_connect", "type": "checkout.session.completed", "created": 1789466652,
+         "livemode": true, "account": "acct_1Connected", "data": {"object": {"id": "cs_1"}}}
+        """));
+    EventView platform = EventView.of(Fixtures.parse("""
+        {"id": "evt_platform", "type": "checkout.session.completed", "created": 1789466652,
+         "livemode": false, "data": {"object": {"id": "cs_2"}}}
+        """));
+
+    assertThat(condition("$event.livemode", "equals", "true").failure(connect)).isEmpty();
+    assertThat(condition("$event.livemode", "equals", "true").failure(platform)).isPresent();
+    assertThat(condition("$event.account", "in", "[\"acct_1Connected\"]").failure(connect)).isEmpty();
+    assertThat(condition("$event.account", "exists", "false").failure(platform)).isEmpty();
+    assertThat(condition("$event.account", "exists", "true").failure(platform)).isPresent();
+  }
+
   private static Condition condition(String field, String operator, String operandJson) {
     return new Condition(
         FieldPath.parse(field), Condition.Operator.fromKey(operator).orElseThrow(), json(operandJson));

@@ -88,9 +88,9 @@ class WorkflowFileTest {
             """
             trigger: customer.created
             action: sign_up_contact
-            params: {email: email, first_name: [name, $event.livemode]}
+            params: {email: email, first_name: [name, $event.mode]}
             """,
-            "'params.first_name[1]': '$event.livemode': the envelope fields are $event.id,"),
+            "'params.first_name[1]': '$event.mode': the envelope fields are $event.id,"),
         arguments(
             "missing required parameter mapping",
             """
