@@ -72,8 +72,8 @@ class ConfigReferenceTest {
     return names;
   }
 
-  /** Variable name to the row's default cell, from the table between the README's markers. */
-  private static Map<String, String> documentedRows() throws IOException {
+  /** Variable name to the row's default cell, from the table between the README's markers (DeployFilesTest too). */
+  static Map<String, String> documentedRows() throws IOException {
     String readme = Files.readString(Path.of("README.md"));
     int begin = readme.indexOf("<!-- config-reference:begin -->");
     int end = readme.indexOf("<!-- config-reference:end -->");
