@@ -34,8 +34,12 @@ case "$(uname -m)" in
   aarch64) sqlite_arch=aarch64 ;;
   *) echo "image-rootfs: unsupported architecture $(uname -m)" >&2; exit 1 ;;
 esac
-unzip -p "$sqlite_jar" "org/sqlite/native/Linux/$sqlite_arch/libsqlitejdbc.so" > "$out/opt/candybridge/native/libsqlitejdbc.so"
-[ -s "$out/opt/candybridge/native/libsqlitejdbc.so" ] || { echo "image-rootfs: no Linux/$sqlite_arch library in $sqlite_jar" >&2; exit 1; }
+# The JDK's jar tool, not unzip: nothing beyond the JDK, ldd and coreutils is needed.
+unpack="$(mktemp -d)"
+(cd "$unpack" && "$java_home/bin/jar" xf "$sqlite_jar" "org/sqlite/native/Linux/$sqlite_arch/libsqlitejdbc.so")
+[ -s "$unpack/org/sqlite/native/Linux/$sqlite_arch/libsqlitejdbc.so" ] || { echo "image-rootfs: no Linux/$sqlite_arch library in $sqlite_jar" >&2; exit 1; }
+mv "$unpack/org/sqlite/native/Linux/$sqlite_arch/libsqlitejdbc.so" "$out/opt/candybridge/native/libsqlitejdbc.so"
+rm -rf "$unpack"
 
 # Every library an ELF file of the image needs, at the path the dynamic loader finds it on this
 # machine (regular files, no symlinks: the loader searches /lib/<triplet> and /lib64 itself).
@@ -57,4 +61,4 @@ done
 # suits platforms that run the image under an arbitrary uid in group 0 (OpenShift).
 printf 'root:x:0:0:root:/root:/sbin/nologin\ncandybridge:x:10001:0:Candybridge:/var/lib/candybridge:/sbin/nologin\n' > "$out/etc/passwd"
 printf 'root:x:0:\n' > "$out/etc/group"
-echo "image-rootfs: $(du -sh "$out" | cut -f1) in $out"
+echo "image-rootfs: $(du -sh "$out" | cut -f1) in $out, Java $("$out/opt/java/bin/java" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p')"
