@@ -180,7 +180,7 @@ class AdminPageBrowserTest {
         .containsIgnoringCase("status-last-webhook: Last webhook checkout.session.completed")
         .containsIgnoringCase("status-stripe-mode: Stripe mode test")
         .containsIgnoringCase("status-referralcandy: ReferralCandy reachable")
-        .contains("found: buyer2@example.com 30.00 USD")
+        .contains("found: the e-mail searched for, 30.00 USD")
         .contains("dry run refused: the body is not a Stripe event")
         .contains("OpenAPI 3.")
         .contains("2 deliveries match these filters");
