@@ -1,6 +1,6 @@
 // The operator's flows in Debian's Chromium, driven by playwright-core (which never downloads a
 // browser). Run by AdminPageBrowserTest:
-//   node src/test/browser/admin-flow.mjs <baseUrl> <adminToken> <screenshotPath> [replay|bulk-resolve [count]|cross-site <deliveryId>]
+//   node src/test/browser/admin-flow.mjs <baseUrl> <adminToken> <screenshotPath> [replay|bulk-resolve [count]|cross-site <deliveryId>|tour <email> <failedCount>]
 // Opens /admin with the token as the basic-auth password, then
 // - replay (the default): filters to failed deliveries, opens the only one, replays it (accepting
 //   the confirm dialog) and waits until it shows delivered;
@@ -14,6 +14,12 @@
 //   bulk replay of delivered calls, and makes no-cors fetches with credentials to it and to the
 //   replay of <deliveryId>: the form must answer 403 (the browser attached the login, or it would
 //   be 401), each fetch 403 or, where Chromium did not attach the login, 401;
+// - tour (issue 18): opens /admin?status=bogus and expects the page to say it ignored that filter;
+//   reads the status panel, the Events view's decisions (a "not sent" one printed to the output),
+//   searches deliveries by <email> and reads its e-mail and amount columns, dry-runs a stored event
+//   and a pasted non-event (the API's 400 shown, the only HTTP error allowed), follows the OpenAPI
+//   link, and replays all <failedCount> failed deliveries after a confirmation showing the count;
+//   a screenshot of each step beside <screenshotPath>;
 // then saves a screenshot. Exits 0 on success, 1 with a message on stderr otherwise.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -21,8 +27,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [baseUrl, token, screenshotPath, flow = 'replay', expected = '0'] = process.argv.slice(2);
-if (!baseUrl || !token || !screenshotPath || !['replay', 'bulk-resolve', 'cross-site'].includes(flow)) {
+const [baseUrl, token, screenshotPath, flow = 'replay', expected = '0', extra = '0'] = process.argv.slice(2);
+if (!baseUrl || !token || !screenshotPath || !['replay', 'bulk-resolve', 'cross-site', 'tour'].includes(flow)) {
   console.error('usage: node admin-flow.mjs <baseUrl> <adminToken> <screenshotPath> [replay|bulk-resolve [count]|cross-site <deliveryId>]');
   process.exit(2);
 }
@@ -58,18 +64,23 @@ try {
 
   const signIn = flow === 'cross-site' ? baseUrl.replace('://', `://admin:${encodeURIComponent(token)}@`) : baseUrl;
   log(`opening ${baseUrl}/admin`);
-  const response = await page.goto(`${signIn}/admin`);
+  const response = await page.goto(`${signIn}/admin${flow === 'tour' ? '?status=bogus' : ''}`);
   if (!response || response.status() !== 200) {
     throw new Error(`GET /admin answered ${response?.status()}`);
   }
   await page.getByTestId('delivery-row').first().waitFor();
 
   if (flow === 'bulk-resolve') await bulkResolve(page, Number(expected));
+  else if (flow === 'tour') await tour(page, expected, Number(extra));
   else await replay(page);
   if (flow === 'cross-site') await attackFromOtherOrigins(context, expected);
 
   await page.screenshot({ path: screenshotPath, fullPage: true });
   log(`screenshot saved to ${screenshotPath}`);
+  // The tour's pasted non-event is refused with a 400 on purpose; nothing else may fail.
+  const unexpected = pageErrors.filter((e) => !(flow === 'tour' && e.includes('/api/dry-run') && e.includes('400')));
+  pageErrors.length = 0;
+  pageErrors.push(...unexpected);
   if (pageErrors.length > 0) throw new Error(`errors on the page:\n${pageErrors.join('\n')}`);
   log('ok');
 } catch (e) {
@@ -199,4 +210,84 @@ async function attackFromOtherOrigins(context, deliveryId) {
   } finally {
     server.close();
   }
+}
+
+async function tour(page, email, failed) {
+  const shot = (name) => page.screenshot({ path: `${screenshotPath.replace(/\.png$/, '')}-${name}.png`, fullPage: true });
+
+  log('an unknown filter in the address');
+  const notice = page.getByTestId('notice');
+  await notice.filter({ hasText: 'Ignored filter status=bogus' }).waitFor();
+  log(`notice: ${await notice.innerText()}`);
+  if (await page.getByTestId('filter-status').inputValue() !== '') throw new Error('the unknown status was applied');
+  await shot('unknown-filter');
+
+  log('the status panel');
+  const panel = page.getByTestId('status-panel');
+  await panel.getByTestId('status-last-webhook').locator('code').waitFor();
+  for (const id of ['status-last-webhook', 'status-referralcandy', 'status-queue', 'status-in-doubt', 'status-stripe-mode']) {
+    log(`${id}: ${(await panel.getByTestId(id).innerText()).replace(/\s+/g, ' ')}`);
+  }
+  if (!(await panel.getByTestId('status-referralcandy').innerText()).includes('reachable')) throw new Error('ReferralCandy not shown reachable');
+  await panel.screenshot({ path: `${screenshotPath.replace(/\.png$/, '')}-status.png` });
+
+  log('the events view');
+  const events = page.getByTestId('events');
+  await events.getByTestId('event-row').first().waitFor();
+  const notSent = events.locator('[data-testid="decision"][data-matched="false"]');
+  await notSent.first().waitFor();
+  for (const d of await notSent.all()) log(`not sent: ${await d.innerText()}`);
+  log(`events shown: ${await events.getByTestId('event-row').count()}`);
+  await events.screenshot({ path: `${screenshotPath.replace(/\.png$/, '')}-events.png` });
+
+  log('searching deliveries by e-mail'); // never the address itself: LogHygieneTest scans this output
+  await page.getByTestId('filter-q').fill(email);
+  await page.getByTestId('apply-filters').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="delivery-row"]').length === 1);
+  const row = page.getByTestId('delivery-row').first();
+  const shownEmail = await row.getByTestId('email').innerText();
+  const amount = await row.getByTestId('amount').innerText();
+  log(`found: ${shownEmail === email ? 'the e-mail searched for' : 'another e-mail'}, ${amount}`);
+  if (shownEmail !== email) throw new Error('the e-mail column shows another e-mail');
+  await shot('search');
+
+  log('dry run of a stored event');
+  const dry = page.getByTestId('dry-run');
+  await events.getByTestId('event-row').filter({ has: page.locator('[data-matched="true"]') }).first()
+    .getByTestId('event-dry-run').click();
+  await dry.locator('[data-testid="dry-run-workflow"][data-matched="true"]').first().waitFor();
+  log(`dry run: ${(await dry.getByTestId('dry-run-result').innerText()).split('\n').slice(0, 2).join(' | ')}`);
+  await dry.screenshot({ path: `${screenshotPath.replace(/\.png$/, '')}-dry-run.png` });
+
+  log('dry run of a pasted non-event');
+  await page.getByTestId('dry-run-input').fill('{"hello": "world"}');
+  await page.getByTestId('dry-run-submit').click();
+  const refusal = dry.getByTestId('dry-run-error');
+  await refusal.waitFor();
+  log(`dry run refused: ${await refusal.innerText()}`);
+  await dry.screenshot({ path: `${screenshotPath.replace(/\.png$/, '')}-dry-run-refused.png` });
+
+  log('the OpenAPI link');
+  const href = await page.getByTestId('openapi-link').getAttribute('href');
+  const spec = await page.evaluate(async (h) => (await fetch(new URL(h, location.origin))).json(), href);
+  log(`OpenAPI ${spec.openapi}, ${Object.keys(spec.paths).length} paths`);
+
+  log('replaying every failed delivery');
+  await page.getByTestId('filter-q').fill('');
+  await page.getByTestId('filter-status').selectOption('failed');
+  await page.waitForFunction((n) => {
+    const rows = [...document.querySelectorAll('[data-testid="delivery-row"]')];
+    return rows.length === n && rows.every((r) => r.dataset.status === 'failed');
+  }, failed);
+  await page.getByTestId('bulk-replay').waitFor({ state: 'visible' });
+  let confirmed = '';
+  page.once('dialog', async (dialog) => {
+    confirmed = dialog.message();
+    await dialog.accept();
+  });
+  await page.getByTestId('bulk-replay-go').click();
+  await page.getByTestId('notice').filter({ hasText: `${failed} deliveries queued for replay` }).waitFor();
+  log(`confirmed: ${confirmed}`);
+  if (!confirmed.includes(`${failed} deliveries match`)) throw new Error(`the confirmation does not show the count: ${confirmed}`);
+  await page.getByTestId('empty').waitFor({ state: 'visible' });
 }

@@ -13,7 +13,9 @@ const PAGE_SIZE = 50;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 // applied: the filters of the table as last loaded, which a bulk action acts on (not unapplied edits).
-const state = { cursor: null, selected: null, followTimer: null, applied: new URLSearchParams() };
+const state = {
+  cursor: null, selected: null, followTimer: null, applied: new URLSearchParams(), eventCursor: null,
+};
 
 // ---- DOM helpers -------------------------------------------------------------------------
 
@@ -81,7 +83,8 @@ async function api(path, options = {}) {
     // Resolved against location.origin: a page opened as http://user:token@host/admin has the
     // credentials in its own URL, and fetch refuses a relative URL that inherits them.
     response = await fetch(new URL(path, window.location.origin), {
-      credentials: 'same-origin', headers: { Accept: 'application/json', 'X-Candybridge-Request': '1' }, ...options,
+      credentials: 'same-origin', ...options,
+      headers: { Accept: 'application/json', 'X-Candybridge-Request': '1', ...(options.headers ?? {}) },
     });
   } catch (e) {
     throw new ApiError(0, 'unreachable', `Candybridge did not answer (${e.message}).`);
@@ -144,9 +147,21 @@ function saveFiltersToUrl() {
 function loadFiltersFromUrl() {
   const params = new URLSearchParams(location.search);
   const form = $('filters');
+  const refused = [];
   for (const [k, v] of params.entries()) {
     const field = form.elements.namedItem(k);
-    if (field) field.value = v;
+    if (!field) continue;
+    field.value = v;
+    // A select or date input silently drops a value it does not know: say so rather than filter on nothing.
+    if (field.value !== v) {
+      field.value = '';
+      refused.push(`${k}=${v}`);
+    }
+  }
+  if (refused.length > 0) {
+    const known = [...form.elements.namedItem('status').options].map((o) => o.value).filter(Boolean).join(' | ');
+    notify(`Ignored filter ${refused.join(', ')} from the address: not a value this page knows `
+      + `(status: ${known}; dates: YYYY-MM-DD). Showing deliveries without it.`, 'error');
   }
 }
 
@@ -155,6 +170,7 @@ async function loadDeliveries({ append: more = false } = {}) {
   if (!more) {
     state.applied = new URLSearchParams(params);
     $('bulk-resolve').hidden = true;
+    $('bulk-replay').hidden = true;
   }
   params.set('limit', String(PAGE_SIZE));
   if (more && state.cursor) params.set('cursor', state.cursor);
@@ -170,6 +186,7 @@ async function loadDeliveries({ append: more = false } = {}) {
     $('empty').hidden = table.children.length > 0;
     // Bulk resolve is offered while the table lists in-doubt deliveries only, and some of them.
     $('bulk-resolve').hidden = state.applied.get('status') !== 'in_doubt' || table.children.length === 0;
+    $('bulk-replay').hidden = !replayableFilter(state.applied) || table.children.length === 0;
     markSelectedRow();
   } catch (e) {
     report(e);
@@ -184,6 +201,8 @@ function row(d) {
     el('td', {}, el('button', { type: 'button', class: 'link', 'aria-label': `Open delivery ${d.id}`,
       onclick: (e) => { e.stopPropagation(); open(); } }, `#${d.id}`)),
     el('td', { class: 'nowrap' }, time(d.created_at)),
+    el('td', { 'data-testid': 'email' }, orDash(d.email)),
+    el('td', { class: 'num nowrap', 'data-testid': 'amount' }, d.amount ? `${d.amount} ${(d.currency ?? '').toUpperCase()}` : orDash(null)),
     el('td', {}, statusBadge(d.status)),
     el('td', {}, orDash(d.workflow)),
     el('td', { class: 'mono' }, d.dedupe_key),
@@ -427,6 +446,7 @@ async function refreshAll({ focus = false } = {}) {
   await Promise.all([
     loadDeliveries(),
     loadChart(),
+    loadStatus(),
     state.selected !== null ? showDelivery(state.selected, { focus }) : null,
   ]);
 }
@@ -499,6 +519,205 @@ function chart(stats) {
   return el('div', {}, graphic, legend);
 }
 
+// ---- bulk replay -------------------------------------------------------------------------
+
+/** True when the applied filters name statuses and every one of them can be replayed. */
+function replayableFilter(params) {
+  const statuses = (params.get('status') ?? '').split(',').filter(Boolean);
+  return statuses.length > 0 && statuses.every((s) => REPLAYABLE.has(s));
+}
+
+/** Every delivery the table's filters match, sent again: counts first (dry_run), confirms with the count, then acts. */
+async function replayAll() {
+  const button = $('bulk-replay-go');
+  button.disabled = true;
+  try {
+    const params = new URLSearchParams(state.applied);
+    params.set('dry_run', 'true');
+    const count = (await api(`/api/deliveries/replay?${params}`, { method: 'POST' })).would_replay;
+    if (count === 0) {
+      notify('No deliveries match these filters any more.', 'info');
+      return;
+    }
+    const many = count === 1 ? '1 delivery matches' : `${count} deliveries match`;
+    const again = params.get('status').split(',').includes('delivered')
+      ? ' Some were already delivered: ReferralCandy gets them AGAIN (a second reward).' : '';
+    if (!confirm(`${many} these filters. Send all ${count} to ReferralCandy again?${again}`)) return;
+    params.delete('dry_run');
+    const done = (await api(`/api/deliveries/replay?${params}`, { method: 'POST' })).replayed;
+    notify(`${done} ${done === 1 ? 'delivery' : 'deliveries'} queued for replay.`, 'ok');
+    await refreshAll({ focus: false });
+  } catch (e) {
+    report(e);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- status panel ------------------------------------------------------------------------
+
+const STATUS_REFRESH_MS = 15_000;
+
+async function loadStatus() {
+  const box = $('status');
+  try {
+    box.replaceChildren(...statusCards(await api('/api/status')));
+  } catch (e) {
+    box.replaceChildren(el('p', { class: 'error' }, e instanceof ApiError ? e.message : String(e)));
+  }
+}
+
+/** "3 min ago" for a number of seconds. */
+function ago(seconds) {
+  if (seconds === null || seconds === undefined) return '';
+  if (seconds < 90) return `${seconds} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} days`;
+}
+
+function statusCard(testid, title, level, ...lines) {
+  return el('div', { class: `status-card level-${level}`, 'data-testid': testid, 'data-level': level },
+    el('h3', {}, title), lines.map((l) => el('p', {}, l)));
+}
+
+function statusCards(s) {
+  const last = s.last_event;
+  const rc = s.referralcandy;
+  const q = s.queue;
+  return [
+    last.received_at
+      ? statusCard('status-last-webhook', 'Last webhook', 'ok', el('code', {}, last.type), el('br'),
+        time(last.received_at), ` (${ago(last.age_seconds)} ago)`)
+      : statusCard('status-last-webhook', 'Last webhook', 'warn', 'None received yet: check the webhook endpoint in Stripe.'),
+    statusCard('status-referralcandy', 'ReferralCandy', rc.breaker === 'closed' ? 'ok' : 'error',
+      { yes: 'reachable', probing: 'probing after failures', no: 'not reachable: calls paused' }[rc.reachable] ?? rc.reachable,
+      ` (breaker ${rc.breaker.replace('_', ' ')})`,
+      rc.opened_at ? el('span', {}, el('br'), 'opened ', time(rc.opened_at)) : null,
+      rc.next_probe_at ? el('span', {}, el('br'), 'next probe ', time(rc.next_probe_at)) : null),
+    statusCard('status-queue', 'Queue', q.oldest_due_seconds > 900 ? 'warn' : 'ok',
+      `${q.due_now} due now, ${q.pending} pending, ${q.in_flight} in flight`,
+      q.oldest_due_seconds === null ? 'nothing overdue' : `oldest due for ${ago(q.oldest_due_seconds)}`),
+    statusCard('status-in-doubt', 'In doubt', q.in_doubt > 0 ? 'warn' : 'ok',
+      q.in_doubt === 0 ? 'none' : `${q.in_doubt}: check ReferralCandy, then resolve them below`),
+    statusCard('status-stripe-mode', 'Stripe mode', s.stripe_mode === 'live' ? 'ok' : 'warn',
+      { live: 'live: test-mode events are not sent', test: 'test: live events are not sent', any: 'any: live and test events are sent' }[s.stripe_mode] ?? s.stripe_mode),
+  ];
+}
+
+function startStatus() {
+  loadStatus();
+  setInterval(loadStatus, STATUS_REFRESH_MS);
+}
+
+// ---- events view -------------------------------------------------------------------------
+
+async function loadEvents({ append: more = false } = {}) {
+  const form = new FormData($('event-filters'));
+  const params = new URLSearchParams();
+  for (const name of ['type', 'q']) {
+    const v = String(form.get(name) ?? '').trim();
+    if (v) params.set(name, v);
+  }
+  params.set('limit', String(PAGE_SIZE));
+  if (more && state.eventCursor) params.set('cursor', state.eventCursor);
+  const table = $('event-rows');
+  try {
+    const page = await api(`/api/events?${params}`);
+    const rows = page.items.map(eventRow);
+    if (more) table.append(...rows);
+    else table.replaceChildren(...rows);
+    state.eventCursor = page.next_cursor;
+    $('events-more').hidden = !page.next_cursor;
+    $('events-empty').hidden = table.children.length > 0;
+  } catch (e) {
+    report(e);
+  }
+}
+
+function eventRow(e) {
+  return el('tr', { 'data-testid': 'event-row', 'data-id': e.id },
+    el('td', { class: 'nowrap' }, time(e.received_at)),
+    el('td', {}, el('code', {}, e.type)),
+    el('td', { class: 'mono' }, e.id, el('br'), el('span', { class: 'muted' }, e.object_id)),
+    el('td', {}, decisionList(e.decisions ?? [])),
+    el('td', {}, el('button', { type: 'button', class: 'secondary', 'data-testid': 'event-dry-run',
+      'aria-label': `Dry run event ${e.id}`, onclick: () => dryRunStored(e.id) }, 'Dry run')));
+}
+
+function decisionList(decisions) {
+  if (decisions.length === 0) {
+    return el('span', { class: 'muted', 'data-testid': 'decision' }, 'no workflow for this event type (or its history was dropped)');
+  }
+  return el('ul', { class: 'decisions' }, decisions.map((d) =>
+    el('li', { 'data-testid': 'decision', 'data-matched': String(d.matched) },
+      el('span', { class: `badge ${d.matched ? 'status-delivered' : 'status-skipped'}` }, d.matched ? 'planned' : 'not sent'),
+      ' ', el('strong', {}, d.workflow), ': ', d.reason)));
+}
+
+function startEvents() {
+  const form = $('event-filters');
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    loadEvents();
+  });
+  form.addEventListener('reset', () => setTimeout(() => form.requestSubmit(), 0));
+  $('events-more').addEventListener('click', () => loadEvents({ append: true }));
+  loadEvents();
+}
+
+// ---- dry run -----------------------------------------------------------------------------
+
+async function dryRunStored(eventId) {
+  try {
+    const e = await api(`/api/events/${encodeURIComponent(eventId)}`);
+    if (e.payload === null) {
+      notify(`Event ${eventId}'s payload is no longer kept: paste the event from Stripe's dashboard instead.`, 'error');
+      return;
+    }
+    $('dry-run-input').value = JSON.stringify(e.payload, null, 2);
+    $('dry-run').scrollIntoView({ behavior: 'smooth', block: 'start' });
+    await dryRun();
+  } catch (err) {
+    report(err);
+  }
+}
+
+async function dryRun() {
+  const box = $('dry-run-result');
+  const text = $('dry-run-input').value.trim();
+  if (!text) {
+    box.replaceChildren(el('p', { class: 'error', 'data-testid': 'dry-run-error' }, 'Paste a Stripe event (JSON) first.'));
+    return;
+  }
+  box.setAttribute('aria-busy', 'true');
+  try {
+    const r = await api('/api/dry-run', { method: 'POST', body: text, headers: { 'Content-Type': 'application/json' } });
+    box.replaceChildren(
+      el('p', {}, 'Event ', el('code', {}, r.event), ' (', el('code', {}, r.type), '): nothing stored, nothing sent.'),
+      r.workflows.length === 0
+        ? el('p', { class: 'muted', 'data-testid': 'dry-run-workflow' }, 'No workflow handles this event type.')
+        : el('ul', { class: 'decisions' }, r.workflows.map((w) => el('li', { 'data-testid': 'dry-run-workflow', 'data-matched': String(w.matched) },
+          el('span', { class: `badge ${w.matched && !w.blocked ? 'status-delivered' : 'status-skipped'}` },
+            w.blocked ? 'blocked' : w.matched ? 'would send' : 'would not send'),
+          ' ', el('strong', {}, w.workflow), ': ', w.reason,
+          w.blocked ? el('span', { class: 'error' }, ` (${w.blocked})`) : null,
+          w.params ? paramsTable(w.params) : null))));
+  } catch (e) {
+    box.replaceChildren(el('p', { class: 'error', 'data-testid': 'dry-run-error' },
+      e instanceof ApiError ? e.message : String(e)));
+  } finally {
+    box.removeAttribute('aria-busy');
+  }
+}
+
+function startDryRun() {
+  $('dry-run-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    dryRun();
+  });
+}
+
 // ---- start -------------------------------------------------------------------------------
 
 function start() {
@@ -515,6 +734,10 @@ function start() {
   $('close-detail').addEventListener('click', closeDetail);
   $('bulk-resolve-sent').addEventListener('click', () => resolveAll('sent'));
   $('bulk-resolve-resend').addEventListener('click', () => resolveAll('resend'));
+  $('bulk-replay-go').addEventListener('click', replayAll);
+  startEvents();
+  startDryRun();
+  startStatus();
 
   loadDeliveries();
   loadChart();

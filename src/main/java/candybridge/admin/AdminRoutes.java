@@ -49,11 +49,12 @@ public final class AdminRoutes {
   private final Workflow workflow;
   private final Lookups lookups;
   private final Clock clock;
+  private final AdminStatus status;
   private final BiConsumer<Context, Object> respond;
 
   /** @param respond writes a 200 JSON body (the HTTP layer's one serializer) */
   public AdminRoutes(Secret token, Store store, Replay replay, Workflow workflow, Lookups lookups,
-      Clock clock, BiConsumer<Context, Object> respond) {
+      Clock clock, AdminStatus status, BiConsumer<Context, Object> respond) {
     this.auth = new AdminAuth(token);
     this.store = store;
     this.history = store.history();
@@ -61,8 +62,37 @@ public final class AdminRoutes {
     this.workflow = workflow;
     this.lookups = lookups;
     this.clock = clock;
+    this.status = status;
     this.respond = respond;
   }
+
+  /** One route: a handler answers a JSON body, or null when it wrote the answer itself. */
+  record Route(String method, String path, Action action) {}
+
+  @FunctionalInterface
+  interface Action {
+    Object handle(AdminRoutes routes, Context ctx) throws Exception;
+  }
+
+  /**
+   * Every route, in one table: {@link #register} serves exactly these, and the OpenAPI description
+   * ({@code admin/openapi.json}, served at {@code /api/openapi.json}) is checked against it.
+   */
+  static final List<Route> ROUTES = List.of(
+      new Route("GET", "/admin", (r, ctx) -> r.page(ctx, "index.html", "text/html; charset=utf-8")),
+      new Route("GET", "/admin/{file}", (r, ctx) -> r.page(ctx, ctx.pathParam("file"), null)),
+      new Route("GET", "/api/openapi.json", (r, ctx) -> openApi()),
+      new Route("GET", "/api/status", (r, ctx) -> r.status.read()),
+      new Route("GET", "/api/events", AdminRoutes::events),
+      new Route("GET", "/api/events/{id}", (r, ctx) -> r.event(ctx.pathParam("id"))),
+      new Route("GET", "/api/deliveries", AdminRoutes::deliveries),
+      new Route("GET", "/api/deliveries/{id}", (r, ctx) -> r.delivery(id(ctx))),
+      new Route("POST", "/api/deliveries/replay", AdminRoutes::replayMatching),
+      new Route("POST", "/api/deliveries/resolve", AdminRoutes::resolveMatching),
+      new Route("POST", "/api/deliveries/{id}/replay", (r, ctx) -> r.done(r.replay.replay(id(ctx)), "replay")),
+      new Route("POST", "/api/deliveries/{id}/resolve", AdminRoutes::resolve),
+      new Route("POST", "/api/dry-run", AdminRoutes::dryRun),
+      new Route("GET", "/api/stats/hourly", AdminRoutes::hourly));
 
   public void register(RoutesConfig routes) {
     routes.before("/api/*", SecurityHeaders::api);
@@ -74,18 +104,19 @@ public final class AdminRoutes {
     // After authentication, before any handler: a refused request changes nothing.
     routes.before("/api/*", CrossSiteGuard::check);
 
-    routes.get("/admin", ctx -> page(ctx, "index.html", "text/html; charset=utf-8"));
-    routes.get("/admin/{file}", ctx -> page(ctx, ctx.pathParam("file"), null));
-    routes.get("/api/events", ctx -> respond.accept(ctx, events(ctx)));
-    routes.get("/api/events/{id}", ctx -> respond.accept(ctx, event(ctx.pathParam("id"))));
-    routes.get("/api/deliveries", ctx -> respond.accept(ctx, deliveries(ctx)));
-    routes.get("/api/deliveries/{id}", ctx -> respond.accept(ctx, delivery(id(ctx))));
-    routes.post("/api/deliveries/replay", ctx -> respond.accept(ctx, replayMatching(ctx)));
-    routes.post("/api/deliveries/resolve", ctx -> respond.accept(ctx, resolveMatching(ctx)));
-    routes.post("/api/deliveries/{id}/replay", ctx -> respond.accept(ctx, done(replay.replay(id(ctx)), "replay")));
-    routes.post("/api/deliveries/{id}/resolve", ctx -> respond.accept(ctx, resolve(ctx)));
-    routes.post("/api/dry-run", ctx -> respond.accept(ctx, dryRun(ctx)));
-    routes.get("/api/stats/hourly", ctx -> respond.accept(ctx, hourly(ctx)));
+    for (Route r : ROUTES) {
+      io.javalin.http.Handler h = ctx -> {
+        Object body = r.action().handle(this, ctx);
+        if (body != null) {
+          respond.accept(ctx, body);
+        }
+      };
+      if (r.method().equals("GET")) {
+        routes.get(r.path(), h);
+      } else {
+        routes.post(r.path(), h);
+      }
+    }
   }
 
   private void authenticate(Context ctx) {
@@ -100,7 +131,11 @@ public final class AdminRoutes {
     EventQuery q = new EventQuery(param(ctx, "type"), Params.instant(ctx, "from"), Params.instant(ctx, "to"),
         param(ctx, "q"));
     Page<EventRecord> page = page(() -> history.events(q, param(ctx, "cursor"), Params.limit(ctx)));
-    return listing(page.items().stream().map(AdminViews::event).toList(), page.next());
+    return listing(page.items().stream().map(e -> {
+      Map<String, Object> m = AdminViews.event(e);
+      m.put("decisions", readJson(e.decisions()));
+      return m;
+    }).toList(), page.next());
   }
 
   private Map<String, Object> event(String id) {
@@ -190,7 +225,7 @@ public final class AdminRoutes {
         history.hourly(clock.instant().minus(Duration.ofHours(hours))).stream().map(AdminViews::hourly).toList());
   }
 
-  private void page(Context ctx, String file, String contentType) throws IOException {
+  private Object page(Context ctx, String file, String contentType) throws IOException {
     if (!file.matches("[a-z0-9-]+\\.(html|js|css)")) {
       throw HttpProblem.notFound("no admin file " + file);
     }
@@ -202,6 +237,7 @@ public final class AdminRoutes {
           : file.endsWith(".js") ? "text/javascript; charset=utf-8"
           : file.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
       ctx.contentType(type).header("Cache-Control", "no-store").result(in.readAllBytes());
+      return null;
     }
   }
 
@@ -210,6 +246,16 @@ public final class AdminRoutes {
       return new DeliveryId(Long.parseLong(ctx.pathParam("id")));
     } catch (NumberFormatException e) {
       throw HttpProblem.notFound("no delivery " + ctx.pathParam("id"));
+    }
+  }
+
+  /** The hand-written OpenAPI 3 description, checked against {@link #ROUTES} by OpenApiTest. */
+  static JsonNode openApi() throws IOException {
+    try (InputStream in = AdminRoutes.class.getClassLoader().getResourceAsStream("admin/openapi.json")) {
+      if (in == null) {
+        throw HttpProblem.notFound("no OpenAPI description in this build");
+      }
+      return JSON.readTree(in);
     }
   }
 

@@ -25,6 +25,11 @@ final class AdminViews {
     m.put("dedupe_key", d.dedupeKey());
     m.put("event_id", d.eventId().value());
     m.put("method", d.call().method().path());
+    // The columns a merchant reads first, from the planned call (absent for a call without them).
+    Map<String, String> params = d.call().params();
+    m.put("email", params.getOrDefault("email", params.get("customer_email")));
+    m.put("amount", params.get("invoice_amount"));
+    m.put("currency", params.get("currency_code"));
     m.put("attempts", d.attemptCount());
     m.put("next_attempt_at", d.nextAttemptAt().map(Instant::toString).orElse(null));
     m.put("last_error", d.lastError().orElse(null));

@@ -1,6 +1,7 @@
 package candybridge.app;
 
 import candybridge.admin.AdminRoutes;
+import candybridge.admin.AdminStatus;
 import candybridge.alert.Alerts;
 import candybridge.alert.BacklogWatch;
 import candybridge.config.Config;
@@ -109,6 +110,7 @@ public final class App implements AutoCloseable {
           new StripeSignatureVerifier(config.stripe().webhookSecrets(), clock), ingest, json, metrics);
       Optional<AdminRoutes> admin = config.admin().token().map(token -> new AdminRoutes(
           token, store, new Replay(store, clock, worker::wake), workflow, lookups, clock,
+          new AdminStatus(store, worker.gate(), config.stripe().mode(), clock),
           (ctx, body) -> json.respond(ctx, 200, body)));
       Javalin http =
           HttpServerSetup.create(config.http(), webhook, store, json, metrics, admin).start();

@@ -107,7 +107,7 @@ class AdminApiTest {
         {"GET", "/api/events/evt_x"}, {"POST", "/api/deliveries/1/replay"}, {"POST", "/api/deliveries/replay?status=failed"},
         {"POST", "/api/deliveries/1/resolve?as=sent"}, {"POST", "/api/deliveries/resolve?status=in_doubt&as=sent"},
         {"POST", "/api/dry-run"}, {"GET", "/api/stats/hourly"},
-        {"GET", "/admin"}}) {
+        {"GET", "/api/status"}, {"GET", "/api/openapi.json"}, {"GET", "/admin"}}) {
       for (String auth : new String[] {null, "Bearer wrong", "Bearer " + TOKEN + "x", "Basic !!!", "Token " + TOKEN}) {
         HttpResponse<String> r = call(route[0], route[1], auth);
         assertThat(r.statusCode()).as("%s %s with %s", route[0], route[1], auth).isEqualTo(401);

@@ -39,6 +39,7 @@ class AdminPageBrowserTest {
   private static final Path SCREENSHOT = Path.of("target/admin-replayed.png");
   private static final Path ATTACK_SCREENSHOT = Path.of("target/admin-cross-site.png");
   private static final Path BULK_SCREENSHOT = Path.of("target/admin-bulk-resolved.png");
+  private static final Path TOUR_SCREENSHOT = Path.of("target/admin-tour.png");
   private static final Duration BROWSER_TIMEOUT = Duration.ofSeconds(120);
 
   @TempDir Path dir;
@@ -144,6 +145,59 @@ class AdminPageBrowserTest {
           .containsExactly(AttemptTrigger.RECOVERY, AttemptTrigger.RESOLUTION);
     });
     assertThat(t.rc.received()).as("resolved as sent: nothing sent").isEmpty();
+  }
+
+  @Test
+  void operator_reads_status_events_and_dry_runs_then_replays_every_failed_delivery() throws Exception {
+    long now = Clock.systemUTC().instant().getEpochSecond();
+    // No worker loop: the test delivers when it chooses, so the page sees settled statuses.
+    t = TestApp.start(dir, now, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN),
+        Workflow.defaults(), false);
+    String template = Fixtures.read("stripe/checkout.session.completed.json");
+    String session = Fixtures.parse(template).objectId();
+    String event = Fixtures.parse(template).id().value();
+    List<String> keys = new java.util.ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      String body = template.replace(session, session + "_" + i).replace(event, event + "_" + i)
+          .replace("jenny.rosen@example.com", "buyer" + i + "@example.com");
+      assertThat(StripeWebhooks.postSigned(t.port(), body, now).statusCode()).isEqualTo(200);
+      keys.add("purchase:" + session + "_" + i);
+    }
+    String unpaid = Fixtures.read("stripe/checkout.session.completed.async-unpaid-jpy.json");
+    assertThat(StripeWebhooks.postSigned(t.port(), unpaid, now).statusCode()).isEqualTo(200);
+    t.rc.respondWith(400, 400);
+    t.deliverDue();
+    assertThat(keys).allSatisfy(k -> assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.FAILED));
+    int events = t.app.store().history().events(candybridge.history.EventQuery.all(), java.util.Optional.empty(), 50)
+        .items().size();
+    String unpaidReasons = t.app.store().history().event(Fixtures.parse(unpaid).id().value()).orElseThrow().decisions();
+
+    BrowserRun run = runBrowser("http://127.0.0.1:" + t.port(), TOUR_SCREENSHOT, "tour", "buyer2@example.com", "2");
+
+    assertThat(run.exitCode()).as("admin-flow.mjs exit code; its output:%n%s", run.output()).isZero();
+    assertThat(run.output())
+        .contains("Ignored filter status=bogus")
+        .containsIgnoringCase("status-last-webhook: Last webhook checkout.session.completed")
+        .containsIgnoringCase("status-stripe-mode: Stripe mode test")
+        .containsIgnoringCase("status-referralcandy: ReferralCandy reachable")
+        .contains("found: the e-mail searched for, 30.00 USD")
+        .contains("dry run refused: the body is not a Stripe event")
+        .contains("OpenAPI 3.")
+        .contains("2 deliveries match these filters");
+    // The unpaid sale's reason, as stored, is on the page.
+    String reason = new com.fasterxml.jackson.databind.ObjectMapper().readTree(unpaidReasons).get(0).path("reason").asText();
+    assertThat(run.output()).contains(reason);
+    for (String step : List.of("unknown-filter", "status", "events", "search", "dry-run", "dry-run-refused")) {
+      assertThat(Path.of("target/admin-tour-" + step + ".png")).exists().isNotEmptyFile();
+    }
+    assertThat(TOUR_SCREENSHOT).exists().isNotEmptyFile();
+    assertThat(t.app.store().history().events(candybridge.history.EventQuery.all(), java.util.Optional.empty(), 50)
+        .items()).as("dry runs store nothing").hasSize(events);
+    assertThat(keys).allSatisfy(k -> assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.PENDING));
+    assertThat(t.rc.received("purchase.json")).as("the two failed calls; the replays wait for the worker").hasSize(2);
+    t.deliverDue();
+    assertThat(keys).allSatisfy(k -> assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.DELIVERED));
+    assertThat(t.rc.received("purchase.json")).hasSize(4);
   }
 
   private Delivery delivery(String dedupeKey) {
