@@ -1,13 +1,11 @@
 package candybridge.alert;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import static java.util.Objects.requireNonNull;
+
+import candybridge.text.UntrustedText;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -17,19 +15,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * POSTs alerts to the alert webhook from one background thread, so that no caller ever waits on
- * the network: {@link #offer} only enqueues (bounded; a full queue drops the alert with a WARN).
- * Each alert is tried once plus once per retry delay; any non-2xx answer or I/O failure is
- * retried. The webhook URL is never logged: chat webhooks carry their token in the path.
+ * Sends alerts through one {@link AlertChannel} from one background thread, so that no caller ever
+ * waits on the network: {@link #offer} only enqueues (bounded; a full queue drops the alert with a
+ * WARN). Each alert is tried once plus once per retry delay; a channel that did not take it after
+ * the last try costs one WARN line. One sender per channel: a broken mail server never delays the
+ * webhook, nor the other way round.
  */
 final class AlertSender implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AlertSender.class);
 
-  /** One alert ready to send; {@code label} names it in log lines ({@code delivery_failed delivery=12}). */
-  record Outgoing(String label, String json) {}
+  /**
+   * One alert ready to send.
+   *
+   * @param label names it in log lines ({@code delivery_failed delivery=12})
+   * @param json the webhook body
+   * @param subject the one-line summary (the e-mail subject)
+   * @param text the e-mail body
+   */
+  record Outgoing(String label, String json, String subject, String text) {
+    Outgoing {
+      requireNonNull(label, "label == null");
+      requireNonNull(json, "json == null");
+      requireNonNull(subject, "subject == null");
+      requireNonNull(text, "text == null");
+    }
+  }
 
-  private final URI url;
-  private final HttpClient http;
+  private final AlertChannel channel;
   private final Duration timeout;
   private final List<Duration> retryDelays;
   private final BlockingQueue<Outgoing> queue;
@@ -37,12 +49,11 @@ final class AlertSender implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final Thread thread;
 
-  AlertSender(URI url, Duration timeout, List<Duration> retryDelays, int capacity) {
-    this.url = url;
-    this.timeout = timeout;
+  AlertSender(AlertChannel channel, Duration timeout, List<Duration> retryDelays, int capacity) {
+    this.channel = requireNonNull(channel, "channel == null");
+    this.timeout = requireNonNull(timeout, "timeout == null");
     this.retryDelays = List.copyOf(retryDelays);
     this.queue = new ArrayBlockingQueue<>(capacity);
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     this.thread = new Thread(this::run, "alert-sender");
     this.thread.setDaemon(true);
   }
@@ -55,7 +66,7 @@ final class AlertSender implements AutoCloseable {
   boolean offer(Outgoing alert) {
     if (closing.getCount() == 0 || !queue.offer(alert)) {
       dropped.incrementAndGet();
-      log.warn("alert {} dropped: the alert queue is full or closed", alert.label());
+      log.warn("alert {} dropped: the queue of alerts {} is full or closed", alert.label(), channel.via());
       return false;
     }
     return true;
@@ -77,41 +88,25 @@ final class AlertSender implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (!queue.isEmpty()) {
-      log.warn("{} alert(s) not sent: stopped before the alert webhook took them", queue.size());
+      log.warn("{} alert(s) not sent {}: stopped before they were taken", queue.size(), channel.via());
     }
   }
 
-  /** Tries until a 2xx or the retries are used up; after close, tries each remaining alert once. */
+  /** Tries until the channel takes it or the retries are used up; after close, tries each remaining alert once. */
   private void deliver(Outgoing alert) throws InterruptedException {
     String lastError = "";
     for (int attempt = 0; attempt <= retryDelays.size(); attempt++) {
       if (attempt > 0 && (closing.getCount() == 0 || closing.await(retryDelays.get(attempt - 1).toMillis(), TimeUnit.MILLISECONDS))) {
         break;
       }
-      try {
-        int status = post(alert.json());
-        if (status / 100 == 2) {
-          log.debug("alert {} sent (try {})", alert.label(), attempt + 1);
-          return;
-        }
-        lastError = "HTTP " + status;
-      } catch (IOException e) {
-        // The exception text may name the URL; the class says enough (timeout, refused, reset).
-        lastError = e.getClass().getSimpleName();
+      Optional<String> failure = channel.send(alert);
+      if (failure.isEmpty()) {
+        log.debug("alert {} sent {} (try {})", alert.label(), channel.via(), attempt + 1);
+        return;
       }
+      lastError = failure.get();
     }
-    log.warn("alert {} not delivered to the alert webhook: {}", alert.label(), lastError);
-  }
-
-  private int post(String json) throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(url)
-            .timeout(timeout)
-            .header("Content-Type", "application/json")
-            .header("User-Agent", "candybridge-alerts")
-            .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-            .build();
-    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    log.warn("alert {} not delivered {}: {}", alert.label(), channel.via(), UntrustedText.forLog(lastError));
   }
 
   /**

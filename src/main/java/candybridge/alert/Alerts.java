@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -19,19 +20,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells operators when a delivery needs them: a failed or in-doubt delivery, or a backlog older
- * than a threshold. Each alert is one WARN log line and, when {@code CANDYBRIDGE_ALERT_WEBHOOK_URL}
- * is set, one JSON POST made by a background thread (see {@link AlertSender}): every method returns
- * at once, whatever the webhook does. Alerts carry ids and reasons, never parameters; anything that
- * looks like an e-mail address is removed first. Thread-safe.
+ * than a threshold. Each alert is one WARN log line and, for each destination set ({@code
+ * CANDYBRIDGE_ALERT_WEBHOOK_URL}, e-mail through {@code CANDYBRIDGE_SMTP_URL}), one message sent by
+ * that destination's background thread (see {@link AlertSender}): every method returns at once,
+ * whatever the webhook or the mail server does. Alerts carry ids and reasons, never parameters;
+ * anything that looks like an e-mail address is removed first. Thread-safe.
  *
- * <p>In-doubt deliveries are summarised per burst ({@link #deliveryInDoubt}); the breaker's
- * opening and closing are one alert each ({@code referralcandy_unavailable}, {@code
- * referralcandy_recovered}).
+ * <p>Bursts are summarised: in-doubt deliveries per burst ({@link #deliveryInDoubt}); failed
+ * deliveries at most once a minute ({@link #deliveryFailed}: the first at once, the rest of the
+ * minute as one alert with a count). The breaker's opening and closing are one alert each ({@code
+ * referralcandy_unavailable}, {@code referralcandy_recovered}).
  *
- * <p>The JSON: {@code {"alert":"delivery_failed"|"delivery_in_doubt"|"backlog_old","at":"<instant>",
+ * <p>The JSON: {@code {"alert":"delivery_failed"|"delivery_in_doubt"|"backlog_old"|…,"at":"<instant>",
  * "delivery":{"id":12,"workflow":…,"dedupe_key":…,"event_id":…,"status":…,"reason":…,"attempts":3},
- * "detail":"<sentence>"}}; a backlog alert has {@code oldest_due_age_seconds} and {@code
- * threshold_seconds} instead of {@code delivery}.
+ * "count":1,"detail":"<sentence>","link":"<admin page>#delivery-12","text":"<one line>"}}; {@code
+ * text} makes the body a Slack or Mattermost incoming-webhook message as it is; {@code link} is
+ * there when the admin page's address is known. A backlog alert has {@code oldest_due_age_seconds}
+ * and {@code threshold_seconds} instead of {@code delivery}.
  */
 public final class Alerts implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Alerts.class);
@@ -44,14 +49,26 @@ public final class Alerts implements AutoCloseable {
    * @param retryDelays waits before each retry of a POST that failed (non-2xx or I/O error)
    * @param queueCapacity alerts waiting to be sent before new ones are dropped
    * @param backlogThreshold age of the oldest due delivery that raises {@code backlog_old}
+   * @param adminPage the admin page's public address ({@code https://HOST/admin}): alerts about a
+   *     delivery link to it ({@code #delivery-12})
    */
   public record Settings(
-      Duration timeout, List<Duration> retryDelays, int queueCapacity, Duration backlogThreshold) {
+      Duration timeout, List<Duration> retryDelays, int queueCapacity, Duration backlogThreshold,
+      Optional<URI> adminPage) {
     public Settings {
       requireNonNull(timeout, "timeout == null");
       retryDelays = List.copyOf(requireNonNull(retryDelays, "retryDelays == null"));
       if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity < 1");
       requireNonNull(backlogThreshold, "backlogThreshold == null");
+      requireNonNull(adminPage, "adminPage == null");
+    }
+
+    public Settings(Duration timeout, List<Duration> retryDelays, int queueCapacity, Duration backlogThreshold) {
+      this(timeout, retryDelays, queueCapacity, backlogThreshold, Optional.empty());
+    }
+
+    public Settings withAdminPage(Optional<URI> page) {
+      return new Settings(timeout, retryDelays, queueCapacity, backlogThreshold, page);
     }
 
     /** 5 s timeout, retries after 1 s, 10 s and 1 min, 100 queued, backlog alert at 15 min. */
@@ -64,51 +81,135 @@ public final class Alerts implements AutoCloseable {
     }
   }
 
+  /**
+   * Where alerts are sent besides the log.
+   *
+   * @param webhook {@code CANDYBRIDGE_ALERT_WEBHOOK_URL}
+   * @param email the mail server and addresses of the e-mail alerts
+   */
+  public record Destinations(Optional<URI> webhook, Optional<SmtpSettings> email) {
+    public Destinations {
+      requireNonNull(webhook, "webhook == null");
+      requireNonNull(email, "email == null");
+    }
+  }
+
   private final Clock clock;
   private final Duration backlogThreshold;
   private final boolean logging;
-  private final Optional<AlertSender> sender;
+  private final List<AlertSender> senders;
+  private final Optional<URI> adminPage;
   private boolean backlogAlerted;
-  private Optional<InDoubtBurst> burst = Optional.empty();
+  private Optional<Burst> burst = Optional.empty();
+  /** Failed deliveries after the last delivery_failed alert, within {@link #SUMMARY_EVERY} of it. */
+  private Optional<Burst> failedSince = Optional.empty();
+  /** Until when a new failure is counted instead of sent; null: the next one goes out at once. */
+  private Instant failedQuietUntil;
   private ScheduledExecutorService ticker;
 
   /** An in-doubt burst is sent once this long passed without another in-doubt delivery... */
   public static final Duration BURST_QUIET = Duration.ofSeconds(10);
   /** ...or this long after its first, whichever comes first. */
   public static final Duration BURST_MAX = Duration.ofMinutes(1);
+  /** At most one {@code delivery_failed} alert is sent per this long; the failures between are counted. */
+  public static final Duration SUMMARY_EVERY = Duration.ofMinutes(1);
 
-  private Alerts(Clock clock, Duration backlogThreshold, boolean logging, Optional<AlertSender> sender) {
+  private Alerts(Clock clock, Duration backlogThreshold, boolean logging, List<AlertSender> senders,
+      Optional<URI> adminPage) {
     this.clock = requireNonNull(clock, "clock == null");
     this.backlogThreshold = requireNonNull(backlogThreshold, "backlogThreshold == null");
     this.logging = logging;
-    this.sender = sender;
+    this.senders = List.copyOf(senders);
+    this.adminPage = requireNonNull(adminPage, "adminPage == null");
   }
 
   /** Does nothing at all: for tests and tools that do not care. */
   public static Alerts disabled() {
-    return new Alerts(Clock.systemUTC(), Settings.defaults().backlogThreshold(), false, Optional.empty());
+    return new Alerts(Clock.systemUTC(), Settings.defaults().backlogThreshold(), false, List.of(), Optional.empty());
   }
 
   /** WARN log lines only: the production choice when no alert webhook is configured. */
   public static Alerts logOnly(Clock clock, Duration backlogThreshold) {
-    return new Alerts(clock, backlogThreshold, true, Optional.empty());
+    return new Alerts(clock, backlogThreshold, true, List.of(), Optional.empty());
   }
 
   /** Logs and POSTs each alert to {@code url}; starts the sender thread ({@link #close} stops it). */
   public static Alerts start(URI url, Clock clock, Settings settings) {
-    requireNonNull(url, "url == null");
-    AlertSender sender =
-        new AlertSender(url, settings.timeout(), settings.retryDelays(), settings.queueCapacity());
-    sender.start();
-    return new Alerts(clock, settings.backlogThreshold(), true, Optional.of(sender));
+    return start(new Destinations(Optional.of(requireNonNull(url, "url == null")), Optional.empty()), clock, settings);
   }
 
-  /** The delivery failed for good (a 4xx, a missing parameter, or retries used up). */
+  /**
+   * Logs each alert and sends it to every destination set, each from its own thread ({@link
+   * #close} stops them); with none set, the same as {@link #logOnly}.
+   */
+  public static Alerts start(Destinations to, Clock clock, Settings settings) {
+    List<AlertChannel> channels = new ArrayList<>();
+    to.webhook().ifPresent(url -> channels.add(new WebhookChannel(url, settings.timeout())));
+    to.email().ifPresent(smtp -> channels.add(new MailChannel(smtp, settings.timeout(), clock)));
+    List<AlertSender> senders = channels.stream()
+        .map(c -> new AlertSender(c, settings.timeout(), settings.retryDelays(), settings.queueCapacity()))
+        .toList();
+    senders.forEach(AlertSender::start);
+    return new Alerts(clock, settings.backlogThreshold(), true, senders, settings.adminPage());
+  }
+
+  /**
+   * The delivery failed for good (a 4xx, a missing parameter, or retries used up). Each failure is
+   * one WARN line; at most one alert is sent per {@link #SUMMARY_EVERY}: the first failure at once,
+   * the ones after it within the minute as one alert with their count when the minute is over
+   * ({@link #tick} checks), so an outage that fails a thousand sales sends a few messages, not a
+   * thousand.
+   */
   public void deliveryFailed(DeliveryAlert delivery) {
     DeliveryAlert d = delivery.scrubbed();
-    raise("delivery_failed", d,
-        "Delivery " + d.deliveryId() + " failed after " + d.attempts() + " attempt(s); retrying cannot"
-            + " help, so it needs an operator: fix the cause, then replay it.");
+    if (logging) {
+      log.warn("alert {}", UntrustedText.forLog(
+          "delivery_failed delivery=" + d.deliveryId() + " key=" + d.dedupeKey() + " reason=" + d.reason()));
+    }
+    synchronized (this) {
+      Instant now = clock.instant();
+      if (failedQuietUntil != null && now.isBefore(failedQuietUntil)) {
+        failedSince = Optional.of(failedSince.map(b -> b.plus(now)).orElseGet(() -> Burst.first(d, now)));
+        return;
+      }
+      if (failedSince.isPresent()) {
+        // The minute is over and the tick has not come yet: this one joins the summary.
+        failedSince = Optional.of(failedSince.get().plus(now));
+        sendFailedSummary(now);
+        return;
+      }
+      failedQuietUntil = now.plus(SUMMARY_EVERY);
+    }
+    ObjectNode body = delivery(envelope("delivery_failed"), d);
+    body.put("count", 1);
+    body.put("detail", "Delivery " + d.deliveryId() + " failed after " + d.attempts() + " attempt(s); retrying"
+        + " cannot help, so it needs an operator: fix the cause, then replay it.");
+    send("delivery_failed delivery=" + d.deliveryId(), body,
+        "delivery " + d.deliveryId() + " (" + d.workflow() + ") failed after " + d.attempts() + " attempt(s): "
+            + d.reason(), link(d.deliveryId()));
+  }
+
+  /** The failures counted since the last delivery_failed alert, as one alert; the next minute starts now. */
+  private void sendFailedSummary(Instant now) {
+    Burst b = failedSince.orElseThrow();
+    failedSince = Optional.empty();
+    failedQuietUntil = now.plus(SUMMARY_EVERY);
+    DeliveryAlert d = b.first();
+    String deliveries = b.count() + " more deliver" + (b.count() == 1 ? "y" : "ies");
+    ObjectNode body = delivery(envelope("delivery_failed"), d);
+    body.put("count", b.count());
+    body.put("from", b.from().toString());
+    body.put("to", b.to().toString());
+    body.put("detail", deliveries + " failed " + b.window() + " (first: delivery " + d.deliveryId() + ", "
+        + d.reason() + "). Each needs an operator: candybridge deliveries list --status failed lists them;"
+        + " fix the cause, then candybridge replay --status failed.");
+    if (logging) {
+      log.info("alert delivery_failed summary: {} failed {} (first: delivery {})", deliveries, b.window(),
+          d.deliveryId());
+    }
+    send("delivery_failed count=" + b.count(), body,
+        deliveries + " failed " + b.window() + " (first: delivery " + d.deliveryId() + ": " + d.reason() + ")",
+        link(d.deliveryId()));
   }
 
   /**
@@ -119,19 +220,29 @@ public final class Alerts implements AutoCloseable {
    */
   public synchronized void deliveryInDoubt(DeliveryAlert delivery) {
     Instant now = clock.instant();
-    burst = Optional.of(burst.map(b -> b.plus(now)).orElseGet(() -> InDoubtBurst.first(delivery.scrubbed(), now)));
+    burst = Optional.of(burst.map(b -> b.plus(now)).orElseGet(() -> Burst.first(delivery.scrubbed(), now)));
   }
 
-  /** Sends a burst of in-doubt deliveries that has ended; called every second by {@link #startTicking}. */
+  /**
+   * Sends a burst of in-doubt deliveries that has ended, and the failed deliveries counted over the
+   * last minute; called every second by {@link #startTicking}.
+   */
   public synchronized void tick() {
     Instant now = clock.instant();
+    if (failedQuietUntil != null && !now.isBefore(failedQuietUntil)) {
+      if (failedSince.isPresent()) {
+        sendFailedSummary(now);
+      } else {
+        failedQuietUntil = null;
+      }
+    }
     if (burst.isEmpty() || !burst.get().endedBy(now, BURST_QUIET, BURST_MAX)) {
       return;
     }
-    InDoubtBurst b = burst.get();
+    Burst b = burst.get();
     burst = Optional.empty();
     DeliveryAlert d = b.first();
-    String window = b.count() == 1 ? "at " + b.from() : "between " + b.from() + " and " + b.to();
+    String window = b.window();
     ObjectNode body = delivery(envelope("delivery_in_doubt"), d);
     body.put("count", b.count());
     body.put("from", b.from().toString());
@@ -141,7 +252,10 @@ public final class Alerts implements AutoCloseable {
         + "). They are not resent. Check ReferralCandy for these sales, then: candybridge resolve"
         + " --status in_doubt --as sent|resend (deliveries list --status in_doubt lists them)");
     emit("delivery_in_doubt count=" + b.count() + " from=" + b.from() + " to=" + b.to() + " first=delivery "
-        + d.deliveryId() + " reason=" + d.reason(), "delivery_in_doubt count=" + b.count(), body);
+        + d.deliveryId() + " reason=" + d.reason(), "delivery_in_doubt count=" + b.count(), body,
+        b.count() + " deliver" + (b.count() == 1 ? "y" : "ies") + " went in doubt " + window + " (first: delivery "
+            + d.deliveryId() + "): check ReferralCandy for them, then resolve them",
+        link(d.deliveryId()));
   }
 
   /** The breaker opened: no new call to ReferralCandy starts until a probe succeeds. */
@@ -151,7 +265,9 @@ public final class Alerts implements AutoCloseable {
     body.put("reason", scrubbed);
     body.put("detail", "ReferralCandy is not answering normally (" + scrubbed + "). Candybridge stopped"
         + " starting calls and probes verify.json until it answers; webhooks are still stored.");
-    emit("referralcandy_unavailable reason=" + scrubbed, "referralcandy_unavailable", body);
+    emit("referralcandy_unavailable reason=" + scrubbed, "referralcandy_unavailable", body,
+        "ReferralCandy is not answering normally (" + scrubbed + "): calls paused, webhooks still stored",
+        Optional.empty());
   }
 
   /** The breaker closed again: deliveries resume. */
@@ -161,7 +277,9 @@ public final class Alerts implements AutoCloseable {
     body.put("detail", "ReferralCandy answers again" + openFor.map(d -> " after " + d.toSeconds() + " s").orElse("")
         + "; deliveries resume.");
     emit("referralcandy_recovered" + openFor.map(d -> " after=" + d.toSeconds() + "s").orElse(""),
-        "referralcandy_recovered", body);
+        "referralcandy_recovered", body,
+        "ReferralCandy answers again" + openFor.map(d -> " after " + d.toSeconds() + " s").orElse("")
+            + ": deliveries resume", Optional.empty());
   }
 
   /** Runs {@link #tick} every second on a daemon thread until {@link #close}. */
@@ -200,7 +318,9 @@ public final class Alerts implements AutoCloseable {
       body.put("detail", "The oldest due delivery has waited " + minutes(oldestDueAge.get())
           + ", over the " + minutes(backlogThreshold) + " threshold: the delivery worker is stopped or behind.");
       emit("backlog_old oldest_due_age=" + ageSeconds + "s threshold=" + backlogThreshold.toSeconds() + "s",
-          "backlog_old", body);
+          "backlog_old", body,
+          "the oldest due delivery has waited " + minutes(oldestDueAge.get()) + " (over " + minutes(backlogThreshold)
+              + "): the delivery worker is stopped or behind", adminPage.map(URI::toString));
     } else if (!old && backlogAlerted) {
       backlogAlerted = false;
       if (logging) {
@@ -211,12 +331,12 @@ public final class Alerts implements AutoCloseable {
 
   /** Alerts dropped because the send queue was full (or closed). */
   public long dropped() {
-    return sender.map(AlertSender::dropped).orElse(0L);
+    return senders.stream().mapToLong(AlertSender::dropped).sum();
   }
 
   /**
-   * Sends a burst still gathering, then stops the sender after giving queued alerts one last try
-   * (bounded by the POST timeout).
+   * Sends a burst still gathering and the failures counted, then stops the senders after giving
+   * queued alerts one last try (bounded by the timeout).
    */
   @Override
   public void close() {
@@ -224,19 +344,15 @@ public final class Alerts implements AutoCloseable {
       if (ticker != null) {
         ticker.shutdownNow();
       }
+      if (failedSince.isPresent()) {
+        sendFailedSummary(clock.instant());
+      }
       if (burst.isPresent()) {
         burst = Optional.of(burst.get().asClosed());
         tick();
       }
     }
-    sender.ifPresent(AlertSender::close);
-  }
-
-  private void raise(String kind, DeliveryAlert d, String detail) {
-    ObjectNode body = delivery(envelope(kind), d);
-    body.put("detail", detail);
-    emit(kind + " delivery=" + d.deliveryId() + " key=" + d.dedupeKey() + " reason=" + d.reason(),
-        kind + " delivery=" + d.deliveryId(), body);
+    senders.forEach(AlertSender::close);
   }
 
   private static ObjectNode delivery(ObjectNode body, DeliveryAlert d) {
@@ -258,11 +374,39 @@ public final class Alerts implements AutoCloseable {
     return body;
   }
 
-  private void emit(String logLine, String label, ObjectNode body) {
+  private void emit(String logLine, String label, ObjectNode body, String line, Optional<String> link) {
     if (logging) {
       log.warn("alert {}", UntrustedText.forLog(logLine));
     }
-    sender.ifPresent(s -> s.offer(new AlertSender.Outgoing(label, body.toString())));
+    send(label, body, line, link);
+  }
+
+  /**
+   * Adds the one-liner ({@code text}: "Candybridge: " + {@code line} + the link) and the link to
+   * {@code body}, and hands the alert to every sender. {@code line} is built from scrubbed values.
+   */
+  private void send(String label, ObjectNode body, String line, Optional<String> link) {
+    if (senders.isEmpty()) {
+      return;
+    }
+    String oneLine = "Candybridge: " + line.replaceAll("\\s+", " ").strip();
+    link.ifPresent(l -> body.put("link", l));
+    body.put("text", slackEscaped(oneLine) + link.map(l -> " " + l).orElse(""));
+    String subject = oneLine.length() <= 150 ? oneLine : oneLine.substring(0, 149) + "…";
+    String text = oneLine + "\n\n" + body.path("detail").asText() + "\n\n"
+        + link.map(l -> "In the admin page: " + l + "\n\n").orElse("") + body.toPrettyString() + "\n";
+    AlertSender.Outgoing alert = new AlertSender.Outgoing(label, body.toString(), subject, text);
+    senders.forEach(s -> s.offer(alert));
+  }
+
+  /** Slack's incoming webhooks read {@code & < >} as markup: they must be sent as entities. */
+  private static String slackEscaped(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /** The admin page showing this delivery ({@code …/admin#delivery-12}), when its address is known. */
+  private Optional<String> link(long deliveryId) {
+    return adminPage.map(p -> p + "#delivery-" + deliveryId);
   }
 
   private static String minutes(Duration d) {

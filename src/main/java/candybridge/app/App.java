@@ -4,7 +4,9 @@ import candybridge.admin.AdminRoutes;
 import candybridge.admin.AdminStatus;
 import candybridge.alert.Alerts;
 import candybridge.alert.BacklogWatch;
+import candybridge.alert.SmtpSettings;
 import candybridge.config.Config;
+import candybridge.config.Secret;
 import candybridge.delivery.DeliveryWorker;
 import candybridge.delivery.Enrichment;
 import candybridge.delivery.Replay;
@@ -86,9 +88,7 @@ public final class App implements AutoCloseable {
       Metrics metrics = Metrics.create(clock, () -> store.queueStats(clock.instant()));
       closing.push(metrics);
       store.onCommit(metrics::storeCommit);
-      Alerts alerts = config.delivery().alertWebhookUrl()
-          .map(url -> Alerts.start(url, clock, Alerts.Settings.defaults()))
-          .orElseGet(() -> Alerts.logOnly(clock, BACKLOG_ALERT_AFTER));
+      Alerts alerts = alerts(config, clock);
       closing.push(alerts::close);
       if (options.runWorker()) {
         alerts.startTicking();
@@ -149,6 +149,20 @@ public final class App implements AutoCloseable {
   }
 
   /** Stripe API lookups for enrichment, cached; none without an API key. */
+  /**
+   * Alerts to the webhook and by e-mail, each when set; links to the admin page when it is on and
+   * its public address is known (CANDYBRIDGE_PUBLIC_URL).
+   */
+  private static Alerts alerts(Config config, Clock clock) {
+    Optional<SmtpSettings> email = config.alerting().email().map(e -> new SmtpSettings(
+        e.smtp().implicitTls(), e.smtp().host(), e.smtp().port(), e.smtp().user(),
+        e.smtp().password().map(Secret::reveal), e.from(), e.to()));
+    Alerts.Settings settings = new Alerts.Settings(Alerts.Settings.defaults().timeout(),
+        Alerts.Settings.defaults().retryDelays(), Alerts.Settings.defaults().queueCapacity(), BACKLOG_ALERT_AFTER,
+        config.admin().token().isPresent() ? config.alerting().adminPage() : Optional.empty());
+    return Alerts.start(new Alerts.Destinations(config.delivery().alertWebhookUrl(), email), clock, settings);
+  }
+
   private static Lookups lookups(Config config, Clock clock) {
     return config.stripe().apiKey()
         .<Lookups>map(key -> new StripeLookups(new CachingStripeApi(

@@ -48,10 +48,24 @@ final class StartupReport {
             + " (POST /webhooks/stripe, /healthz, /readyz, /metrics)",
         "admin: " + (config.admin().token().isPresent() ? "on at /admin and /api/ (token required)"
             : "off (set CANDYBRIDGE_ADMIN_TOKEN to enable)"),
-        "alerts: " + (d.alertWebhookUrl().isPresent() ? "POSTed to the alert webhook" : "WARN log lines only"),
+        "alerts: " + alerts(config),
         "reconciliation: " + config.stripe().reconcile()
             .map(r -> "every " + DurationText.format(r.every()) + " over " + DurationText.format(r.window()))
             .orElse("off"));
+  }
+
+  /** Where alerts go: "WARN log lines only", or the webhook and the mail server, and the links. */
+  private static String alerts(Config config) {
+    List<String> to = new ArrayList<>();
+    config.delivery().alertWebhookUrl().ifPresent(u -> to.add("POSTed to the alert webhook"));
+    config.alerting().email().ifPresent(e -> to.add("e-mailed through " + e.smtp() + " to " + e.to().size()
+        + " address(es)"));
+    if (to.isEmpty()) {
+      return "WARN log lines only";
+    }
+    return String.join(", ", to) + (config.admin().token().isPresent()
+        ? config.alerting().adminPage().map(p -> ", linking to " + p).orElse(", without links to the admin page (set CANDYBRIDGE_PUBLIC_URL)")
+        : "");
   }
 
   static List<String> warnings(Config config) {

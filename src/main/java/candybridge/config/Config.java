@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * so {@code toString()} is safe to log; {@link #describe()} is the start-up log line.
  */
 public record Config(
-    Http http, Store store, Stripe stripe, ReferralCandy referralCandy, Delivery delivery, Admin admin) {
+    Http http, Store store, Stripe stripe, ReferralCandy referralCandy, Delivery delivery, Admin admin,
+    Alerting alerting) {
 
   public Config {
     requireNonNull(http, "http == null");
@@ -22,6 +23,7 @@ public record Config(
     requireNonNull(referralCandy, "referralCandy == null");
     requireNonNull(delivery, "delivery == null");
     requireNonNull(admin, "admin == null");
+    requireNonNull(alerting, "alerting == null");
   }
 
   /**
@@ -120,6 +122,56 @@ public record Config(
     }
   }
 
+  /**
+   * E-mail alerts ({@code CANDYBRIDGE_SMTP_URL}, {@code CANDYBRIDGE_ALERT_EMAIL_TO} and {@code
+   * _FROM}) and the admin page's public address that alerts link to (from {@code
+   * CANDYBRIDGE_PUBLIC_URL}). The webhook is {@link Delivery#alertWebhookUrl()}.
+   */
+  public record Alerting(Optional<AlertEmail> email, Optional<URI> adminPage) {
+    public Alerting {
+      requireNonNull(email, "email == null");
+      requireNonNull(adminPage, "adminPage == null");
+    }
+
+    public static Alerting none() {
+      return new Alerting(Optional.empty(), Optional.empty());
+    }
+  }
+
+  /** Where e-mail alerts go. {@code toString()} shows the server only: no password, no address. */
+  public record AlertEmail(Smtp smtp, String from, List<String> to) {
+    public AlertEmail {
+      requireNonNull(smtp, "smtp == null");
+      requireNonNull(from, "from == null");
+      to = List.copyOf(to);
+      if (to.isEmpty()) throw new IllegalArgumentException("no recipient");
+    }
+
+    @Override
+    public String toString() {
+      return smtp + " to " + to.size() + " address(es)";
+    }
+  }
+
+  /**
+   * {@code CANDYBRIDGE_SMTP_URL}: {@code smtp://} (STARTTLS when offered) or {@code smtps://}
+   * (implicit TLS), host, port, optional AUTH user and password. {@code toString()} is scheme,
+   * host and port.
+   */
+  public record Smtp(boolean implicitTls, String host, int port, Optional<String> user, Optional<Secret> password) {
+    public Smtp {
+      requireNonNull(host, "host == null");
+      if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+      requireNonNull(user, "user == null");
+      requireNonNull(password, "password == null");
+    }
+
+    @Override
+    public String toString() {
+      return (implicitTls ? "smtps://" : "smtp://") + host + ":" + port;
+    }
+  }
+
   /** One line for the start-up log: every effective value, secrets and database credentials hidden. */
   public String describe() {
     return "bind="
@@ -161,7 +213,11 @@ public record Config(
         + " admin="
         + (admin.token().isPresent() ? "enabled" : "disabled")
         + " alerts="
-        + (delivery.alertWebhookUrl().isPresent() ? "enabled" : "disabled");
+        + (delivery.alertWebhookUrl().isPresent() ? "enabled" : "disabled")
+        + " alertEmail="
+        + alerting.email().map(e -> e.smtp().toString()).orElse("off")
+        + " alertLinks="
+        + alerting.adminPage().map(URI::toString).orElse("off");
   }
 
   /** Drops anything after '?' and any user-info, where JDBC URLs carry passwords. */

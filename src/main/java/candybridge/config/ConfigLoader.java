@@ -89,6 +89,9 @@ public final class ConfigLoader {
     }
     Optional<URI> alertUrl =
         Optional.ofNullable(optional("CANDYBRIDGE_ALERT_WEBHOOK_URL", null, ConfigLoader::secretHttpUrl));
+    Optional<Config.AlertEmail> alertEmail = alertEmail();
+    Optional<URI> adminPage =
+        Optional.ofNullable(optional("CANDYBRIDGE_PUBLIC_URL", null, ConfigLoader::adminPage));
     OnUncertain onUncertain = optional("CANDYBRIDGE_ON_UNCERTAIN", "hold", v -> OnUncertain.parse(v)
         .orElseThrow(() -> new IllegalArgumentException("must be hold or retry, not '" + v.trim() + "'")));
 
@@ -101,7 +104,39 @@ public final class ConfigLoader {
         new Config.Stripe(webhookSecrets, stripeKey, stripeBase, reconcile, stripeMode),
         new Config.ReferralCandy(accessId, secretKey, rcBase, timeout),
         new Config.Delivery(schedule, concurrency, 64, lease, Duration.ofSeconds(1), alertUrl, onUncertain),
-        new Config.Admin(adminToken));
+        new Config.Admin(adminToken),
+        new Config.Alerting(alertEmail, adminPage));
+  }
+
+  /**
+   * E-mail alerts need both the server and a recipient; one without the other is a mistake, said
+   * as one. The sender defaults to the first recipient. Addresses are never repeated in messages.
+   */
+  private Optional<Config.AlertEmail> alertEmail() {
+    Config.Smtp smtp = optional("CANDYBRIDGE_SMTP_URL", null, ConfigLoader::smtpUrl);
+    List<String> to = optional("CANDYBRIDGE_ALERT_EMAIL_TO", null, ConfigLoader::addresses);
+    String from = optional("CANDYBRIDGE_ALERT_EMAIL_FROM", null, v -> addresses(v).get(0));
+    boolean server = isSet("CANDYBRIDGE_SMTP_URL");
+    boolean recipients = isSet("CANDYBRIDGE_ALERT_EMAIL_TO");
+    if (recipients && !server) {
+      problems.add("CANDYBRIDGE_ALERT_EMAIL_TO is set but CANDYBRIDGE_SMTP_URL is not: e-mail alerts need the"
+          + " mail server (smtp://USER:PASSWORD@HOST:587 or smtps://USER:PASSWORD@HOST:465)");
+    } else if (server && !recipients) {
+      problems.add("CANDYBRIDGE_SMTP_URL is set but CANDYBRIDGE_ALERT_EMAIL_TO is not: name who gets the"
+          + " e-mail alerts (comma-separated addresses)");
+    } else if (isSet("CANDYBRIDGE_ALERT_EMAIL_FROM") && !server) {
+      problems.add("CANDYBRIDGE_ALERT_EMAIL_FROM is set but e-mail alerts are off: set CANDYBRIDGE_SMTP_URL and"
+          + " CANDYBRIDGE_ALERT_EMAIL_TO too, or remove it");
+    }
+    if (smtp == null || to == null || (isSet("CANDYBRIDGE_ALERT_EMAIL_FROM") && from == null)) {
+      return Optional.empty();
+    }
+    return Optional.of(new Config.AlertEmail(smtp, from != null ? from : to.get(0), to));
+  }
+
+  private boolean isSet(String name) {
+    String raw = env.get(name);
+    return raw != null && !raw.isBlank();
   }
 
   private <T> T required(String name, Function<String, T> parse) {
@@ -237,6 +272,78 @@ public final class ConfigLoader {
           "is not an http(s) URL with a host (the value is not shown: it may hold a secret)");
     }
     return uri;
+  }
+
+  /**
+   * {@code smtp://[USER[:PASSWORD]@]HOST[:PORT]} (port 587, STARTTLS when offered) or {@code
+   * smtps://…} (port 465, TLS from the first byte); user and password percent-encoded. Errors never
+   * repeat the value: it holds the password.
+   */
+  private static Config.Smtp smtpUrl(String raw) {
+    URI uri;
+    try {
+      uri = new URI(raw.trim());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("is not a URL (the value is not shown: it may hold a password);"
+          + " give smtp://USER:PASSWORD@HOST:587 or smtps://USER:PASSWORD@HOST:465, with special characters"
+          + " in the password percent-encoded");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!(scheme.equals("smtp") || scheme.equals("smtps")) || uri.getHost() == null) {
+      throw new IllegalArgumentException("is not an smtp:// or smtps:// URL with a host (the value is not shown:"
+          + " it may hold a password); give smtp://USER:PASSWORD@HOST:587 or smtps://USER:PASSWORD@HOST:465");
+    }
+    boolean implicitTls = scheme.equals("smtps");
+    int port = uri.getPort() > 0 ? uri.getPort() : implicitTls ? 465 : 587;
+    Optional<String> user = Optional.empty();
+    Optional<Secret> password = Optional.empty();
+    String userInfo = uri.getUserInfo();
+    if (userInfo != null && !userInfo.isEmpty()) {
+      int colon = userInfo.indexOf(':');
+      user = Optional.of(colon < 0 ? userInfo : userInfo.substring(0, colon));
+      password = colon < 0 ? Optional.empty() : Optional.of(new Secret(userInfo.substring(colon + 1)));
+    }
+    return new Config.Smtp(implicitTls, uri.getHost(), port, user, password);
+  }
+
+  /** Comma-separated e-mail addresses; a bad one is named by its position, not its value. */
+  private static List<String> addresses(String raw) {
+    List<String> entries = Arrays.stream(raw.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
+    if (entries.isEmpty()) {
+      throw new IllegalArgumentException("holds no address (comma-separated name@example.com values)");
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      if (!entries.get(i).matches("[^\\s@<>(),;:\"]+@[^\\s@<>(),;:\"]+\\.[^\\s@<>(),;:\"]+")) {
+        throw new IllegalArgumentException("address " + (i + 1) + " of " + entries.size()
+            + " is not an e-mail address like name@example.com (the value is not shown)");
+      }
+    }
+    return entries;
+  }
+
+  /**
+   * The admin page's public address, for the links in alerts: {@code CANDYBRIDGE_PUBLIC_URL} is the
+   * webhook URL ({@code https://HOST/webhooks/stripe}); the page is {@code /admin} beside that route.
+   */
+  private static URI adminPage(String raw) {
+    URI uri;
+    try {
+      uri = new URI(raw.trim());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("is not a URL; give https://HOST/webhooks/stripe");
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+        || uri.getRawUserInfo() != null) {
+      throw new IllegalArgumentException("is not an http(s) URL with a host (and no user name);"
+          + " give https://HOST/webhooks/stripe");
+    }
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    if (path.endsWith("/webhooks/stripe")) {
+      path = path.substring(0, path.length() - "/webhooks/stripe".length());
+    } else {
+      path = "";
+    }
+    return URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + path + "/admin");
   }
 
   /** {@code none} means no retries: the first retryable failure fails the delivery. */

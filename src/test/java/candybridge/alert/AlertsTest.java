@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,6 +112,7 @@ class AlertsTest {
 
     long t0 = System.nanoTime();
     for (int i = 0; i < 20; i++) {
+      clock.advance(Alerts.SUMMARY_EVERY); // a minute apart: each one is an alert of its own
       alerts.deliveryFailed(alert(9100 + i, "HTTP 400"));
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -167,6 +169,101 @@ class AlertsTest {
     assertThat(parse(body).get("delivery").get("reason").asText())
         .isEqualTo("RC said: [e-mail removed] is not a valid buyer");
     assertThat(new DeliveryAlert(1, "w", "k", "e", "s", "to a@b.io", 0).toString()).doesNotContain("@");
+  }
+
+  @Test
+  void a_slack_webhook_takes_every_alert_as_a_message_with_a_one_line_text_and_the_admin_link() {
+    receiver.likeSlack();
+    alerts.close();
+    alerts = Alerts.start(receiver.url(), clock,
+        settings(Duration.ofSeconds(5), 10).withAdminPage(Optional.of(URI.create("https://shop.example.com/admin"))));
+
+    alerts.deliveryFailed(alert(12, "HTTP 400: amount <0 & no currency"));
+    alerts.deliveryInDoubt(alert(13, "sent, no answer within 10 s"));
+    alerts.breakerOpened("5 calls failed");
+    alerts.breakerClosed(Optional.of(Duration.ofSeconds(42)));
+    alerts.checkBacklog(Optional.of(Duration.ofMinutes(16)));
+    clock.advance(Alerts.BURST_QUIET);
+    alerts.tick();
+    alerts.close();
+
+    assertThat(receiver.answered()).as("Slack refuses a body without text with 400 no_text").containsOnly(200)
+        .hasSize(5);
+    List<JsonNode> sent = receiver.received().stream().map(AlertsTest::parse).toList();
+    assertThat(sent).allSatisfy(a -> assertThat(a.get("text").asText()).startsWith("Candybridge: ")
+        .doesNotContain("\n"));
+    JsonNode failed = sent.stream().filter(a -> a.get("alert").asText().equals("delivery_failed")).findFirst().orElseThrow();
+    assertThat(failed.get("text").asText()).isEqualTo("Candybridge: delivery 12 (purchase) failed after 3 attempt(s):"
+        + " HTTP 400: amount &lt;0 &amp; no currency https://shop.example.com/admin#delivery-12");
+    assertThat(failed.get("link").asText()).isEqualTo("https://shop.example.com/admin#delivery-12");
+    assertThat(failed.get("delivery").get("reason").asText()).as("the structured fields stay as they were")
+        .isEqualTo("HTTP 400: amount <0 & no currency");
+    JsonNode inDoubt = sent.stream().filter(a -> a.get("alert").asText().equals("delivery_in_doubt")).findFirst().orElseThrow();
+    assertThat(inDoubt.get("text").asText()).contains("1 delivery went in doubt").endsWith("#delivery-13");
+    assertThat(sent).extracting(a -> a.get("alert").asText()).containsExactlyInAnyOrder("delivery_failed",
+        "delivery_in_doubt", "referralcandy_unavailable", "referralcandy_recovered", "backlog_old");
+  }
+
+  @Test
+  void failures_within_a_minute_make_one_alert_at_once_and_one_summary_with_their_count() {
+    Instant first = clock.instant();
+    alerts.deliveryFailed(alert(20, "HTTP 401: bad signature"));
+    Poll.until("the first failure at once", WAIT, () -> receiver.received().size() == 1);
+    clock.advance(Duration.ofSeconds(5));
+    alerts.deliveryFailed(alert(21, "HTTP 401: bad signature"));
+    for (int i = 22; i < 30; i++) {
+      clock.advance(Duration.ofSeconds(5));
+      alerts.deliveryFailed(alert(i, "HTTP 401: bad signature"));
+      alerts.tick();
+    }
+    clock.set(first.plus(Alerts.SUMMARY_EVERY).minusMillis(1));
+    alerts.tick();
+    assertThat(receiver.received()).as("the rest of the minute is counted, not sent").hasSize(1);
+
+    clock.advance(Duration.ofMillis(1));
+    alerts.tick();
+    Poll.until("the summary", WAIT, () -> receiver.received().size() == 2);
+    JsonNode summary = parse(receiver.received().get(1));
+    assertThat(summary.get("alert").asText()).isEqualTo("delivery_failed");
+    assertThat(summary.get("count").asInt()).isEqualTo(9);
+    assertThat(summary.get("from").asText()).isEqualTo(first.plusSeconds(5).toString());
+    assertThat(summary.get("to").asText()).isEqualTo(first.plusSeconds(45).toString());
+    assertThat(summary.get("delivery").get("id").asLong()).isEqualTo(21);
+    assertThat(summary.get("text").asText()).startsWith("Candybridge: 9 more deliveries failed between");
+    assertThat(summary.get("detail").asText()).contains("deliveries list --status failed", "replay --status failed");
+
+    clock.advance(Alerts.SUMMARY_EVERY);
+    alerts.tick();
+    alerts.tick();
+    clock.advance(Duration.ofSeconds(1));
+    alerts.deliveryFailed(alert(40, "HTTP 400"));
+    Poll.until("after a quiet minute, the next failure at once", WAIT, () -> receiver.received().size() == 3);
+    assertThat(parse(receiver.received().get(2)).get("count").asInt()).isEqualTo(1);
+    alerts.close();
+    assertThat(receiver.received()).hasSize(3);
+  }
+
+  @Test
+  void failures_counted_when_stopping_are_sent_as_their_summary() {
+    alerts.deliveryFailed(alert(50, "HTTP 400"));
+    alerts.deliveryFailed(alert(51, "HTTP 400"));
+    alerts.deliveryFailed(alert(52, "HTTP 400"));
+    alerts.close();
+
+    assertThat(receiver.received()).hasSize(2);
+    assertThat(parse(receiver.received().get(1)).get("count").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void a_slack_url_answering_404_costs_one_warn_after_the_retries_and_never_blocks_the_caller() {
+    receiver.respondWith(404, 404, 404);
+
+    long t0 = System.nanoTime();
+    alerts.deliveryFailed(alert(9500, "HTTP 400"));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+
+    awaitWarn("alert delivery_failed delivery=9500 not delivered to the alert webhook: HTTP 404");
+    assertThat(receiver.answered()).containsExactly(404, 404, 404);
   }
 
   @Test

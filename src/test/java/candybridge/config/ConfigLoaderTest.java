@@ -212,4 +212,63 @@ class ConfigLoaderTest {
             Duration.ofHours(1), Duration.ofDays(3));
     assertThatThrownBy(() -> DurationText.parse("10 minutes")).hasMessageContaining("10 minutes");
   }
+
+  @Test
+  void e_mail_alerts_read_the_smtp_url_and_show_only_its_host_and_port() {
+    Map<String, String> env = minimal();
+    env.put("CANDYBRIDGE_SMTP_URL", "smtp://alerts%40shop.example:p%40ss-w0rd-xyz@mail.shop.example");
+    env.put("CANDYBRIDGE_ALERT_EMAIL_TO", "ops@shop.example, owner@shop.example");
+    Config c = ConfigLoader.fromEnv(env);
+    Config.AlertEmail email = c.alerting().email().orElseThrow();
+    assertThat(email.smtp().implicitTls()).isFalse();
+    assertThat(email.smtp().host()).isEqualTo("mail.shop.example");
+    assertThat(email.smtp().port()).isEqualTo(587);
+    assertThat(email.smtp().user()).contains("alerts@shop.example");
+    assertThat(email.smtp().password().orElseThrow().reveal()).isEqualTo("p@ss-w0rd-xyz");
+    assertThat(email.to()).containsExactly("ops@shop.example", "owner@shop.example");
+    assertThat(email.from()).as("defaults to the first recipient").isEqualTo("ops@shop.example");
+    assertThat(c.describe()).contains(" alertEmail=smtp://mail.shop.example:587");
+    assertThat(c.describe() + c).doesNotContain("p@ss", "ss-w0rd", "ops@", "owner@", "alerts%40");
+
+    env.put("CANDYBRIDGE_SMTP_URL", "smtps://mail.shop.example");
+    env.put("CANDYBRIDGE_ALERT_EMAIL_FROM", "candybridge@shop.example");
+    Config.AlertEmail tls = ConfigLoader.fromEnv(env).alerting().email().orElseThrow();
+    assertThat(tls.smtp().implicitTls()).isTrue();
+    assertThat(tls.smtp().port()).isEqualTo(465);
+    assertThat(tls.smtp().user()).isEmpty();
+    assertThat(tls.from()).isEqualTo("candybridge@shop.example");
+    assertThat(ConfigLoader.fromEnv(minimal()).alerting().email()).isEmpty();
+  }
+
+  @Test
+  void half_an_e_mail_setting_or_a_bad_one_stops_start_up_without_showing_the_value() {
+    Map<String, String> env = minimal();
+    env.put("CANDYBRIDGE_ALERT_EMAIL_TO", "ops@shop.example");
+    assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
+        .hasMessageContaining("CANDYBRIDGE_ALERT_EMAIL_TO is set but CANDYBRIDGE_SMTP_URL is not");
+    env.remove("CANDYBRIDGE_ALERT_EMAIL_TO");
+    env.put("CANDYBRIDGE_SMTP_URL", "smtp://u:hunter2-secret@mail.shop.example:25");
+    assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
+        .hasMessageContaining("CANDYBRIDGE_SMTP_URL is set but CANDYBRIDGE_ALERT_EMAIL_TO is not");
+    env.put("CANDYBRIDGE_SMTP_URL", "https://u:hunter2-secret@mail.shop.example");
+    env.put("CANDYBRIDGE_ALERT_EMAIL_TO", "ops@shop.example,not-an-address");
+    assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
+        .hasMessageContaining("CANDYBRIDGE_SMTP_URL: is not an smtp:// or smtps:// URL")
+        .hasMessageContaining("CANDYBRIDGE_ALERT_EMAIL_TO: address 2 of 2 is not an e-mail address")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2", "not-an-address", "ops@"));
+  }
+
+  @Test
+  void the_public_url_gives_the_admin_page_that_alerts_link_to() {
+    Map<String, String> env = minimal();
+    assertThat(ConfigLoader.fromEnv(env).alerting().adminPage()).isEmpty();
+    env.put("CANDYBRIDGE_PUBLIC_URL", "https://shop.example.com/webhooks/stripe");
+    assertThat(ConfigLoader.fromEnv(env).alerting().adminPage()).contains(URI.create("https://shop.example.com/admin"));
+    env.put("CANDYBRIDGE_PUBLIC_URL", "https://example.com:8443/candy/webhooks/stripe");
+    assertThat(ConfigLoader.fromEnv(env).alerting().adminPage())
+        .contains(URI.create("https://example.com:8443/candy/admin"));
+    assertThat(ConfigLoader.fromEnv(env).describe()).contains(" alertLinks=https://example.com:8443/candy/admin");
+    env.put("CANDYBRIDGE_PUBLIC_URL", "shop.example.com");
+    assertThatThrownBy(() -> ConfigLoader.fromEnv(env)).hasMessageContaining("CANDYBRIDGE_PUBLIC_URL: is not an http(s) URL");
+  }
 }

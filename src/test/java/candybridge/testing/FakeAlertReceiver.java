@@ -2,6 +2,8 @@ package candybridge.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -20,16 +22,20 @@ import java.util.concurrent.Executors;
 /**
  * An alert webhook on {@code 127.0.0.1} and a free port that records every POST body and answers
  * as scripted: the queued statuses first ({@link #respondWith}), then 200; or, after {@link
- * #hang()}, holds every request until {@link #close()}. Thread-safe.
+ * #hang()}, holds every request until {@link #close()}. {@link #likeSlack()} makes it answer as
+ * Slack's incoming webhooks do: {@code 400 no_text} for a body without a {@code text}. Thread-safe.
  */
 public final class FakeAlertReceiver implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final CountDownLatch released = new CountDownLatch(1);
   private final Object lock = new Object();
   private final List<String> bodies = new ArrayList<>();
   private final Deque<Integer> script = new ArrayDeque<>();
+  private final List<Integer> answered = new ArrayList<>();
   private boolean hanging;
+  private boolean slack;
 
   private FakeAlertReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -67,6 +73,24 @@ public final class FakeAlertReceiver implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Answers like a Slack incoming webhook: {@code 400} with the body {@code no_text} unless the
+   * JSON body has a non-blank string {@code text} (then the scripted status, or {@code 200 ok}).
+   */
+  public FakeAlertReceiver likeSlack() {
+    synchronized (lock) {
+      slack = true;
+    }
+    return this;
+  }
+
+  /** The status of every answer given so far, in order. */
+  public List<Integer> answered() {
+    synchronized (lock) {
+      return List.copyOf(answered);
+    }
+  }
+
   /** Every POST body received so far, answered or not, in order. */
   public List<String> received() {
     synchronized (lock) {
@@ -79,18 +103,37 @@ public final class FakeAlertReceiver implements AutoCloseable {
       String body = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
       int status;
       boolean hold;
+      String answer = "";
       synchronized (lock) {
         bodies.add(body);
         hold = hanging;
         status = script.isEmpty() ? 200 : script.poll();
+        if (slack && !hasText(body)) {
+          status = 400;
+          answer = "no_text";
+        } else if (slack && status == 200) {
+          answer = "ok";
+        }
+        if (!hold) answered.add(status);
       }
       if (hold) {
         released.await();
         return;
       }
-      exchange.sendResponseHeaders(status, -1);
+      byte[] bytes = answer.getBytes(UTF_8);
+      exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+      if (bytes.length > 0) exchange.getResponseBody().write(bytes);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean hasText(String body) {
+    try {
+      JsonNode text = JSON.readTree(body).path("text");
+      return text.isTextual() && !text.asText().isBlank();
+    } catch (IOException e) {
+      return false;
     }
   }
 
