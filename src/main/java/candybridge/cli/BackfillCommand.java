@@ -58,9 +58,15 @@ final class BackfillCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // One line per event would tear the progress bar; this command prints the counts itself.
-    System.setProperty("org.slf4j.simpleLogger.log.candybridge.stripe.StripeIngest", "warn");
-    System.setProperty("org.slf4j.simpleLogger.log.candybridge.stripe.Backfill", "warn");
+    quiet(candybridge.stripe.StripeIngest.class);
+    quiet(candybridge.stripe.Backfill.class);
     return run(System.getenv(), Clock.systemUTC(), System.out, System.err);
+  }
+
+  private static void quiet(Class<?> logger) {
+    if (org.slf4j.LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {
+      l.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
   }
 
   int run(Map<String, String> env, Clock clock, PrintStream out, PrintStream err) {
