@@ -14,6 +14,8 @@ public final class Main {
   static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
   static {
+    // Before any class makes a logger: logback reads its configuration then.
+    LogFormat.select(System.getenv());
     if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
       int processors = Runtime.getRuntime().availableProcessors();
       System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(2, processors - 1)));

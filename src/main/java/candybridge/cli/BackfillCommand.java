@@ -1,7 +1,6 @@
 package candybridge.cli;
 
 import candybridge.config.ConfigException;
-import candybridge.config.DurationText;
 import candybridge.config.Secret;
 import candybridge.store.JdbcStore;
 import candybridge.stripe.Backfill;
@@ -18,10 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -30,11 +25,11 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "backfill",
-    header = "Catches up from Stripe's Events API on events the webhook missed.",
+    header = "Takes in events the webhook missed, from Stripe's API.",
     mixinStandardHelpOptions = true,
     description = {
-      "Reads events from Stripe's Events API and takes in those the webhook missed, through the",
-      "same idempotent path: safe to run twice, or while serve runs on the same database.",
+      "Reads events from Stripe's Events API and takes in those the webhook missed, through the"
+          + " same idempotent path: safe to run twice, or while serve runs on the same database.",
       "Stripe keeps events for 30 days. New purchases are sent by serve's delivery worker.",
       "Needs STRIPE_API_KEY (and STRIPE_API_BASE, CANDYBRIDGE_DATABASE_URL as for serve).",
       "DATE: 2026-11-01 (midnight UTC), 2026-11-01T12:00:00Z, or an age such as 48h or 7d.",
@@ -63,9 +58,15 @@ final class BackfillCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // One line per event would tear the progress bar; this command prints the counts itself.
-    System.setProperty("org.slf4j.simpleLogger.log.candybridge.stripe.StripeIngest", "warn");
-    System.setProperty("org.slf4j.simpleLogger.log.candybridge.stripe.Backfill", "warn");
+    quiet(candybridge.stripe.StripeIngest.class);
+    quiet(candybridge.stripe.Backfill.class);
     return run(System.getenv(), Clock.systemUTC(), System.out, System.err);
+  }
+
+  private static void quiet(Class<?> logger) {
+    if (org.slf4j.LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {
+      l.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
   }
 
   int run(Map<String, String> env, Clock clock, PrintStream out, PrintStream err) {
@@ -147,25 +148,9 @@ final class BackfillCommand implements Callable<Integer> {
     };
   }
 
-  /**
-   * {@code 2026-11-01} (midnight UTC), an instant with offset ({@code 2026-11-01T12:00:00Z}), or an
-   * age before {@code now} ({@code 48h}, {@code 7d}, {@code 90m}).
-   */
+  /** See {@link When}. */
   static Instant when(String option, String text, Instant now) {
-    String t = text.strip();
-    try {
-      if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
-        return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
-      }
-      if (t.contains("T")) {
-        return OffsetDateTime.parse(t).toInstant();
-      }
-      return now.minus(DurationText.parse(t));
-    } catch (DateTimeParseException | IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          option + ": '" + t + "' is not a date: use 2026-11-01 (midnight UTC), 2026-11-01T12:00:00Z,"
-              + " or an age such as 48h or 7d", e);
-    }
+    return When.parse(option, text, now);
   }
 
   private static Secret apiKey(Map<String, String> env) {

@@ -22,24 +22,24 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "backup",
-    header = "Copies the SQLite database to a file, consistent while serve runs.",
+    header = "Copies the SQLite database to a file while serve runs.",
     mixinStandardHelpOptions = true,
     description = {
-      "Copies the database of CANDYBRIDGE_DATABASE_URL to FILE with SQLite's online backup:",
-      "the copy is the database as of one moment, taken while serve keeps answering and",
-      "delivering (operator commands do not take serve's lock). FILE is created readable by",
-      "its owner only (0600: it holds customer e-mail addresses) and is never half-written:",
-      "the copy goes to a temporary file next to it and is renamed when complete. An existing",
-      "FILE is kept unless --force. On PostgreSQL, use pg_dump: the command prints the recipe.",
+      "Copies the database of CANDYBRIDGE_DATABASE_URL to FILE with SQLite's online backup:"
+          + " the copy is the database as of one moment, taken while serve keeps answering and"
+          + " delivering (operator commands do not take serve's lock). FILE is created readable by"
+          + " its owner only (0600: it holds customer e-mail addresses) and is never half-written:"
+          + " the copy goes to a temporary file next to it and is renamed when complete. An existing"
+          + " FILE is kept unless --force. On PostgreSQL, use pg_dump: the command prints the recipe.",
       "Restoring a backup rewinds the dedupe keys: see README, \"Backups and restore\".",
-      "Exit codes: 0 copied; 1 FILE exists (without --force), the database or FILE failed;",
-      "2 bad usage, or a database this command cannot copy (PostgreSQL, in-memory SQLite)."
+      "Exit codes: 0 copied; 1 FILE exists (without --force), the database or FILE failed;"
+          + " 2 bad usage, or a database this command cannot copy (PostgreSQL, in-memory SQLite)."
     })
 final class BackupCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FILE", description = "the backup file to write, e.g. /var/backups/candybridge/candybridge-2026-12-04.db")
+  @Parameters(paramLabel = "FILE", description = "The backup file to write, e.g. /var/backups/candybridge/candybridge-2026-12-04.db.")
   Path file;
 
-  @Option(names = "--force", description = "replace FILE if it exists")
+  @Option(names = "--force", description = "Replace FILE if it exists.")
   boolean force;
 
   Terminal terminal = Terminal.system();

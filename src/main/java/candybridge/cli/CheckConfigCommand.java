@@ -28,15 +28,15 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "check-config",
-    header = "Checks settings and workflow file, prints them (secrets hidden); --online too.",
+    header = "Checks and prints the settings and the workflow file.",
     mixinStandardHelpOptions = true,
     description = {
-      "Loads and checks the settings (environment) and the workflow file, and prints the",
-      "effective configuration with secrets hidden. With --online it also proves the",
-      "credentials: ReferralCandy verify.json, and with STRIPE_API_KEY set, Stripe: the Events API",
-      "is readable, the key's mode matches CANDYBRIDGE_STRIPE_MODE, and (with --url or",
-      "CANDYBRIDGE_PUBLIC_URL) an enabled webhook endpoint for the URL sends every enabled",
-      "workflow's trigger. Exit codes: 0 OK, 1 a check failed, 2 bad settings."
+      "Loads and checks the settings (environment) and the workflow file, and prints the"
+          + " effective configuration with secrets hidden. With --online it also proves the"
+          + " credentials: ReferralCandy verify.json, and with STRIPE_API_KEY set, Stripe: the Events API"
+          + " is readable, the key's mode matches CANDYBRIDGE_STRIPE_MODE, and (with --url or"
+          + " CANDYBRIDGE_PUBLIC_URL) an enabled webhook endpoint for the URL sends every enabled"
+          + " workflow's trigger. Exit codes: 0 OK, 1 a check failed, 2 bad settings."
     })
 final class CheckConfigCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Workflow file to check.") Path config;

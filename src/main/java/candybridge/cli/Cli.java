@@ -14,12 +14,13 @@ import picocli.CommandLine.Command;
 @Command(
     name = "candybridge",
     mixinStandardHelpOptions = true,
-    usageHelpWidth = 110,
+    usageHelpWidth = Cli.WIDTH,
     versionProvider = Cli.Version.class,
     description = "Registers every paid Stripe Checkout session as exactly one ReferralCandy purchase.",
     subcommands = {
       ServeCommand.class,
       DryRunCommand.class,
+      EventsCommand.class,
       DeliveriesCommand.class,
       ReplayCommand.class,
       ResolveCommand.class,
@@ -28,13 +29,27 @@ import picocli.CommandLine.Command;
       ConnectStripeCommand.class,
       BackfillCommand.class, MigrateStoreCommand.class,
       BackupCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
     })
 public final class Cli implements Callable<Integer> {
+  /**
+   * Help is laid out for 80 columns, whatever the terminal: picocli wraps each description
+   * paragraph (one string each) at word boundaries, and CliHelpTest checks every command's help fits.
+   */
+  static final int WIDTH = 80;
 
   /** Runs the command line and returns the exit code. */
   public static int run(String... args) {
-    return new CommandLine(new Cli()).execute(args);
+    return commandLine().execute(args);
+  }
+
+  /** The command tree, every command's help laid out for {@value #WIDTH} columns. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Cli());
+    cli.setUsageHelpWidth(WIDTH);
+    cli.setUsageHelpAutoWidth(false);
+    return cli;
   }
 
   @Override

@@ -24,17 +24,17 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "connect-stripe",
-    header = "Creates or updates the Stripe webhook endpoint for a URL (STRIPE_API_KEY).",
+    header = "Creates or updates the Stripe webhook endpoint for a URL.",
     mixinStandardHelpOptions = true,
     description = {
-      "Finds the Stripe webhook endpoint for --url (the one marked metadata[candybridge]=1, else",
-      "the only one for that URL) or creates it, and sets its events to exactly the triggers of the",
-      "enabled workflows. Never deletes an endpoint. Stripe shows a new endpoint's signing secret",
-      "once: it is printed, or written to --secret-file (created 0600). A second run changes nothing.",
-      "Needs STRIPE_API_KEY (a secret key, or a restricted key with Webhook Endpoints write access);",
-      "says which CANDYBRIDGE_STRIPE_MODE the key's mode needs.",
-      "Exit codes: 0 done or up to date, 1 Stripe refused or was unreachable (nothing changed),",
-      "2 bad usage (URL, key, file)."
+      "Finds the Stripe webhook endpoint for --url (the one marked metadata[candybridge]=1, else"
+          + " the only one for that URL) or creates it, and sets its events to exactly the triggers of the"
+          + " enabled workflows. Never deletes an endpoint. Stripe shows a new endpoint's signing secret"
+          + " once: it is printed, or written to --secret-file (created 0600). A second run changes nothing.",
+      "Needs STRIPE_API_KEY (a secret key, or a restricted key with Webhook Endpoints write access);"
+          + " says which CANDYBRIDGE_STRIPE_MODE the key's mode needs.",
+      "Exit codes: 0 done or up to date, 1 Stripe refused or was unreachable (nothing changed),"
+          + " 2 bad usage (URL, key, file)."
     })
 final class ConnectStripeCommand implements Callable<Integer> {
   static final Duration TIMEOUT = Duration.ofSeconds(20);

@@ -17,9 +17,12 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "deliveries",
-    header = "Lists or shows deliveries (the ReferralCandy calls planned from events).",
+    header = "Lists or shows deliveries (planned ReferralCandy calls).",
     mixinStandardHelpOptions = true,
-    description = "Lists or shows deliveries (the ReferralCandy calls planned from Stripe events).",
+    description = {
+      "Lists or shows deliveries: the ReferralCandy calls planned from Stripe events, their status and attempts.",
+      "Reads CANDYBRIDGE_DATABASE_URL as serve does, and never creates a database."
+    },
     subcommands = {DeliveriesCommand.ListDeliveries.class, DeliveriesCommand.Show.class})
 final class DeliveriesCommand implements Callable<Integer> {
   @Override
@@ -28,30 +31,58 @@ final class DeliveriesCommand implements Callable<Integer> {
     return 2;
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists deliveries, newest first.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Lists deliveries, newest first: id, status, when created, workflow, attempts, dedupe key and the last error.",
+        "DATE: " + When.FORMS + "."
+      })
   static final class ListDeliveries implements Callable<Integer> {
-    @Option(names = "--status", split = ",", description = "pending, in_flight, delivered, failed, in_doubt")
+    @Option(names = "--status", split = ",", paramLabel = "STATUS",
+        description = "Only these statuses, comma-separated: pending, in_flight, delivered, failed, in_doubt.")
     Set<String> statuses = Set.of();
 
-    @Option(names = "--type", description = "Stripe event type") String type;
-    @Option(names = "--workflow") String workflow;
-    @Option(names = "--since", description = "ISO instant, e.g. 2026-10-01T00:00:00Z") Instant since;
-    @Option(names = "--search", description = "session or event id, dedupe key, or e-mail address") String search;
-    @Option(names = "--limit", defaultValue = "50") int limit;
-    @Option(names = "--cursor") String cursor;
+    @Option(names = "--type", paramLabel = "TYPE", description = "Only deliveries planned from this Stripe event type.")
+    String type;
+
+    @Option(names = "--workflow", paramLabel = "NAME", description = "Only deliveries of this workflow.")
+    String workflow;
+
+    @Option(names = "--since", paramLabel = "DATE", description = "Only deliveries created at or after this.")
+    String since;
+
+    @Option(names = "--until", paramLabel = "DATE", description = "Only deliveries created before this.")
+    String until;
+
+    @Option(names = "--search", paramLabel = "TEXT", description = "A session or event id, a dedupe key, or an e-mail address.")
+    String search;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}, at most 500).")
+    int limit;
+
+    @Option(names = "--cursor", paramLabel = "CURSOR", description = "Continue a listing: the cursor its last line printed.")
+    String cursor;
 
     Terminal terminal = Terminal.system();
 
     @Override
     public Integer call() {
       DeliveryQuery query;
+      Set<DeliveryStatus> parsed;
       try {
-        query = new DeliveryQuery(
-            statuses.stream().map(s -> DeliveryStatus.fromWireName(s.strip())).collect(Collectors.toSet()),
-            Optional.ofNullable(type), Optional.ofNullable(workflow), Optional.ofNullable(since),
-            Optional.empty(), Optional.ofNullable(search));
+        parsed = statuses.stream().map(s -> DeliveryStatus.fromWireName(s.strip())).collect(Collectors.toSet());
       } catch (IllegalArgumentException e) {
         terminal.err().println("candybridge: unknown status in " + statuses + " (pending, in_flight, delivered, failed, in_doubt)");
+        return 2;
+      }
+      Instant now = terminal.clock().instant();
+      try {
+        query = new DeliveryQuery(parsed, Optional.ofNullable(type), Optional.ofNullable(workflow),
+            Optional.ofNullable(since).map(s -> When.parse("--since", s, now)),
+            Optional.ofNullable(until).map(u -> When.parse("--until", u, now)), Optional.ofNullable(search));
+      } catch (IllegalArgumentException e) {
+        terminal.err().println("candybridge: " + e.getMessage());
         return 2;
       }
       return StoreAccess.withStore(terminal, store -> {
@@ -68,9 +99,13 @@ final class DeliveriesCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one delivery with every attempt.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Shows one delivery: its ReferralCandy parameters and every attempt with its outcome.")
   static final class Show implements Callable<Integer> {
-    @Parameters(paramLabel = "ID") long id;
+    @Parameters(paramLabel = "ID", description = "The delivery id, as deliveries list prints it.")
+    long id;
 
     Terminal terminal = Terminal.system();
 

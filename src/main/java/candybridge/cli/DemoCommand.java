@@ -13,13 +13,13 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "demo",
-    header = "Shows a sale flowing through, no accounts needed (real service, fake ReferralCandy).",
+    header = "Shows a sale flowing through; no accounts needed.",
     mixinStandardHelpOptions = true,
     description = {
       "Shows a sale flowing through, no accounts needed: the real service on a throw-away database.",
-      "Runs serve on a temporary SQLite file with a built-in fake ReferralCandy that checks signatures",
-      "like the real one, sends the sample Stripe events signed, prints what happened to each, then",
-      "keeps running with the admin page (URL and token printed) until Ctrl-C. The environment is not read."
+      "Runs serve on a temporary SQLite file with a built-in fake ReferralCandy that checks signatures"
+          + " like the real one, sends the sample Stripe events signed, prints what happened to each, then"
+          + " keeps running with the admin page (URL and token printed) until Ctrl-C. The environment is not read."
     })
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-wait", description = "Exit after the table instead of running until Ctrl-C.")

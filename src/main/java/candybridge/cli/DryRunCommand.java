@@ -25,27 +25,34 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
     name = "dry-run",
-    header = "Shows what each workflow would do with an event file; stores and sends nothing.",
+    header = "Shows what the workflows would do with an event file.",
     mixinStandardHelpOptions = true,
     description = {
-      "Shows what every workflow would do with a Stripe event file: matched or why not, and the",
-      "exact ReferralCandy parameters it would send. Nothing is stored or sent.",
-      "With REFERRALCANDY_ACCESS_ID and REFERRALCANDY_SECRET_KEY set, the signature is shown",
-      "(never the secret); with STRIPE_API_KEY set, Stripe lookups are made (read-only).",
-      "CANDYBRIDGE_STRIPE_MODE (default live) applies as in serve: a test-mode event plans nothing",
-      "in live mode, and each workflow says so."
+      "Shows what every workflow would do with a Stripe event file: matched or why not, and the"
+          + " exact ReferralCandy parameters it would send. Nothing is stored or sent.",
+      "With REFERRALCANDY_ACCESS_ID and REFERRALCANDY_SECRET_KEY set, the signature is shown"
+          + " (never the secret); with STRIPE_API_KEY set, Stripe lookups are made (read-only).",
+      "CANDYBRIDGE_STRIPE_MODE (default live) applies as in serve: a test-mode event plans nothing"
+          + " in live mode, and each workflow says so."
     })
 final class DryRunCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Workflow file; default: the built-in workflows.")
   Path config;
+
+  @Option(
+      names = "--include-disabled",
+      description = "Also evaluate workflows with enabled: false, as if they were enabled (marked \"disabled\"): what they would do once turned on.")
+  boolean includeDisabled;
 
   @Parameters(paramLabel = "EVENT.json", description = "A Stripe event, as Stripe sends it.")
   Path eventFile;
@@ -74,12 +81,15 @@ final class DryRunCommand implements Callable<Integer> {
     }
     List<DryRun.Entry> entries;
     try {
-      entries = DryRun.of(workflow, EventView.of(event), lookups(env, clock));
+      entries = DryRun.of(workflow, EventView.of(event), lookups(env, clock), includeDisabled);
     } catch (Lookups.UnavailableException e) {
       err.println("candybridge: Stripe lookup failed: " + e.getMessage());
       return 1;
     }
-    out.print(render(event, entries, env, clock));
+    Set<String> disabled = includeDisabled
+        ? workflow.definitions().stream().filter(d -> !d.enabled()).map(d -> d.name()).collect(Collectors.toSet())
+        : Set.of();
+    out.print(render(event, entries, disabled, env, clock));
     return 0;
   }
 
@@ -95,11 +105,18 @@ final class DryRunCommand implements Callable<Integer> {
 
   /** The report; the signature is computed as the client would at this clock second. */
   static String render(StripeEvent event, List<DryRun.Entry> entries, Map<String, String> env, Clock clock) {
+    return render(event, entries, Set.of(), env, clock);
+  }
+
+  /** The same; the workflows named in {@code disabled} are marked as evaluated although disabled. */
+  static String render(
+      StripeEvent event, List<DryRun.Entry> entries, Set<String> disabled, Map<String, String> env, Clock clock) {
     StringBuilder s = new StringBuilder();
     s.append("event ").append(Terminal.shown(event.id())).append(" (").append(Terminal.shown(event.type()))
         .append(", ").append(event.livemode() ? "live mode" : "test mode").append(")\n");
     for (DryRun.Entry e : entries) {
-      s.append("\nworkflow ").append(Terminal.shown(e.workflow())).append(": ");
+      s.append("\nworkflow ").append(Terminal.shown(e.workflow()))
+          .append(disabled.contains(e.workflow()) ? " (disabled, evaluated as if enabled)" : "").append(": ");
       if (!e.matched()) {
         s.append("not matched: ").append(Terminal.shown(e.reason())).append('\n');
         continue;

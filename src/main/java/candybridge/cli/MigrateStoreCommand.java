@@ -10,26 +10,26 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "migrate-store",
-    header = "Copies an SQLite deployment to PostgreSQL: resumable, counts checked.",
+    header = "Copies an SQLite deployment to PostgreSQL, resumably.",
     mixinStandardHelpOptions = true,
     description = {
       "Copies a SQLite deployment's events, deliveries and attempts into PostgreSQL.",
       "STOP serve on the SQLite database first: a call in flight may be on the wire.",
-      "Both schemas are first brought to this build's version. Rows are copied in",
-      "batches and rows already in the target are skipped, so it is safe to run",
-      "twice, and a rerun completes an interrupted run. Delivery ids are kept where",
-      "the target has them free. Afterwards set CANDYBRIDGE_DATABASE_URL to the",
-      "PostgreSQL URL and start serve.",
-      "Exit codes: 0 every row is in the target; 1 a mismatch, deliveries in flight",
-      "(without --force) or a database failure (run again); 2 bad usage."
+      "Both schemas are first brought to this build's version. Rows are copied in"
+          + " batches and rows already in the target are skipped, so it is safe to run"
+          + " twice, and a rerun completes an interrupted run. Delivery ids are kept where"
+          + " the target has them free. Afterwards set CANDYBRIDGE_DATABASE_URL to the"
+          + " PostgreSQL URL and start serve.",
+      "Exit codes: 0 every row is in the target; 1 a mismatch, deliveries in flight"
+          + " (without --force) or a database failure (run again); 2 bad usage."
     })
 final class MigrateStoreCommand implements Callable<Integer> {
   @Option(names = "--from", required = true, paramLabel = "SQLITE_URL",
-      description = "The existing database, e.g. jdbc:sqlite:/var/lib/candybridge/candybridge.db")
+      description = "The existing database, e.g. jdbc:sqlite:/var/lib/candybridge/candybridge.db.")
   String from;
 
   @Option(names = "--to", required = true, paramLabel = "POSTGRES_URL",
-      description = "The PostgreSQL database, e.g. jdbc:postgresql://db/candybridge?user=candybridge")
+      description = "The PostgreSQL database, e.g. jdbc:postgresql://db/candybridge?user=candybridge.")
   String to;
 
   @Option(names = "--force",

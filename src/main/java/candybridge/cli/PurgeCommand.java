@@ -9,16 +9,18 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "purge",
-    header = "Applies the retention now: forgets old payloads, parameters and attempts.",
+    header = "Applies the retention now: forgets old data.",
     mixinStandardHelpOptions = true,
     description = {
-      "Forgets event payloads, delivery parameters and attempts older than the retention",
-      "(CANDYBRIDGE_RETENTION, default 30d; serve also does this daily). Event ids and dedupe",
-      "keys are kept, so a late Stripe redelivery is still recognised as a duplicate. Work",
-      "still pending or in doubt is never purged."
+      "Forgets event payloads, delivery parameters and attempts older than the retention"
+          + " (CANDYBRIDGE_RETENTION, default 30d; serve also does this daily). Event ids and dedupe"
+          + " keys are kept, so a late Stripe redelivery is still recognised as a duplicate. Work"
+          + " still pending or in doubt is never purged."
     })
 final class PurgeCommand implements Callable<Integer> {
-  @Option(names = "--older-than", description = "override the retention, e.g. 45d") String olderThan;
+  @Option(names = "--older-than", paramLabel = "AGE",
+      description = "Forget data older than this instead of the retention, e.g. 45d.")
+  String olderThan;
 
   Terminal terminal = Terminal.system();
 

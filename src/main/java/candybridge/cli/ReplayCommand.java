@@ -14,17 +14,19 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "replay",
-    header = "Sends deliveries again: the given ids, or every one with a --status.",
+    header = "Sends deliveries again: by id, or all with a --status.",
     mixinStandardHelpOptions = true,
     description = {
-      "Sends deliveries again: the given ids, or every one with --status (failed, in_doubt,",
-      "delivered). A running serve picks them up within a second. A replay is one attempt:",
-      "if it fails it is not retried automatically."
+      "Sends deliveries again: the given ids, or every one with --status (failed, in_doubt,"
+          + " delivered). A running serve picks them up within a second. A replay is one attempt:"
+          + " if it fails it is not retried automatically."
     })
 final class ReplayCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "ID", arity = "0..*") List<Long> ids = List.of();
+  @Parameters(paramLabel = "ID", arity = "0..*", description = "Deliveries to send again (or --status instead).")
+  List<Long> ids = List.of();
 
-  @Option(names = "--status", split = ",", description = "replay every delivery in these statuses")
+  @Option(names = "--status", split = ",", paramLabel = "STATUS",
+      description = "Replay every delivery in these statuses, comma-separated: failed, in_doubt, delivered.")
   Set<String> statuses = Set.of();
 
   Terminal terminal = Terminal.system();

@@ -14,32 +14,34 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "resolve",
-    header = "Settles in-doubt deliveries: mark them sent, or send them again.",
+    header = "Settles in-doubt deliveries: mark sent, or send again.",
     mixinStandardHelpOptions = true,
     description = {
-      "Resolves an in-doubt delivery (the call may have reached ReferralCandy): --as sent when",
-      "ReferralCandy shows the purchase (marks it delivered, sends nothing), --as resend when it",
-      "does not. With --status in_doubt instead of an ID, resolves every in-doubt delivery",
-      "created in [--since, --until) after showing how many and asking (--yes: do not ask).",
+      "Resolves an in-doubt delivery (the call may have reached ReferralCandy): --as sent when"
+          + " ReferralCandy shows the purchase (marks it delivered, sends nothing), --as resend when it"
+          + " does not. With --status in_doubt instead of an ID, resolves every in-doubt delivery"
+          + " created in [--since, --until) after showing how many and asking (--yes: do not ask).",
       "DATE: 2026-11-01 (midnight UTC), 2026-11-01T12:00:00Z, or an age such as 48h or 7d.",
       "Exit codes: 0 done, 1 refused or failed, 2 bad usage."
     })
 final class ResolveCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "ID", arity = "0..1", description = "the delivery to resolve") Long id;
+  @Parameters(paramLabel = "ID", arity = "0..1", description = "The in-doubt delivery to resolve (or --status in_doubt for all).") Long id;
 
-  @Option(names = "--as", required = true, description = "sent or resend") String as;
+  @Option(names = "--as", required = true, paramLabel = "HOW",
+      description = "How: sent (ReferralCandy has the purchase: mark it delivered) or resend (send it again).")
+  String as;
 
   @Option(names = "--status", paramLabel = "STATUS",
-      description = "resolve every delivery in this status: in_doubt (the only resolvable one)")
+      description = "Resolve every delivery in this status: in_doubt (the only one that can be resolved).")
   String status;
 
-  @Option(names = "--since", paramLabel = "DATE", description = "with --status: created at or after this")
+  @Option(names = "--since", paramLabel = "DATE", description = "With --status: only deliveries created at or after this.")
   String since;
 
-  @Option(names = "--until", paramLabel = "DATE", description = "with --status: created before this")
+  @Option(names = "--until", paramLabel = "DATE", description = "With --status: only deliveries created before this.")
   String until;
 
-  @Option(names = "--yes", description = "with --status: act without asking")
+  @Option(names = "--yes", description = "With --status: act without asking for confirmation.")
   boolean yes;
 
   Terminal terminal = Terminal.system();
@@ -63,8 +65,8 @@ final class ResolveCommand implements Callable<Integer> {
     DeliveryQuery query;
     try {
       query = new DeliveryQuery(Set.of(DeliveryStatus.IN_DOUBT), Optional.empty(), Optional.empty(),
-          Optional.ofNullable(since).map(s -> BackfillCommand.when("--since", s, now)),
-          Optional.ofNullable(until).map(u -> BackfillCommand.when("--until", u, now)), Optional.empty());
+          Optional.ofNullable(since).map(s -> When.parse("--since", s, now)),
+          Optional.ofNullable(until).map(u -> When.parse("--until", u, now)), Optional.empty());
     } catch (IllegalArgumentException e) {
       return usage(e.getMessage());
     }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "serve",
-    header = "Runs the service: Stripe webhook, delivery worker, admin API and page.",
+    header = "Runs the service: webhook, worker, admin API and page.",
     mixinStandardHelpOptions = true,
     description = {
       "Runs the service: the Stripe webhook, the delivery worker, health and readiness.",

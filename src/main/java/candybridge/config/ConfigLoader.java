@@ -62,6 +62,8 @@ public final class ConfigLoader {
     Optional<Secret> stripeKey = optionalSecret("STRIPE_API_KEY");
     URI stripeBase = optional("STRIPE_API_BASE", "https://api.stripe.com", ConfigLoader::httpUrl);
     StripeMode stripeMode = optional("CANDYBRIDGE_STRIPE_MODE", "live", StripeMode::parse);
+    // Applied by Main before the first log line (candybridge.app.LogFormat); checked here.
+    optional("CANDYBRIDGE_LOG_FORMAT", "text", candybridge.app.LogFormat::parse);
     String accessId = required("REFERRALCANDY_ACCESS_ID", String::trim);
     Secret secretKey = required("REFERRALCANDY_SECRET_KEY", v -> new Secret(v.trim()));
     URI rcBase =

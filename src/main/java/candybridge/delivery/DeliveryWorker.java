@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Claims due deliveries, sends them to ReferralCandy, and records every attempt. {@link #runOnce}
@@ -243,7 +244,9 @@ public final class DeliveryWorker implements AutoCloseable {
   private void sendClaimed(Delivery d) {
     long generation = gate.generation();
     AttemptOutcome outcome = null;
-    try {
+    // For the JSON log format (CANDYBRIDGE_LOG_FORMAT=json): each line of this call names both.
+    try (MDC.MDCCloseable delivery = MDC.putCloseable("delivery_id", Long.toString(d.id().value()));
+        MDC.MDCCloseable event = MDC.putCloseable("event_id", d.eventId().value())) {
       outcome = deliver(d);
     } catch (RuntimeException e) {
       // Store down while recording: the claim stays in flight and is resolved as in doubt.

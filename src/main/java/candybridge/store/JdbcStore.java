@@ -53,6 +53,15 @@ public final class JdbcStore implements Store {
   /** Default PostgreSQL pool size (SQLite uses its own small fixed pool). */
   public static final int DEFAULT_POOL_SIZE = 10;
 
+  /**
+   * The file of a {@code jdbc:sqlite:} URL (absolute); empty for an in-memory SQLite database or
+   * another database. {@link #open} creates a missing file: commands that only read or change
+   * existing data check it exists first.
+   */
+  public static Optional<java.nio.file.Path> sqliteFile(String jdbcUrl) {
+    return ServeLock.sqliteFile(jdbcUrl);
+  }
+
   /** Opens the database named by the JDBC URL and applies pending migrations. */
   public static JdbcStore open(String jdbcUrl, Instant now) {
     return open(jdbcUrl, DEFAULT_POOL_SIZE, now);

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The one idempotent way an event enters the system, whether it came by webhook or (later) by
@@ -53,6 +54,13 @@ public final class StripeIngest {
 
   /** Durable when it returns STORED or DUPLICATE; throws StoreException when the store fails. */
   public Result ingest(StripeEvent event) {
+    // For the JSON log format (CANDYBRIDGE_LOG_FORMAT=json): each line of this ingest names it.
+    try (MDC.MDCCloseable id = MDC.putCloseable("event_id", event.id().value())) {
+      return ingestLogged(event);
+    }
+  }
+
+  private Result ingestLogged(StripeEvent event) {
     if (!workflow.handles(event.type())) {
       log.debug("event={} type={} ignored", event.id(), event.type());
       return new Result(Status.IGNORED, "event type " + event.type() + " is not handled");

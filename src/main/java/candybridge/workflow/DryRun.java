@@ -39,22 +39,31 @@ public final class DryRun {
    */
   public static List<Entry> of(Workflow workflow, EventView view, Lookups lookups)
       throws Lookups.UnavailableException {
+    return of(workflow, view, lookups, false);
+  }
+
+  /**
+   * The same; with {@code includeDisabled}, a disabled workflow is evaluated as if it were enabled
+   * (what it would do once turned on) instead of answering "disabled".
+   */
+  public static List<Entry> of(Workflow workflow, EventView view, Lookups lookups, boolean includeDisabled)
+      throws Lookups.UnavailableException {
     List<Entry> out = new ArrayList<>();
     Optional<String> refused = workflow.refusal(view.event());
     for (WorkflowDefinition d : workflow.definitions()) {
-      out.add(entry(d, view, lookups, refused));
+      out.add(entry(d, view, lookups, refused, includeDisabled));
     }
     return out;
   }
 
   private static Entry entry(
-      WorkflowDefinition d, EventView view, Lookups lookups, Optional<String> refused)
+      WorkflowDefinition d, EventView view, Lookups lookups, Optional<String> refused, boolean includeDisabled)
       throws Lookups.UnavailableException {
     String type = view.event().type();
     if (!d.trigger().equals(type)) {
       return notMatched(d, "trigger is " + d.trigger() + ", not " + type);
     }
-    if (!d.enabled()) {
+    if (!d.enabled() && !includeDisabled) {
       return notMatched(d, "disabled (enabled: false)");
     }
     if (refused.isPresent()) {

@@ -313,7 +313,7 @@ class AlertsTest {
 
   /** The whole test run logs to one file (see the surefire configuration in pom.xml). */
   private static void awaitWarn(String text) {
-    Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/test-in-process.log"));
+    Path log = Path.of(System.getProperty("candybridge.testLogFile", "target/test-in-process.log"));
     Poll.until("WARN line '" + text + "'", WAIT, () -> {
       try {
         return Files.exists(log)

@@ -30,12 +30,6 @@ class MailAlertsTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String PASSWORD = "s3cret-smtp-pass";
 
-  static {
-    // GreenMail logs at INFO each mailbox it creates, with the address (and the address as the
-    // password): they would be the only addresses in the run's log, which LogHygieneTest scans.
-    System.setProperty("org.slf4j.simpleLogger.log.com.icegreen.greenmail", "warn");
-  }
-
   @RegisterExtension
   static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
       .withConfiguration(GreenMailConfiguration.aConfig().withUser("alerts@shop.example", PASSWORD));
@@ -125,7 +119,7 @@ class MailAlertsTest {
   }
 
   private static List<String> logLines() {
-    Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/test-in-process.log"));
+    Path log = Path.of(System.getProperty("candybridge.testLogFile", "target/test-in-process.log"));
     try {
       return Files.exists(log) ? Files.readAllLines(log) : List.of();
     } catch (IOException e) {

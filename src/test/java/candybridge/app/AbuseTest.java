@@ -248,7 +248,7 @@ class AbuseTest {
     Duration round = Duration.ofMillis(250);
     int perRound = (int) (bytesPerSecond * round.toMillis() / 1000);
     byte[] piece = "a".repeat(perRound).getBytes(ISO_8859_1);
-    Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/test-in-process.log"));
+    Path log = Path.of(System.getProperty("candybridge.testLogFile", "target/test-in-process.log"));
     long logLinesBefore = logLines(log).size();
     try (TestApp app = TestApp.start(dir, NOW);
         SlowBodyProbe probe = SlowBodyProbe.start(app.port(), NOW, name)) {

@@ -10,6 +10,9 @@ import candybridge.testing.SignedFixture;
 import candybridge.testing.StripeWebhooks;
 import candybridge.testing.TestApp;
 import candybridge.workflow.WorkflowFile;
+import candybridge.testing.FakeReferralCandyServer;
+import candybridge.testing.Poll;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -17,7 +20,9 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -38,8 +43,9 @@ import org.slf4j.LoggerFactory;
 @Order(Integer.MAX_VALUE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LogHygieneTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path IN_PROCESS =
-      Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/test-in-process.log"));
+      Path.of(System.getProperty("candybridge.testLogFile", "target/test-in-process.log"));
   private static final String FORGED_START = "2020-01-01T00:00:00.000Z";
   private static final Pattern LOG_LINE = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z \\[[^\\]]+\\] \\[[A-Z]+\\] .*");
   /** A buyer's metadata: a forged log line, terminal escapes, a line separator, a bidi override. */
@@ -128,8 +134,61 @@ class LogHygieneTest {
   private static final List<String> SECRETS = List.of(
       StripeWebhooks.SECRET, SignedFixture.SECRET, TestApp.RC_SECRET, "whsec_", "sk_test_", "sk_live_");
 
+  /**
+   * CANDYBRIDGE_LOG_FORMAT=json in a real serve process (the format is chosen in Main, before the
+   * first logger): every line is one JSON object with time, level, logger and message, the
+   * delivery's lines carry its delivery_id and event_id, and the hostile buyer text is in them
+   * escaped, without the address. The scan below reads this process's log too.
+   */
   @Test
   @Order(2)
+  void json_format_is_one_object_per_line_with_the_ids_and_nothing_private() throws IOException {
+    SignedFixture f = SignedFixture.of("checkout.session.completed.json");
+    ObjectNode event = (ObjectNode) JSON.readTree(f.body());
+    ObjectNode session = (ObjectNode) event.path("data").path("object");
+    ((ObjectNode) session.path("metadata")).put("note", HOSTILE_NOTE);
+    ((ObjectNode) session.path("customer_details")).put("name", "Jenny\u001b[31m Rosen\u001b[0m");
+    byte[] body = event.toString().getBytes(StandardCharsets.UTF_8);
+    String eventId = event.path("id").asText();
+
+    try (FakeReferralCandyServer rc = FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET)) {
+      Map<String, String> env = new HashMap<>(TestApp.env(dir.resolve("json.db"), rc, StripeWebhooks.SECRET));
+      env.put("CANDYBRIDGE_LOG_FORMAT", "json");
+      try (ServiceProcess p = ServiceProcess.start("log-format-json", env)) {
+        long now = System.currentTimeMillis() / 1000;
+        assertThat(StripeWebhooks.post(p.port(), body, StripeWebhooks.sign(body, StripeWebhooks.SECRET, now))
+            .statusCode()).isEqualTo(200);
+        Poll.until("the delivery's log line", Duration.ofSeconds(30), () -> {
+          try {
+            return Files.readString(p.log()).contains("-> delivered");
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+        List<String> lines = Files.readAllLines(p.log());
+        assertThat(lines).as("log lines").hasSizeGreaterThan(2);
+        List<JsonNode> objects = new ArrayList<>();
+        for (String line : lines) {
+          JsonNode o = JSON.readTree(line);
+          assertThat(o.isObject()).as(line).isTrue();
+          assertThat(o.fieldNames()).toIterable().as(line).contains("time", "level", "logger", "message");
+          assertThat(o.path("time").asText()).as(line).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z");
+          objects.add(o);
+        }
+        assertThat(objects).as("the ingest line names the event")
+            .anyMatch(o -> o.path("logger").asText().endsWith("StripeIngest") && o.path("event_id").asText().equals(eventId));
+        assertThat(objects).as("the delivery line names the delivery and its event")
+            .anyMatch(o -> o.path("message").asText().contains("-> delivered")
+                && o.path("delivery_id").asText().matches("\\d+") && o.path("event_id").asText().equals(eventId));
+        assertThat(lines).as("no raw control character, line separator or bidi override")
+            .allMatch(l -> l.chars().noneMatch(c -> c < 0x20 || c == 0x2028 || c == 0x202e));
+        assertThat(lines).noneMatch(l -> EMAIL.matcher(l).find());
+      }
+    }
+  }
+
+  @Test
+  @Order(3)
   void no_secret_and_no_customer_e_mail_reaches_a_log_line() throws IOException {
     List<Path> logs = new ArrayList<>();
     if (Files.exists(IN_PROCESS)) logs.add(IN_PROCESS);

@@ -81,6 +81,21 @@ class DryRunCommandTest {
   }
 
   @Test
+  void include_disabled_evaluates_a_disabled_workflow_as_if_enabled_and_says_so() {
+    DryRunCommand command = new DryRunCommand();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new picocli.CommandLine(command).parseArgs("--include-disabled", "--config", "examples/workflows.yaml",
+        "src/test/resources/stripe/invoice.payment_failed.json");
+    int code = command.run(ENV, MutableClock.at(1_789_466_700L), new PrintStream(out, true, UTF_8),
+        new PrintStream(new ByteArrayOutputStream(), true, UTF_8));
+    assertThat(code).isZero();
+    assertThat(out.toString(UTF_8))
+        .contains("workflow first-invoice-failed-returned (disabled, evaluated as if enabled): ")
+        .doesNotContain("not matched: disabled")
+        .contains("workflow checkout-purchase: not matched: trigger is checkout.session.completed");
+  }
+
+  @Test
   void bad_input_is_bad_usage(@TempDir Path dir) throws IOException {
     assertThat(run(null, dir.resolve("missing.json"), ENV).code()).isEqualTo(2);
     Path notEvent = Files.writeString(dir.resolve("x.json"), "{\"id\": 1}");

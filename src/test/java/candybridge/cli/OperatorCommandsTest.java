@@ -86,6 +86,16 @@ class OperatorCommandsTest {
     return run(c, term -> c.terminal = term, args);
   }
 
+  private Run events(String... args) {
+    EventsCommand.ListEvents c = new EventsCommand.ListEvents();
+    return run(c, term -> c.terminal = term, args);
+  }
+
+  private Run event(String... args) {
+    EventsCommand.Show c = new EventsCommand.Show();
+    return run(c, term -> c.terminal = term, args);
+  }
+
   private Run replay(String... args) {
     ReplayCommand c = new ReplayCommand();
     return run(c, term -> c.terminal = term, args);
@@ -125,6 +135,65 @@ class OperatorCommandsTest {
         .containsPattern("-> (delivered \\(delivered\\)|fail \\(rejected\\))");
     assertThat(show("99999").code()).isEqualTo(1);
     assertThat(show("--help").code()).isZero();
+  }
+
+  @Test
+  void since_and_until_take_ages_and_dates_as_backfill_does() {
+    String a = sale(1);
+    assertThat(list("--since", "7d").out()).contains("purchase:" + a);
+    assertThat(list("--since", "48h", "--until", "1h").out()).doesNotContain("purchase:" + a);
+    assertThat(list("--since", "2020-01-01").out()).contains("purchase:" + a);
+    assertThat(list("--since", "2020-01-01T00:00:00Z").out()).contains("purchase:" + a);
+    Run bad = list("--since", "last tuesday");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err().strip()).isEqualTo("candybridge: --since: 'last tuesday' is not a date: use 2026-11-01"
+        + " (midnight UTC), 2026-11-01T12:00:00Z, or an age such as 48h or 7d");
+    assertThat(events("--since", "7d").out()).contains(EVENT + "_1");
+    assertThat(events("--since", "nope").code()).isEqualTo(2);
+  }
+
+  @Test
+  void read_only_commands_refuse_to_create_a_database_that_does_not_exist() {
+    Path missing = dir.resolve("nowhere.db");
+    env.put("CANDYBRIDGE_DATABASE_URL", "jdbc:sqlite:" + missing);
+    for (Run r : List.of(list(), show("1"), events(), event("evt_x"), replay("1"), resolve("1", "--as", "sent"), purge())) {
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err().lines()).hasSize(1);
+      assertThat(r.err()).contains("no database at " + missing).contains("CANDYBRIDGE_DATABASE_URL");
+    }
+    assertThat(missing).doesNotExist();
+    env.remove("CANDYBRIDGE_DATABASE_URL");
+    Path defaultFile = Path.of("candybridge.db").toAbsolutePath();
+    if (!java.nio.file.Files.exists(defaultFile)) {
+      Run unset = list();
+      assertThat(unset.code()).isEqualTo(2);
+      assertThat(unset.err()).contains("CANDYBRIDGE_DATABASE_URL");
+      assertThat(defaultFile).doesNotExist();
+    }
+  }
+
+  @Test
+  void events_list_and_show_give_each_workflow_s_decision() {
+    String a = sale(1);
+    String unpaid = TEMPLATE.replace(SESSION, SESSION + "_u").replace(EVENT, EVENT + "_u")
+        .replace("\"payment_status\": \"paid\"", "\"payment_status\": \"unpaid\"");
+    assertThat(unpaid).contains("\"unpaid\"");
+    assertThat(StripeWebhooks.postSigned(t.port(), unpaid, NOW).statusCode()).isEqualTo(200);
+
+    Run listed = events();
+    assertThat(listed.code()).isZero();
+    assertThat(listed.out()).contains(EVENT + "_1").contains(EVENT + "_u").contains("checkout.session.completed");
+    assertThat(events("--search", SESSION + "_u").out()).contains(EVENT + "_u").doesNotContain(EVENT + "_1 ");
+
+    Run planned = event(EVENT + "_1");
+    assertThat(planned.code()).isZero();
+    assertThat(planned.out()).contains("checkout-purchase: planned").contains("purchase:" + a)
+        .contains("candybridge deliveries show " + delivery(a).id().value());
+    Run skipped = event(EVENT + "_u");
+    assertThat(skipped.code()).isZero();
+    assertThat(skipped.out()).contains("checkout-purchase: not planned - ").contains("deliveries\n    none");
+
+    assertThat(event("evt_nope").code()).isEqualTo(1);
   }
 
   @Test
@@ -363,6 +432,8 @@ class OperatorCommandsTest {
     assertThat(Cli.run("backfill", "--help")).isZero();
     assertThat(Cli.run("dry-run", "--help")).isZero();
     assertThat(Cli.run("serve", "--help")).isZero();
+    assertThat(Cli.run("events", "list", "--help")).isZero();
+    assertThat(Cli.run("help", "events")).isZero();
     assertThat(Cli.run("no-such-command")).isEqualTo(2);
     assertThat(Cli.run("resolve", "1")).as("missing --as").isEqualTo(2);
   }

@@ -69,7 +69,7 @@ class CommitTimesTest {
    * run to one file (pom.xml), so this reads what was appended to it.
    */
   private static String logOf(Runnable action) {
-    Path file = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/test-in-process.log"));
+    Path file = Path.of(System.getProperty("candybridge.testLogFile", "target/test-in-process.log"));
     try {
       long before = Files.exists(file) ? Files.size(file) : 0;
       action.run();
