@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks of issue 6 (see BENCHMARKS.md). Usage: bench/run.sh [all|healthz|ingest|steady|slow-rc|backlog|outage|ratelimit|postgres ...]
+# Benchmarks of issue 6 (see BENCHMARKS.md). Usage: bench/run.sh [all|healthz|ingest|steady|slow-rc|backlog|outage|ratelimit|postgres|image ...] (image: after mvn -Pimage -DskipTests package)
 # Builds the shaded jar and the test classes (tests are not run), then runs candybridge.bench.Bench,
 # which starts the service as its own JVM. Extra JVM options of the harness: BENCH_OPTS, e.g.
 #   BENCH_OPTS="-Dbench.scale=0.2 -Dbench.jvmFlags='-Xmx192m -XX:+UseSerialGC'" bench/run.sh ingest

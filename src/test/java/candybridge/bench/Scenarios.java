@@ -51,6 +51,7 @@ final class Scenarios {
       case "backlog" -> backlog();
       case "outage" -> outage();
       case "ratelimit" -> rateLimited();
+      case "image" -> image();
       case "postgres" -> postgres();
       default -> throw new IllegalArgumentException(scenario);
     }
@@ -84,6 +85,45 @@ final class Scenarios {
             load.closedLoop(c, scaled(30), Long.MAX_VALUE, webhooks(service.port())));
         noteService(row, service, before);
         out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
+      }
+    }
+  }
+
+  /**
+   * The container image (README "Container image") under a {@code bench.imageMemory} (256m) memory
+   * limit with no swap, at the ingest load: c=16 to warm up, then c=64 for 30 s. The image is
+   * {@code bench.image}, or the one {@code target/candybridge-image.tar} loads as; its own JVM
+   * flags (the entrypoint's {@code -XX:MaxRAMPercentage=75}) and nothing of the harness's.
+   */
+  private void image() throws IOException {
+    String image = System.getProperty("bench.image");
+    if (image == null) {
+      Process load = new ProcessBuilder("podman", "load", "-q", "-i", "target/candybridge-image.tar")
+          .redirectErrorStream(true).start();
+      String out = new String(load.getInputStream().readAllBytes());
+      image = out.lines().filter(l -> l.startsWith("Loaded image")).map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException("podman load: " + out));
+    }
+    String memory = System.getProperty("bench.imageMemory", "256m");
+    Path data = Files.createDirectories(settings.work().resolve("image-data-" + System.nanoTime()));
+    Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO)) {
+      Map<String, String> env = new HashMap<>();
+      env.put("STRIPE_WEBHOOK_SECRET", STRIPE_SECRET);
+      env.put("REFERRALCANDY_ACCESS_ID", BenchReferralCandy.ACCESS_ID);
+      env.put("REFERRALCANDY_SECRET_KEY", BenchReferralCandy.SECRET);
+      env.put("REFERRALCANDY_API_BASE", rc.apiBase());
+      env.put("CANDYBRIDGE_STRIPE_MODE", "test"); // the checkout events are test-mode fixtures
+      try (ServiceUnderTest service = ServiceUnderTest.startImage(image, memory, data, env,
+          settings.work().resolve("image-" + System.nanoTime() + ".log"))) {
+        LoadGenerator load = load(service);
+        load.closedLoop(16, WARM_UP, Long.MAX_VALUE, webhooks(service.port()));
+        int from = nextEvent.get();
+        Row row = Row.ofLoad("image under " + memory + " (no swap) ingest c=64",
+            load.closedLoop(64, scaled(30), Long.MAX_VALUE, webhooks(service.port())));
+        out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
+        notes.accept("image " + image + " under " + memory + ": OOMKilled=" + service.oomKilled()
+            + "; peak RSS column = the container's memory cgroup peak (page cache included)");
       }
     }
   }

@@ -12,17 +12,90 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java <flags> -jar target/candybridge.jar serve} as its own process, so start-up time
- * (process start to the first {@code /readyz} 200) and peak RSS ({@code VmHWM}) are real.
+ * (process start to the first {@code /readyz} 200) and peak RSS ({@code VmHWM}) are real; or the
+ * container image under podman ({@link #startImage}), whose peak is its memory cgroup's.
  */
 final class ServiceUnderTest implements AutoCloseable {
   private final Process process;
   private final int port;
   private final double startupMs;
+  /** The podman container's name when this is the image, else null. */
+  private final String container;
 
-  private ServiceUnderTest(Process process, int port, double startupMs) {
+  private ServiceUnderTest(Process process, int port, double startupMs, String container) {
     this.process = process;
     this.port = port;
     this.startupMs = startupMs;
+    this.container = container;
+  }
+
+  /**
+   * The image as an operator runs it (README "Container image"), under podman with runc: read-only
+   * root, no capabilities, {@code memory} as its memory limit and no swap, the host's network so
+   * that it reaches the fake ReferralCandy on 127.0.0.1, and {@code data} as its volume.
+   */
+  static ServiceUnderTest startImage(String image, String memory, Path data, Map<String, String> env, Path log) {
+    int port = freePort();
+    String name = "candybridge-bench-" + port;
+    List<String> command = new ArrayList<>(List.of("podman", "--runtime", "runc", "run", "--rm", "--name", name,
+        "--read-only", "--read-only-tmpfs=false", "--cap-drop=all", "--security-opt=no-new-privileges",
+        "--memory", memory, "--memory-swap", memory, "--network", "host",
+        "--ulimit", "nofile=" + hardLimit() + ":" + hardLimit(), "--ulimit", "nproc=4096:4096",
+        "-v", data + ":/var/lib/candybridge"));
+    env.forEach((k, v) -> command.addAll(List.of("-e", k + "=" + v)));
+    command.addAll(List.of("-e", "CANDYBRIDGE_PORT=" + port, image));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    return started(builder, port, log, name);
+  }
+
+  private static String hardLimit() {
+    try {
+      Process p = new ProcessBuilder("sh", "-c", "ulimit -Hn").start();
+      return new String(p.getInputStream().readAllBytes()).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** True when the kernel killed the container for memory (podman's {@code OOMKilled}). */
+  boolean oomKilled() {
+    return container != null && "true".equals(podman("inspect", "--format", "{{.State.OOMKilled}}", container));
+  }
+
+  private static String podman(String... args) {
+    List<String> command = new ArrayList<>(List.of("podman", "--runtime", "runc"));
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).strip();
+      p.waitFor(30, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The container's peak memory in MiB from its cgroup: {@code memory.peak} (v2) or {@code
+   * memory.max_usage_in_bytes} (v1; page cache included, as the limit counts it).
+   */
+  private double containerPeakMb() {
+    String cgroup = podman("inspect", "--format", "{{.State.CgroupPath}}", container);
+    for (Path file : List.of(Path.of("/sys/fs/cgroup" + cgroup, "memory.peak"),
+        Path.of("/sys/fs/cgroup/memory" + cgroup, "memory.max_usage_in_bytes"))) {
+      try {
+        if (Files.exists(file)) {
+          return Long.parseLong(Files.readString(file).strip()) / (1024.0 * 1024.0);
+        }
+      } catch (IOException | NumberFormatException e) {
+        return Double.NaN;
+      }
+    }
+    return Double.NaN;
   }
 
   static ServiceUnderTest start(Path jar, List<String> jvmFlags, Map<String, String> env, Path log) {
@@ -39,6 +112,10 @@ final class ServiceUnderTest implements AutoCloseable {
     builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     builder.environment().putAll(env);
     builder.environment().put("CANDYBRIDGE_PORT", Integer.toString(port));
+    return started(builder, port, log, null);
+  }
+
+  private static ServiceUnderTest started(ProcessBuilder builder, int port, Path log, String container) {
     try {
       long t0 = System.nanoTime();
       Process process = builder.start();
@@ -50,7 +127,7 @@ final class ServiceUnderTest implements AutoCloseable {
         }
         try (RawHttp http = new RawHttp(port)) {
           if (http.exchange(ready) == 200) {
-            return new ServiceUnderTest(process, port, (System.nanoTime() - t0) / 1e6);
+            return new ServiceUnderTest(process, port, (System.nanoTime() - t0) / 1e6, container);
           }
         } catch (IOException notYet) {
           // not listening yet
@@ -75,8 +152,11 @@ final class ServiceUnderTest implements AutoCloseable {
     return startupMs;
   }
 
-  /** Peak resident set size so far, in MiB ({@code VmHWM} of /proc). */
+  /** Peak resident set size so far, in MiB ({@code VmHWM} of /proc), or the container's peak. */
   double peakRssMb() {
+    if (container != null) {
+      return containerPeakMb();
+    }
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
         if (line.startsWith("VmHWM:")) {
@@ -97,6 +177,9 @@ final class ServiceUnderTest implements AutoCloseable {
 
   @Override
   public void close() {
+    if (container != null) {
+      podman("stop", "-t", "30", container);
+    }
     process.destroy();
     waitFor();
   }
