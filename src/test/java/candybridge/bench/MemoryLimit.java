@@ -78,9 +78,17 @@ final class MemoryLimit implements AutoCloseable {
         bytes >> 20, dir);
   }
 
+  /** The kernel's count of limit events: v1 {@code memory.failcnt} (charges refused), v2 {@code max} of memory.events. */
+  long limitHits() {
+    return v2 ? field("memory.events", "max") : number("memory.failcnt");
+  }
+
   String report() {
-    return String.format(Locale.ROOT, "%s: peak %.0f MiB of %d (page cache included), swap peak %.0f MiB, OOM kills %d",
-        describe(), peakMb(), bytes >> 20, swapPeakMb(), oomKills());
+    return String.format(Locale.ROOT,
+        "%s: peak %.0f MiB of %d (page cache included), now %.0f MiB anonymous and %.0f MiB page cache,"
+            + " limit events %d, swap peak %.0f MiB, OOM kills %d",
+        describe(), peakMb(), bytes >> 20, field("memory.stat", v2 ? "anon" : "total_rss") / (1024.0 * 1024),
+        field("memory.stat", v2 ? "file" : "total_cache") / (1024.0 * 1024), limitHits(), swapPeakMb(), oomKills());
   }
 
   private long number(String file) {

@@ -95,9 +95,11 @@ final class Scenarios {
    * no OOM kill. Reported as blocked when the harness cannot make the cgroup (not root, no controller).
    */
   private void memoryLimit() throws IOException {
+    // bench.memoryLimitMiB: another limit, e.g. a larger one as a control for the same load.
+    long mib = Long.getLong("bench.memoryLimitMiB", 256);
     MemoryLimit limit;
     try {
-      limit = MemoryLimit.create(run + "-limit256", 256L << 20);
+      limit = MemoryLimit.create(run + "-limit" + mib, mib << 20);
     } catch (IOException | RuntimeException e) {
       notes.accept("limit256 blocked: no memory cgroup could be made (" + e + ")");
       return;
@@ -110,7 +112,7 @@ final class Scenarios {
       load.closedLoop(16, WARM_UP, Long.MAX_VALUE, webhooks(service.port()));
       int from = nextEvent.get();
       ServiceMetrics before = ServiceMetrics.scrape(service.port());
-      Row row = Row.ofLoad("sqlite ingest c=64 in a 256 MiB memory limit, no swap",
+      Row row = Row.ofLoad("sqlite ingest c=64 in a " + mib + " MiB memory limit, no swap",
           load.closedLoop(64, scaled(30), Long.MAX_VALUE, webhooks(service.port())));
       noteService(row, service, before);
       out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
