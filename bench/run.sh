@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks of issue 6 (see BENCHMARKS.md). Usage: bench/run.sh [all|healthz|ingest|steady|slow-rc|backlog|outage|ratelimit|postgres ...]
+# Benchmarks of issue 6 (see BENCHMARKS.md). Usage: bench/run.sh [all|healthz|ingest|steady|slow-rc|backlog|outage|ratelimit|postgres|limit256 ...]
 # Builds the shaded jar and the test classes (tests are not run), then runs candybridge.bench.Bench,
 # which starts the service as the README tells users to, `./candybridge serve` (the JVM settings of
 # scripts/jvm-flags and the class-data archive), never with flags of its own. Harness options:

@@ -16,7 +16,8 @@ import java.util.Properties;
  * properties: {@code bench.jvmFlags} (a labelled variant: {@code java <flags> -jar <bench.jar>}
  * instead of the launcher), {@code bench.scale} (scale factor for durations, 1.0 = the issue's
  * durations), {@code bench.tunedConcurrency}, {@code bench.cds} ({@code off}: no class-data
- * archive), and those of the backlog scenario (BENCHMARKS.md). All traffic is to 127.0.0.1.
+ * archive), {@code bench.memoryLimitMiB} (of {@code limit256}), and those of the backlog scenario
+ * (BENCHMARKS.md). All traffic is to 127.0.0.1.
  */
 public final class Bench {
   static final List<String> SCENARIOS =
