@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Benchmarks of issue 6 (see BENCHMARKS.md). Usage: bench/run.sh [all|healthz|ingest|steady|slow-rc|backlog|outage|ratelimit|postgres|image ...] (image: after mvn -Pimage -DskipTests package)
+# Benchmarks of issue 6 (see BENCHMARKS.md). Usage: bench/run.sh [all|healthz|ingest|steady|slow-rc|backlog|outage|ratelimit|postgres|limit256|image ...] (image: after mvn -Pimage -DskipTests package)
 # Builds the shaded jar and the test classes (tests are not run), then runs candybridge.bench.Bench,
-# which starts the service as its own JVM. Extra JVM options of the harness: BENCH_OPTS, e.g.
-#   BENCH_OPTS="-Dbench.scale=0.2 -Dbench.jvmFlags='-Xmx192m -XX:+UseSerialGC'" bench/run.sh ingest
+# which starts the service as the README tells users to, `./candybridge serve` (the JVM settings of
+# scripts/jvm-flags and the class-data archive), never with flags of its own. Harness options:
+# BENCH_OPTS, e.g. BENCH_OPTS="-Dbench.scale=0.2" bench/run.sh ingest; other JVM settings are a
+# labelled variant: BENCH_OPTS="-Dbench.jvmFlags='-Xmx384m -XX:+UseG1GC'" bench/run.sh ingest
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"

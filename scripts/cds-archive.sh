@@ -9,11 +9,14 @@
 # service starts the usual way.
 set -uo pipefail
 jar="$1"
+# Recorded with the service's own JVM settings, so the archive matches the JVM that maps it.
+# shellcheck disable=SC2207
+flags=($(grep -v '^[[:space:]]*#' "$(dirname "$0")/jvm-flags"))
 jsa="${jar%.jar}.jsa"
 if [ ! -f "$jsa" ] || [ "$jar" -nt "$jsa" ]; then
   tmp="$jsa.$$"
   # Written under a temporary name and renamed, so two launchers at once never read half a file.
-  if java -XX:ArchiveClassesAtExit="$tmp" -Xlog:cds=off -Xlog:cds+dynamic=off \
+  if java "${flags[@]}" -XX:ArchiveClassesAtExit="$tmp" -Xlog:cds=off -Xlog:cds+dynamic=off \
       -jar "$jar" demo --no-wait >/dev/null 2>&1 && [ -s "$tmp" ]; then
     mv -f "$tmp" "$jsa"
   else

@@ -7,17 +7,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * The benchmark command ({@code bench/run.sh}): runs the named scenarios (or all) against the
- * shaded jar and prints one Markdown table row per measurement. Settings are system properties:
- * {@code bench.jar}, {@code bench.jvmFlags}, {@code bench.scale} (scale factor for durations,
- * 1.0 = the issue's durations), {@code bench.tunedConcurrency}, {@code bench.cds} ({@code off}: no
- * class-data archive), and those of the backlog scenario (BENCHMARKS.md). All traffic is to 127.0.0.1.
+ * service started as the README tells users to, {@code ./candybridge serve} (its JVM settings and
+ * class-data archive), and prints one Markdown table row per measurement. Settings are system
+ * properties: {@code bench.jvmFlags} (a labelled variant: {@code java <flags> -jar <bench.jar>}
+ * instead of the launcher), {@code bench.scale} (scale factor for durations, 1.0 = the issue's
+ * durations), {@code bench.tunedConcurrency}, {@code bench.cds} ({@code off}: no class-data
+ * archive), {@code bench.memoryLimitMiB} (of {@code limit256}), and those of the backlog scenario
+ * (BENCHMARKS.md). All traffic is to 127.0.0.1.
  */
 public final class Bench {
   static final List<String> SCENARIOS =
-      List.of("healthz", "ingest", "steady", "slow-rc", "backlog", "outage", "ratelimit", "postgres");
+      List.of("healthz", "ingest", "steady", "slow-rc", "backlog", "outage", "ratelimit", "postgres", "limit256");
   /** Run only when named: {@code image} needs podman and {@code mvn -Pimage package}'s tarball. */
   static final List<String> BY_NAME_ONLY = List.of("image");
 
@@ -33,8 +37,12 @@ public final class Bench {
       }
     }
     Path work = Files.createTempDirectory("candybridge-bench");
-    Scenarios scenarios = new Scenarios(settings(work), row -> {
-      System.out.println(row.markdown());
+    Scenarios.Settings settings = settings(work);
+    Launch launch = settings.launch();
+    System.out.println("<!-- service started as: " + String.join(" ", launch.command("serve"))
+        + (launch.env().isEmpty() ? "" : " with " + launch.env()) + " -->");
+    Scenarios scenarios = new Scenarios(settings, row -> {
+      System.out.println(row.named(launch.mark(row.scenario())).markdown());
       System.out.flush();
     }, note -> System.out.println("<!-- " + note + " -->"));
     System.out.println(Row.header());
@@ -65,21 +73,38 @@ public final class Bench {
     }
   }
 
-  private static Scenarios.Settings settings(Path work) throws IOException, InterruptedException {
-    List<String> flags = new ArrayList<>(Arrays.asList(
-        System.getProperty("bench.jvmFlags", "-Xms64m -Xmx192m -XX:+UseSerialGC -Xss512k").trim().split("\\s+")));
-    Path jar = Path.of(System.getProperty("bench.jar", "target/candybridge.jar")).toAbsolutePath();
-    if (!"off".equals(System.getProperty("bench.cds", "on"))) {
-      // As ./candybridge starts it: with the class-data archive made for this very jar.
+  /**
+   * {@code ./candybridge} in {@code repo} (with {@code bench.cds=off}: without its archive), or, when
+   * {@code bench.jvmFlags} is set, the labelled variant {@code java <flags> -jar <bench.jar>}.
+   */
+  static Launch launch(Properties properties, Path repo) throws IOException, InterruptedException {
+    boolean cds = !"off".equals(properties.getProperty("bench.cds", "on"));
+    String variant = properties.getProperty("bench.jvmFlags", "").trim();
+    if (variant.isEmpty()) {
+      // The way the README tells users to start it: the launcher, its JVM settings, its archive.
+      return Launch.shipped(repo, cds);
+    }
+    Path jar = repo.resolve(properties.getProperty("bench.jar", "target/candybridge.jar"));
+    List<String> classData = new ArrayList<>();
+    if (cds) {
       String archive = classDataArchive(jar);
-      System.out.println("<!-- service JVM class-data archive: " + (archive.isEmpty() ? "none" : archive) + " -->");
       if (!archive.isEmpty()) {
-        flags.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        classData.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
       }
     }
+    return Launch.variant(Path.of(System.getProperty("java.home"), "bin", "java"),
+        Arrays.asList(variant.split("\\s+")), classData, jar);
+  }
+
+  private static Scenarios.Settings settings(Path work) throws IOException, InterruptedException {
+    Launch launch = launch(System.getProperties(), Path.of("").toAbsolutePath());
+    if (launch.label().isEmpty()) {
+      // Made now (as at a user's first start after a build), so no measured start makes it.
+      String archive = classDataArchive(Path.of("target/candybridge.jar").toAbsolutePath());
+      System.out.println("<!-- class-data archive of the launcher: " + (archive.isEmpty() ? "none" : archive) + " -->");
+    }
     return new Scenarios.Settings(
-        jar,
-        flags,
+        launch,
         work,
         Double.parseDouble(System.getProperty("bench.scale", "1.0")),
         Integer.getInteger("bench.tunedConcurrency", 64));

@@ -44,6 +44,11 @@ record Row(
         endToEndP99Ms, deliveredPerSecond, service.peakRssMb(), service.startupMs());
   }
 
+  Row named(String name) {
+    return new Row(name, acceptedPerSecond, p50Ms, p99Ms, maxMs, errors, endToEndP50Ms,
+        endToEndP99Ms, deliveredPerSecond, peakRssMb, startupMs);
+  }
+
   String markdown() {
     return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s |",
         scenario, num(acceptedPerSecond, 0), num(p50Ms, 1), num(p99Ms, 1), num(maxMs, 1), errors,

@@ -22,7 +22,7 @@ final class Scenarios {
   /** The service's own default of {@code CANDYBRIDGE_DELIVERY_CONCURRENCY} (ConfigLoader). */
   static final int DEFAULT_CONCURRENCY = 16;
   /** @param scale multiplies every measured duration (1.0 = the 30 s / 60 s) */
-  record Settings(Path jar, List<String> jvmFlags, Path work, double scale, int tunedConcurrency) {}
+  record Settings(Launch launch, Path work, double scale, int tunedConcurrency) {}
 
   private static final String STRIPE_SECRET = "whsec_candybridge_bench";
   private static final Duration WARM_UP = Duration.ofSeconds(5);
@@ -53,6 +53,7 @@ final class Scenarios {
       case "ratelimit" -> rateLimited();
       case "image" -> image();
       case "postgres" -> postgres();
+      case "limit256" -> memoryLimit();
       default -> throw new IllegalArgumentException(scenario);
     }
   }
@@ -125,6 +126,38 @@ final class Scenarios {
         notes.accept("image " + image + " under " + memory + ": OOMKilled=" + service.oomKilled()
             + "; peak RSS column = the container's memory cgroup peak (page cache included)");
       }
+    }
+  }
+
+  /**
+   * The c=64 ingest load with the service inside a 256 MiB memory limit and no swap, as in a small
+   * container or under systemd's {@code MemoryMax=256M}: it must hold, with no OutOfMemoryError and
+   * no OOM kill. Reported as blocked when the harness cannot make the cgroup (not root, no controller).
+   */
+  private void memoryLimit() throws IOException {
+    // bench.memoryLimitMiB: another limit, e.g. a larger one as a control for the same load.
+    long mib = Long.getLong("bench.memoryLimitMiB", 256);
+    MemoryLimit limit;
+    try {
+      limit = MemoryLimit.create(run + "-limit" + mib, mib << 20);
+    } catch (IOException | RuntimeException e) {
+      notes.accept("limit256 blocked: no memory cgroup could be made (" + e + ")");
+      return;
+    }
+    try (limit;
+        BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO);
+        ServiceUnderTest service = service(rc, "jdbc:sqlite:" + settings.work().resolve("limit256.db"), 8,
+            Map.of(), limit.wrapper())) {
+      LoadGenerator load = load(service);
+      load.closedLoop(16, WARM_UP, Long.MAX_VALUE, webhooks(service.port()));
+      int from = nextEvent.get();
+      ServiceMetrics before = ServiceMetrics.scrape(service.port());
+      Row row = Row.ofLoad("sqlite ingest c=64 in a " + mib + " MiB memory limit, no swap",
+          load.closedLoop(64, scaled(30), Long.MAX_VALUE, webhooks(service.port())));
+      noteService(row, service, before);
+      out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
+      notes.accept("limit256: " + limit.report() + "; service still running: " + service.alive()
+          + "; OutOfMemoryError in its output: " + service.loggedOutOfMemory());
     }
   }
 
@@ -476,6 +509,11 @@ final class Scenarios {
 
   private ServiceUnderTest service(
       BenchReferralCandy rc, String databaseUrl, int concurrency, Map<String, String> more) {
+    return service(rc, databaseUrl, concurrency, more, List.of());
+  }
+
+  private ServiceUnderTest service(BenchReferralCandy rc, String databaseUrl, int concurrency,
+      Map<String, String> more, List<String> wrapper) {
     services++;
     Map<String, String> env = new HashMap<>();
     env.put("STRIPE_WEBHOOK_SECRET", STRIPE_SECRET);
@@ -486,7 +524,7 @@ final class Scenarios {
     env.put("CANDYBRIDGE_DELIVERY_CONCURRENCY", Integer.toString(concurrency));
     env.put("CANDYBRIDGE_STRIPE_MODE", "test"); // the checkout events are test-mode fixtures
     env.putAll(more);
-    return ServiceUnderTest.start(settings.jar(), settings.jvmFlags(), env,
+    return ServiceUnderTest.start(settings.launch(), wrapper, env,
         settings.work().resolve("service-" + services + ".log"));
   }
 

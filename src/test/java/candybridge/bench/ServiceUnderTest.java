@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java <flags> -jar target/candybridge.jar serve} as its own process, so start-up time
- * (process start to the first {@code /readyz} 200) and peak RSS ({@code VmHWM}) are real; or the
- * container image under podman ({@link #startImage}), whose peak is its memory cgroup's.
+ * The service as its own process, started as {@link Launch} says ({@code ./candybridge serve}
+ * unless a labelled variant), so start-up time (process start to the first {@code /readyz} 200)
+ * and peak RSS ({@code VmHWM}) are real. The launcher {@code exec}s the JVM, so the process is it.
+ * Or the container image under podman ({@link #startImage}), whose peak is its memory cgroup's.
  */
 final class ServiceUnderTest implements AutoCloseable {
   private final Process process;
@@ -22,11 +23,14 @@ final class ServiceUnderTest implements AutoCloseable {
   /** The podman container's name when this is the image, else null. */
   private final String container;
 
-  private ServiceUnderTest(Process process, int port, double startupMs, String container) {
+  private final Path log;
+
+  private ServiceUnderTest(Process process, int port, double startupMs, String container, Path log) {
     this.process = process;
     this.port = port;
     this.startupMs = startupMs;
     this.container = container;
+    this.log = log;
   }
 
   /**
@@ -98,18 +102,22 @@ final class ServiceUnderTest implements AutoCloseable {
     return Double.NaN;
   }
 
-  static ServiceUnderTest start(Path jar, List<String> jvmFlags, Map<String, String> env, Path log) {
+  /**
+   * @param wrapper run before the launch's command (e.g. one that enters a memory cgroup and
+   *     {@code exec}s the rest), or empty
+   */
+  static ServiceUnderTest start(Launch launch, List<String> wrapper, Map<String, String> env, Path log) {
     int port = freePort();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmFlags);
-    command.add("-jar");
-    command.add(jar.toString());
-    command.add("serve");
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(launch.command("serve"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().clear();
-    builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    // The JVM of the harness first on PATH, so that the launcher's `java` is the same one.
+    builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":"
+        + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    builder.environment().put("HOME", System.getProperty("user.home"));
+    builder.environment().putAll(launch.env());
     builder.environment().putAll(env);
     builder.environment().put("CANDYBRIDGE_PORT", Integer.toString(port));
     return started(builder, port, log, null);
@@ -127,7 +135,7 @@ final class ServiceUnderTest implements AutoCloseable {
         }
         try (RawHttp http = new RawHttp(port)) {
           if (http.exchange(ready) == 200) {
-            return new ServiceUnderTest(process, port, (System.nanoTime() - t0) / 1e6, container);
+            return new ServiceUnderTest(process, port, (System.nanoTime() - t0) / 1e6, container, log);
           }
         } catch (IOException notYet) {
           // not listening yet
@@ -150,6 +158,19 @@ final class ServiceUnderTest implements AutoCloseable {
 
   double startupMs() {
     return startupMs;
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Whether the service's output names an OutOfMemoryError. */
+  boolean loggedOutOfMemory() {
+    try {
+      return Files.readString(log).contains("OutOfMemoryError");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Peak resident set size so far, in MiB ({@code VmHWM} of /proc), or the container's peak. */
