@@ -119,6 +119,24 @@ class LaunchCommandTest {
     assertThat(jvmFlags()).anyMatch(f -> f.startsWith("-Xmx")).contains("-XX:+UseSerialGC");
   }
 
+  @Test
+  void the_image_entrypoint_carries_the_same_settings_but_a_heap_sized_from_its_memory_limit() throws IOException {
+    String pom = Files.readString(REPO.resolve("pom.xml"));
+    String entrypoint = pom.substring(pom.indexOf("<entrypoint>"), pom.indexOf("</entrypoint>"));
+    List<String> args = new ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("<arg>([^<]*)</arg>").matcher(entrypoint);
+    while (m.find()) {
+      args.add(m.group(1));
+    }
+    for (String flag : jvmFlags()) {
+      if (flag.startsWith("-Xms") || flag.startsWith("-Xmx")) {
+        continue; // the image sizes its heap from the container's limit
+      }
+      assertThat(args).as("the image's entrypoint (pom.xml, jib) carries %s of scripts/jvm-flags", flag).contains(flag);
+    }
+    assertThat(args).contains("-XX:MaxRAMPercentage=75").noneMatch(a -> a.startsWith("-Xmx"));
+  }
+
   /** The flags of scripts/jvm-flags, as the launcher reads them (comment lines left out). */
   static List<String> jvmFlags() throws IOException {
     List<String> flags = new ArrayList<>();
