@@ -243,29 +243,24 @@ public final class DeliveryWorker implements AutoCloseable {
    */
   private void sendClaimed(Delivery d) {
     long generation = gate.generation();
-    AttemptOutcome outcome = null;
+    // What the gate learns when the call never happened (enrichment threw): nothing.
+    AttemptOutcome outcome = AttemptOutcome.noCall(Verdict.RETRY, "not sent");
     // For the JSON log format (CANDYBRIDGE_LOG_FORMAT=json): each line of this call names both.
     try (MDC.MDCCloseable delivery = MDC.putCloseable("delivery_id", Long.toString(d.id().value()));
         MDC.MDCCloseable event = MDC.putCloseable("event_id", d.eventId().value())) {
-      outcome = deliver(d);
+      Instant started = clock.instant();
+      long t0 = System.nanoTime();
+      outcome = send(d);
+      record(d, started, Duration.ofNanos(System.nanoTime() - t0), outcome);
     } catch (RuntimeException e) {
-      // Store down while recording: the claim stays in flight and is resolved as in doubt.
+      // Store down while recording: the claim stays in flight and is resolved as in doubt. The
+      // call's own outcome still reaches the gate below.
       log.error("delivery={} key={}: outcome not recorded: {}", d.id(), UntrustedText.forLog(d.dedupeKey()),
           UntrustedText.forLog(e.toString()));
     } finally {
-      gate.finished(outcome == null ? AttemptOutcome.noCall(Verdict.RETRY, "not recorded") : outcome,
-          generation, clock.instant());
+      gate.finished(outcome, generation, clock.instant());
       wake();
     }
-  }
-
-  /** Sends one claimed delivery and records the attempt; returns the call's outcome. */
-  private AttemptOutcome deliver(Delivery d) {
-    Instant started = clock.instant();
-    long t0 = System.nanoTime();
-    AttemptOutcome outcome = send(d);
-    record(d, started, Duration.ofNanos(System.nanoTime() - t0), outcome);
-    return outcome;
   }
 
   private void record(Delivery d, Instant started, Duration took, AttemptOutcome outcome) {
