@@ -57,20 +57,27 @@ class AdminPageBrowserTest {
     if (t != null) t.close();
   }
 
-  @Test
-  void operator_replays_a_failed_delivery_from_the_admin_page() throws Exception {
-    // The worker loop runs on its own thread, so the clock stands at the real now: Stripe's
-    // signature tolerance and the page's "last 24 hours" chart both compare with it.
+  /**
+   * Starts the service with the worker running and one sale whose delivery failed on a scripted
+   * 400; returns its dedupe key. The worker loop runs on its own thread, so the clock stands at the
+   * real now: Stripe's signature tolerance and the page's "last 24 hours" chart both compare with it.
+   */
+  private String startWithOneFailedSale() {
     long now = Clock.systemUTC().instant().getEpochSecond();
     t = TestApp.start(dir, now, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN),
         Workflow.defaults(), true);
     t.rc.respondWith(400);
     String body = Fixtures.read("stripe/checkout.session.completed.json");
     String dedupeKey = "purchase:" + Fixtures.parse(body).objectId();
-
     assertThat(StripeWebhooks.postSigned(t.port(), body, now).statusCode()).isEqualTo(200);
     Poll.until("the first delivery fails on the scripted 400", Duration.ofSeconds(30),
         () -> delivery(dedupeKey).status() == DeliveryStatus.FAILED);
+    return dedupeKey;
+  }
+
+  @Test
+  void operator_replays_a_failed_delivery_from_the_admin_page() throws Exception {
+    String dedupeKey = startWithOneFailedSale();
 
     BrowserRun run = runBrowser("http://127.0.0.1:" + t.port(), SCREENSHOT, "replay");
 
@@ -87,15 +94,7 @@ class AdminPageBrowserTest {
 
   @Test
   void a_page_on_another_site_cannot_replay_with_the_operators_login() throws Exception {
-    long now = Clock.systemUTC().instant().getEpochSecond();
-    t = TestApp.start(dir, now, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN),
-        Workflow.defaults(), true);
-    t.rc.respondWith(400);
-    String body = Fixtures.read("stripe/checkout.session.completed.json");
-    String dedupeKey = "purchase:" + Fixtures.parse(body).objectId();
-    assertThat(StripeWebhooks.postSigned(t.port(), body, now).statusCode()).isEqualTo(200);
-    Poll.until("the first delivery fails on the scripted 400", Duration.ofSeconds(30),
-        () -> delivery(dedupeKey).status() == DeliveryStatus.FAILED);
+    String dedupeKey = startWithOneFailedSale();
 
     // Signs in with the token in the URL, replays from the page, then lets evil.test and another
     // origin of admin.test post a bulk replay of delivered calls and a replay of this one.

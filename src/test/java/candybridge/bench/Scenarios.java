@@ -109,13 +109,7 @@ final class Scenarios {
     Path data = Files.createDirectories(settings.work().resolve("image-data-" + System.nanoTime()));
     Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
     try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO)) {
-      Map<String, String> env = new HashMap<>();
-      env.put("STRIPE_WEBHOOK_SECRET", STRIPE_SECRET);
-      env.put("REFERRALCANDY_ACCESS_ID", BenchReferralCandy.ACCESS_ID);
-      env.put("REFERRALCANDY_SECRET_KEY", BenchReferralCandy.SECRET);
-      env.put("REFERRALCANDY_API_BASE", rc.apiBase());
-      env.put("CANDYBRIDGE_STRIPE_MODE", "test"); // the checkout events are test-mode fixtures
-      try (ServiceUnderTest service = ServiceUnderTest.startImage(image, memory, data, env,
+      try (ServiceUnderTest service = ServiceUnderTest.startImage(image, memory, data, serviceEnv(rc),
           settings.work().resolve("image-" + System.nanoTime() + ".log"))) {
         LoadGenerator load = load(service);
         load.closedLoop(16, WARM_UP, Long.MAX_VALUE, webhooks(service.port()));
@@ -515,17 +509,23 @@ final class Scenarios {
   private ServiceUnderTest service(BenchReferralCandy rc, String databaseUrl, int concurrency,
       Map<String, String> more, List<String> wrapper) {
     services++;
+    Map<String, String> env = serviceEnv(rc);
+    env.put("CANDYBRIDGE_DATABASE_URL", databaseUrl);
+    env.put("CANDYBRIDGE_DELIVERY_CONCURRENCY", Integer.toString(concurrency));
+    env.putAll(more);
+    return ServiceUnderTest.start(settings.launch(), wrapper, env,
+        settings.work().resolve("service-" + services + ".log"));
+  }
+
+  /** The settings every service of the harness gets: secrets, the fake ReferralCandy, test mode. */
+  private static Map<String, String> serviceEnv(BenchReferralCandy rc) {
     Map<String, String> env = new HashMap<>();
     env.put("STRIPE_WEBHOOK_SECRET", STRIPE_SECRET);
     env.put("REFERRALCANDY_ACCESS_ID", BenchReferralCandy.ACCESS_ID);
     env.put("REFERRALCANDY_SECRET_KEY", BenchReferralCandy.SECRET);
     env.put("REFERRALCANDY_API_BASE", rc.apiBase());
-    env.put("CANDYBRIDGE_DATABASE_URL", databaseUrl);
-    env.put("CANDYBRIDGE_DELIVERY_CONCURRENCY", Integer.toString(concurrency));
     env.put("CANDYBRIDGE_STRIPE_MODE", "test"); // the checkout events are test-mode fixtures
-    env.putAll(more);
-    return ServiceUnderTest.start(settings.launch(), wrapper, env,
-        settings.work().resolve("service-" + services + ".log"));
+    return env;
   }
 
   private Duration scaled(int seconds) {
