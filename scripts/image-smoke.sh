@@ -28,7 +28,7 @@ def expect(what, actual, wanted):
         problems.append(f"{what}: {actual!r}, expected {wanted!r}")
 expect("User", config.get("User"), "10001:0")
 expect("Entrypoint[0]", config["Entrypoint"][0], "/opt/java/bin/java")
-expect("Entrypoint[-1]", config["Entrypoint"][-1], "candybridge.app.Main")
+expect("Entrypoint[-1]", config["Entrypoint"][-1], "candybridge.Main")
 expect("Cmd", config.get("Cmd"), ["serve"])
 expect("ExposedPorts", sorted(config.get("ExposedPorts", {})), ["8080/tcp"])
 expect("Volumes", sorted(config.get("Volumes", {})), ["/var/lib/candybridge"])

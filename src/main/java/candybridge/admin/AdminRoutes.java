@@ -1,17 +1,17 @@
 package candybridge.admin;
 
-import candybridge.app.HttpProblem;
+import candybridge.http.HttpProblem;
 import candybridge.config.Secret;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Replay;
-import candybridge.history.DeliveryQuery;
+import candybridge.delivery.DeliveryQuery;
 import candybridge.history.EventQuery;
 import candybridge.history.EventRecord;
 import candybridge.history.History;
 import candybridge.history.Page;
-import candybridge.store.Store;
+import candybridge.delivery.Store;
 import candybridge.stripe.InvalidEventException;
 import candybridge.stripe.StripeEvent;
 import candybridge.stripe.StripeEventParser;
@@ -53,11 +53,11 @@ public final class AdminRoutes {
   private final BiConsumer<Context, Object> respond;
 
   /** @param respond writes a 200 JSON body (the HTTP layer's one serializer) */
-  public AdminRoutes(Secret token, Store store, Replay replay, Workflow workflow, Lookups lookups,
+  public AdminRoutes(Secret token, Store store, History history, Replay replay, Workflow workflow, Lookups lookups,
       Clock clock, AdminStatus status, BiConsumer<Context, Object> respond) {
     this.auth = new AdminAuth(token);
     this.store = store;
-    this.history = store.history();
+    this.history = history;
     this.replay = replay;
     this.workflow = workflow;
     this.lookups = lookups;

@@ -4,9 +4,10 @@ import candybridge.delivery.CallGate;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.history.EventQuery;
 import candybridge.history.EventRecord;
-import candybridge.store.QueueStats;
-import candybridge.store.Store;
-import candybridge.stripe.StripeMode;
+import candybridge.history.History;
+import candybridge.delivery.QueueStats;
+import candybridge.delivery.Store;
+import candybridge.config.StripeMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,12 +21,14 @@ import java.util.Optional;
  */
 public final class AdminStatus {
   private final Store store;
+  private final History history;
   private final CallGate gate;
   private final StripeMode stripeMode;
   private final Clock clock;
 
-  public AdminStatus(Store store, CallGate gate, StripeMode stripeMode, Clock clock) {
+  public AdminStatus(Store store, History history, CallGate gate, StripeMode stripeMode, Clock clock) {
     this.store = store;
+    this.history = history;
     this.gate = gate;
     this.stripeMode = stripeMode;
     this.clock = clock;
@@ -36,7 +39,7 @@ public final class AdminStatus {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("now", now.toString());
     m.put("stripe_mode", stripeMode.wireName());
-    Optional<EventRecord> last = store.history().events(EventQuery.all(), Optional.empty(), 1).items().stream()
+    Optional<EventRecord> last = history.events(EventQuery.all(), Optional.empty(), 1).items().stream()
         .findFirst();
     Map<String, Object> webhook = new LinkedHashMap<>();
     webhook.put("event_id", last.map(EventRecord::id).orElse(null));

@@ -1,6 +1,6 @@
 package candybridge.admin;
 
-import candybridge.app.HttpProblem;
+import candybridge.http.HttpProblem;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.net.URI;

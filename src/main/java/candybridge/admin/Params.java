@@ -1,8 +1,8 @@
 package candybridge.admin;
 
-import candybridge.app.HttpProblem;
+import candybridge.http.HttpProblem;
 import candybridge.delivery.DeliveryStatus;
-import candybridge.history.DeliveryQuery;
+import candybridge.delivery.DeliveryQuery;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.LocalDate;

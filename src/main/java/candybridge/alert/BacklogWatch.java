@@ -2,7 +2,7 @@ package candybridge.alert;
 
 import static java.util.Objects.requireNonNull;
 
-import candybridge.store.QueueStats;
+import candybridge.delivery.QueueStats;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;

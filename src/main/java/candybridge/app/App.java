@@ -1,5 +1,6 @@
 package candybridge.app;
 
+import candybridge.http.Json;
 import candybridge.admin.AdminRoutes;
 import candybridge.admin.AdminStatus;
 import candybridge.alert.Alerts;
@@ -17,13 +18,13 @@ import candybridge.referralcandy.ReferralCandy;
 import candybridge.store.DatabaseWait;
 import candybridge.store.JdbcStore;
 import candybridge.store.ServeLock;
-import candybridge.stripe.Backfill;
+import candybridge.ingest.Backfill;
 import candybridge.stripe.CachingStripeApi;
-import candybridge.stripe.Reconciliation;
-import candybridge.stripe.StripeIngest;
+import candybridge.ingest.Reconciliation;
+import candybridge.ingest.StripeIngest;
 import candybridge.stripe.StripeJavaApi;
 import candybridge.stripe.StripeJavaEvents;
-import candybridge.stripe.StripeLookups;
+import candybridge.workflow.StripeLookups;
 import candybridge.stripe.StripeSignatureVerifier;
 import candybridge.workflow.Lookups;
 import candybridge.workflow.Workflow;
@@ -109,8 +110,8 @@ public final class App implements AutoCloseable {
       StripeWebhookRoute webhook = new StripeWebhookRoute(
           new StripeSignatureVerifier(config.stripe().webhookSecrets(), clock), ingest, json, metrics);
       Optional<AdminRoutes> admin = config.admin().token().map(token -> new AdminRoutes(
-          token, store, new Replay(store, clock, worker::wake), workflow, lookups, clock,
-          new AdminStatus(store, worker.gate(), config.stripe().mode(), clock),
+          token, store, store.history(), new Replay(store, clock, worker::wake), workflow, lookups, clock,
+          new AdminStatus(store, store.history(), worker.gate(), config.stripe().mode(), clock),
           (ctx, body) -> json.respond(ctx, 200, body)));
       Javalin http =
           HttpServerSetup.create(config.http(), webhook, store, json, metrics, admin).start();

@@ -1,8 +1,8 @@
 package candybridge.app;
 
 import candybridge.config.DurationText;
-import candybridge.store.PurgeResult;
-import candybridge.store.Store;
+import candybridge.delivery.PurgeResult;
+import candybridge.delivery.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;

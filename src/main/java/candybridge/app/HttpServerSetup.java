@@ -1,8 +1,14 @@
 package candybridge.app;
 
+import candybridge.http.ProtocolErrorHandler;
+import candybridge.http.PayloadTooLargeException;
+import candybridge.http.BurstWarning;
+import candybridge.http.BodyDeadlineHandler;
+import candybridge.http.Json;
+import candybridge.http.HttpProblem;
 import candybridge.config.Config;
-import candybridge.store.Store;
-import candybridge.store.StoreException;
+import candybridge.delivery.Store;
+import candybridge.delivery.StoreException;
 import candybridge.stripe.InvalidEventException;
 import candybridge.stripe.InvalidSignatureException;
 import candybridge.admin.AdminRoutes;

@@ -2,7 +2,7 @@ package candybridge.app;
 
 import candybridge.config.Config;
 import candybridge.config.DurationText;
-import candybridge.stripe.StripeMode;
+import candybridge.config.StripeMode;
 import candybridge.workflow.Workflow;
 import candybridge.workflow.WorkflowDefinition;
 import java.net.URI;

@@ -1,10 +1,13 @@
 package candybridge.app;
 
+import candybridge.http.PayloadTooLargeException;
+import candybridge.http.Json;
+import candybridge.http.HttpProblem;
 import candybridge.stripe.InvalidEventException;
 import candybridge.stripe.InvalidSignatureException;
 import candybridge.stripe.StripeEvent;
 import candybridge.stripe.StripeEventParser;
-import candybridge.stripe.StripeIngest;
+import candybridge.ingest.StripeIngest;
 import candybridge.stripe.StripeSignatureVerifier;
 import candybridge.metrics.Metrics;
 import io.javalin.http.Context;

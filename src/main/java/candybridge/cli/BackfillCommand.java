@@ -3,11 +3,11 @@ package candybridge.cli;
 import candybridge.config.ConfigException;
 import candybridge.config.Secret;
 import candybridge.store.JdbcStore;
-import candybridge.stripe.Backfill;
+import candybridge.ingest.Backfill;
 import candybridge.stripe.StripeEvents;
-import candybridge.stripe.StripeIngest;
+import candybridge.ingest.StripeIngest;
 import candybridge.stripe.StripeJavaEvents;
-import candybridge.stripe.StripeMode;
+import candybridge.config.StripeMode;
 import candybridge.workflow.Workflow;
 import candybridge.workflow.WorkflowFile;
 import java.io.PrintStream;
@@ -58,8 +58,8 @@ final class BackfillCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // One line per event would tear the progress bar; this command prints the counts itself.
-    quiet(candybridge.stripe.StripeIngest.class);
-    quiet(candybridge.stripe.Backfill.class);
+    quiet(candybridge.ingest.StripeIngest.class);
+    quiet(candybridge.ingest.Backfill.class);
     return run(System.getenv(), Clock.systemUTC(), System.out, System.err);
   }
 

@@ -3,7 +3,7 @@ package candybridge.cli;
 import candybridge.config.ConfigException;
 import candybridge.config.ConfigLoader;
 import candybridge.store.SqliteBackup;
-import candybridge.store.StoreException;
+import candybridge.delivery.StoreException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.AccessDeniedException;

@@ -8,7 +8,7 @@ import candybridge.referralcandy.RcResponse;
 import candybridge.stripe.EndpointPlan;
 import candybridge.stripe.StripeCallException;
 import candybridge.stripe.StripeEvents;
-import candybridge.stripe.StripeMode;
+import candybridge.config.StripeMode;
 import candybridge.stripe.StripeWebhookEndpoints;
 import candybridge.stripe.WebhookEndpoint;
 import candybridge.stripe.StripeJavaEvents;

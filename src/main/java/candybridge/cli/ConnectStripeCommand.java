@@ -4,7 +4,7 @@ import candybridge.config.ConfigException;
 import candybridge.config.Secret;
 import candybridge.stripe.EndpointPlan;
 import candybridge.stripe.StripeCallException;
-import candybridge.stripe.StripeMode;
+import candybridge.config.StripeMode;
 import candybridge.stripe.StripeWebhookEndpoints;
 import candybridge.stripe.WebhookEndpoint;
 import candybridge.workflow.Workflow;

@@ -4,7 +4,7 @@ import candybridge.delivery.Attempt;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;
-import candybridge.history.DeliveryQuery;
+import candybridge.delivery.DeliveryQuery;
 import candybridge.history.Page;
 import java.time.Instant;
 import java.util.Optional;

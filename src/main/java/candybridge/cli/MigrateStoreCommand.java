@@ -1,6 +1,6 @@
 package candybridge.cli;
 
-import candybridge.store.StoreException;
+import candybridge.delivery.StoreException;
 import candybridge.store.StoreMigration;
 import candybridge.store.StoreMigration.TableCount;
 import java.util.List;

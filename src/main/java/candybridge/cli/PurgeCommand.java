@@ -1,7 +1,7 @@
 package candybridge.cli;
 
 import candybridge.config.DurationText;
-import candybridge.store.PurgeResult;
+import candybridge.delivery.PurgeResult;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package candybridge.cli;
 import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Replay;
-import candybridge.history.DeliveryQuery;
+import candybridge.delivery.DeliveryQuery;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;

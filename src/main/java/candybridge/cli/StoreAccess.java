@@ -3,7 +3,7 @@ package candybridge.cli;
 import candybridge.config.ConfigException;
 import candybridge.config.ConfigLoader;
 import candybridge.store.JdbcStore;
-import candybridge.store.StoreException;
+import candybridge.delivery.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;

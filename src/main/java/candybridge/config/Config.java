@@ -71,8 +71,8 @@ public record Config(
       List<Secret> webhookSecrets,
       Optional<Secret> apiKey,
       URI apiBase,
-      Optional<candybridge.stripe.Reconciliation.Settings> reconcile,
-      candybridge.stripe.StripeMode mode) {
+      Optional<ReconcileSettings> reconcile,
+      candybridge.config.StripeMode mode) {
     public Stripe {
       requireNonNull(mode, "mode == null");
       requireNonNull(reconcile, "reconcile == null");
@@ -103,7 +103,7 @@ public record Config(
       Duration lease,
       Duration pollInterval,
       Optional<URI> alertWebhookUrl,
-      candybridge.delivery.OnUncertain onUncertain) {
+      candybridge.config.OnUncertain onUncertain) {
     public Delivery {
       retrySchedule = List.copyOf(retrySchedule);
       if (concurrency < 1) throw new IllegalArgumentException("concurrency < 1");

@@ -1,7 +1,7 @@
 package candybridge.config;
 
-import candybridge.delivery.OnUncertain;
-import candybridge.stripe.StripeMode;
+import candybridge.config.OnUncertain;
+import candybridge.config.StripeMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -62,8 +62,8 @@ public final class ConfigLoader {
     Optional<Secret> stripeKey = optionalSecret("STRIPE_API_KEY");
     URI stripeBase = optional("STRIPE_API_BASE", "https://api.stripe.com", ConfigLoader::httpUrl);
     StripeMode stripeMode = optional("CANDYBRIDGE_STRIPE_MODE", "live", StripeMode::parse);
-    // Applied by Main before the first log line (candybridge.app.LogFormat); checked here.
-    optional("CANDYBRIDGE_LOG_FORMAT", "text", candybridge.app.LogFormat::parse);
+    // Applied by Main before the first log line (LogFormat); checked here.
+    optional("CANDYBRIDGE_LOG_FORMAT", "text", LogFormat::parse);
     String accessId = required("REFERRALCANDY_ACCESS_ID", String::trim);
     Secret secretKey = required("REFERRALCANDY_SECRET_KEY", v -> new Secret(v.trim()));
     URI rcBase =
@@ -83,9 +83,9 @@ public final class ConfigLoader {
       problems.add("CANDYBRIDGE_DELIVERY_LEASE (" + DurationText.format(lease)
           + ") must be at least 4 x CANDYBRIDGE_DELIVERY_TIMEOUT (" + DurationText.format(timeout) + ")");
     }
-    Optional<candybridge.stripe.Reconciliation.Settings> reconcile = Optional.empty();
+    Optional<ReconcileSettings> reconcile = Optional.empty();
     try {
-      reconcile = candybridge.stripe.Reconciliation.fromEnv(env);
+      reconcile = ReconcileSettings.fromEnv(env);
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
     }

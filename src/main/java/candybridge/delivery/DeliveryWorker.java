@@ -1,9 +1,10 @@
 package candybridge.delivery;
 
+import candybridge.config.OnUncertain;
 import candybridge.referralcandy.RcCall;
 import candybridge.referralcandy.RcResponse;
 import candybridge.referralcandy.ReferralCandy;
-import candybridge.store.Store;
+import candybridge.delivery.Store;
 import candybridge.text.UntrustedText;
 import candybridge.workflow.Action;
 import java.io.IOException;

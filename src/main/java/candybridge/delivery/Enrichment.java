@@ -3,7 +3,7 @@ package candybridge.delivery;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import candybridge.referralcandy.RcCall;
-import candybridge.store.Store;
+import candybridge.delivery.Store;
 import candybridge.stripe.InvalidEventException;
 import candybridge.stripe.StripeEvent;
 import candybridge.stripe.StripeEventParser;

@@ -1,7 +1,7 @@
 package candybridge.delivery;
 
-import candybridge.history.DeliveryQuery;
-import candybridge.store.Store;
+import candybridge.delivery.DeliveryQuery;
+import candybridge.delivery.Store;
 import candybridge.text.UntrustedText;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -81,7 +81,7 @@ public final class Replay {
 
   /** How many deliveries {@link #replayMatching} would replay now (it may differ by then). */
   public int wouldReplay(DeliveryQuery query) {
-    return store.history().count(query.statuses().isEmpty() ? query.withStatuses(REPLAYABLE) : query);
+    return store.count(query.statuses().isEmpty() ? query.withStatuses(REPLAYABLE) : query);
   }
 
   /**
@@ -100,7 +100,7 @@ public final class Replay {
 
   /** How many in-doubt deliveries {@link #resolveMatching} would resolve now. */
   public int wouldResolve(DeliveryQuery query) {
-    return store.history().count(inDoubt(query));
+    return store.count(inDoubt(query));
   }
 
   private static DeliveryQuery inDoubt(DeliveryQuery query) {

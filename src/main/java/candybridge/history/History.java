@@ -1,5 +1,6 @@
 package candybridge.history;
 
+import candybridge.delivery.DeliveryQuery;
 import candybridge.delivery.Delivery;
 import java.time.Instant;
 import java.util.List;
@@ -17,9 +18,6 @@ public interface History {
   Optional<EventRecord> event(String eventId);
 
   Page<Delivery> deliveries(DeliveryQuery query, Optional<String> cursor, int limit);
-
-  /** How many deliveries the query matches now: the count a bulk action shows before it acts. */
-  int count(DeliveryQuery query);
 
   /** Deliveries created since {@code since}, counted per hour and current status. */
   List<HourlyCount> hourly(Instant since);

@@ -1,6 +1,6 @@
 package candybridge.metrics;
 
-import candybridge.store.QueueStats;
+import candybridge.delivery.QueueStats;
 import static java.util.Objects.requireNonNull;
 
 import candybridge.delivery.CallGate;

@@ -1,5 +1,6 @@
 package candybridge.store;
 
+import candybridge.delivery.StoreException;
 import static java.util.Objects.requireNonNull;
 
 import java.sql.Connection;

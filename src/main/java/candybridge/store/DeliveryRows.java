@@ -1,5 +1,6 @@
 package candybridge.store;
 
+import candybridge.delivery.StoreException;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;

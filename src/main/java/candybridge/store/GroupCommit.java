@@ -1,5 +1,6 @@
 package candybridge.store;
 
+import candybridge.delivery.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.PreparedStatement;

@@ -2,7 +2,7 @@ package candybridge.store;
 
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryStatus;
-import candybridge.history.DeliveryQuery;
+import candybridge.delivery.DeliveryQuery;
 import candybridge.history.EventQuery;
 import candybridge.history.EventRecord;
 import candybridge.history.History;
@@ -89,8 +89,8 @@ final class JdbcHistory implements History {
     return new Page<>(rows.subList(0, Math.min(n, rows.size())), next);
   }
 
-  @Override
-  public int count(DeliveryQuery query) {
+  /** How many deliveries the query matches now ({@link candybridge.delivery.Store#count}). */
+  int count(DeliveryQuery query) {
     Where w = where(query);
     String sql = "SELECT COUNT(*) FROM delivery d JOIN stripe_event e ON e.event_id = d.event_id" + w.sql();
     return jdbc.query(c -> {

@@ -1,5 +1,10 @@
 package candybridge.store;
 
+import candybridge.delivery.StoreException;
+import candybridge.delivery.PurgeResult;
+import candybridge.delivery.QueueStats;
+import candybridge.delivery.SaveResult;
+import candybridge.delivery.Store;
 import static java.util.Objects.requireNonNull;
 
 import candybridge.delivery.Attempt;
@@ -9,7 +14,7 @@ import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Replay;
 import candybridge.delivery.Verdict;
-import candybridge.history.DeliveryQuery;
+import candybridge.delivery.DeliveryQuery;
 import candybridge.history.History;
 import candybridge.referralcandy.RcCall;
 import candybridge.stripe.StripeEvent;
@@ -602,6 +607,11 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public int count(DeliveryQuery query) {
+    return history.count(query);
+  }
+
+  /** Read-only history queries over the same database (the admin API and the CLI). */
   public History history() {
     return history;
   }

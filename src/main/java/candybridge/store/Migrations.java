@@ -1,5 +1,6 @@
 package candybridge.store;
 
+import candybridge.delivery.StoreException;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package candybridge.store;
 
+import candybridge.delivery.StoreException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;

@@ -43,7 +43,7 @@ public final class StripeJavaEvents implements StripeEvents {
     this(apiKey, apiBase, timeout, MAX_PAGE_SIZE);
   }
 
-  StripeJavaEvents(Secret apiKey, URI apiBase, Duration timeout, int pageSize) {
+  public StripeJavaEvents(Secret apiKey, URI apiBase, Duration timeout, int pageSize) {
     if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
       throw new IllegalArgumentException("page size must be 1 to " + MAX_PAGE_SIZE + ": " + pageSize);
     }

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import candybridge.referralcandy.RcCall;
 import candybridge.stripe.StripeEvent;
-import candybridge.stripe.StripeMode;
+import candybridge.config.StripeMode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -2,7 +2,7 @@ package candybridge.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import candybridge.store.QueueStats;
+import candybridge.delivery.QueueStats;
 import candybridge.testing.FakeAlertReceiver;
 import candybridge.testing.MutableClock;
 import java.time.Duration;

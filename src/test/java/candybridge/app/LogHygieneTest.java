@@ -1,5 +1,6 @@
 package candybridge.app;
 
+import candybridge.Main;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.delivery.Delivery;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Verdict;
-import candybridge.history.DeliveryQuery;
+import candybridge.delivery.DeliveryQuery;
 import candybridge.history.EventQuery;
 import candybridge.store.JdbcStore;
 import candybridge.testing.MutableClock;

@@ -3,7 +3,7 @@ package candybridge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import candybridge.stripe.StripeMode;
+import candybridge.config.StripeMode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;

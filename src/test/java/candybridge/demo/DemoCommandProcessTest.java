@@ -31,7 +31,7 @@ class DemoCommandProcessTest {
     Path stdout = Path.of("target", "demo-process.out");
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), "candybridge.app.Main", "demo", "--no-wait"));
+        "-cp", System.getProperty("java.class.path"), "candybridge.Main", "demo", "--no-wait"));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(stdout.toFile())
         .redirectError(ServiceProcess.logDir().resolve("demo.log").toFile());

@@ -1,6 +1,6 @@
 package candybridge.metrics;
 
-import candybridge.store.QueueStats;
+import candybridge.delivery.QueueStats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.delivery.DeliveryStatus;

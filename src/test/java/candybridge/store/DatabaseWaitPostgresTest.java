@@ -1,5 +1,6 @@
 package candybridge.store;
 
+import candybridge.delivery.StoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

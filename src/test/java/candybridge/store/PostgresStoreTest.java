@@ -1,5 +1,6 @@
 package candybridge.store;
 
+import candybridge.delivery.Store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.testing.Postgres;
@@ -10,7 +11,7 @@ class PostgresStoreTest extends StoreContract {
   private String url;
 
   @Override
-  protected Store openStore() {
+  protected JdbcStore openStore() {
     url = Postgres.freshDatabaseUrl();
     return JdbcStore.open(url, 8, NOW);
   }

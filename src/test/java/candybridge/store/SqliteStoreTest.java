@@ -1,5 +1,6 @@
 package candybridge.store;
 
+import candybridge.delivery.Store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ class SqliteStoreTest extends StoreContract {
   @TempDir Path dir;
 
   @Override
-  protected Store openStore() {
+  protected JdbcStore openStore() {
     return JdbcStore.open("jdbc:sqlite:" + dir.resolve("candybridge.db"), NOW);
   }
 

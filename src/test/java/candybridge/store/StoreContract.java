@@ -1,5 +1,9 @@
 package candybridge.store;
 
+import candybridge.delivery.PurgeResult;
+import candybridge.delivery.QueueStats;
+import candybridge.delivery.SaveResult;
+import candybridge.delivery.Store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.delivery.Attempt;
@@ -8,7 +12,7 @@ import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Replay;
 import candybridge.delivery.Verdict;
-import candybridge.history.DeliveryQuery;
+import candybridge.delivery.DeliveryQuery;
 import candybridge.referralcandy.RcCall;
 import candybridge.referralcandy.RcMethod;
 import candybridge.stripe.StripeEvent;
@@ -40,9 +44,9 @@ import org.junit.jupiter.api.Test;
 abstract class StoreContract {
   static final Instant NOW = Instant.parse("2026-10-01T12:00:00Z");
 
-  protected Store store;
+  protected JdbcStore store;
 
-  protected abstract Store openStore();
+  protected abstract JdbcStore openStore();
 
   @BeforeEach
   void open() {
@@ -100,7 +104,7 @@ abstract class StoreContract {
   @Test
   void every_write_reports_how_long_its_commit_took_and_reads_report_none() {
     List<Duration> commits = Collections.synchronizedList(new ArrayList<>());
-    ((JdbcStore) store).onCommit(commits::add);
+    store.onCommit(commits::add);
     StripeEvent e = event("evt_1", "checkout.session.completed", "cs_1", 100);
     store.saveEvent(e, purchasePlan("cs_1"), NOW);
     store.saveEvent(e, purchasePlan("cs_1"), NOW);
@@ -344,7 +348,7 @@ abstract class StoreContract {
     }
     deliver("cs_1", Verdict.FAIL, DeliveryStatus.FAILED);
     deliver("cs_2", Verdict.DELIVERED, DeliveryStatus.DELIVERED);
-    int n = store.replayMatching(candybridge.history.DeliveryQuery.all()
+    int n = store.replayMatching(candybridge.delivery.DeliveryQuery.all()
         .withStatuses(java.util.Set.of(DeliveryStatus.FAILED)), NOW);
     assertThat(n).isEqualTo(1);
     assertThat(store.findDeliveryByKey("purchase:cs_1").orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
@@ -423,10 +427,10 @@ abstract class StoreContract {
   @Test
   void counting_the_matches_changes_nothing_and_other_statuses_are_refused() {
     inDoubt(1, 2, NOW);
-    assertThat(store.history().count(IN_DOUBT)).isEqualTo(2);
-    assertThat(store.history().count(IN_DOUBT)).isEqualTo(2);
+    assertThat(store.count(IN_DOUBT)).isEqualTo(2);
+    assertThat(store.count(IN_DOUBT)).isEqualTo(2);
     assertThat(statusOf("cs_1")).isEqualTo(DeliveryStatus.IN_DOUBT);
-    assertThat(store.history().count(DeliveryQuery.all().withStatuses(Set.of(DeliveryStatus.PENDING)))).isZero();
+    assertThat(store.count(DeliveryQuery.all().withStatuses(Set.of(DeliveryStatus.PENDING)))).isZero();
     org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> store.resolveMatching(
         DeliveryQuery.all().withStatuses(Set.of(DeliveryStatus.FAILED)), Replay.Resolution.RESEND, NOW));
     org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> store.resolveMatching(
@@ -447,8 +451,8 @@ abstract class StoreContract {
         Optional.of("checkout-purchase"), Optional.empty(), Optional.empty(), Optional.of("cs_2"));
     DeliveryQuery otherWorkflow = new DeliveryQuery(Set.of(), Optional.empty(), Optional.of("nope"),
         Optional.empty(), Optional.empty(), Optional.empty());
-    assertThat(store.history().count(later)).isEqualTo(2);
-    assertThat(store.history().count(earlier)).isEqualTo(2);
+    assertThat(store.count(later)).isEqualTo(2);
+    assertThat(store.count(earlier)).isEqualTo(2);
 
     assertThat(store.resolveMatching(otherWorkflow, Replay.Resolution.SENT, NOW.plus(Duration.ofHours(3)))).isZero();
     assertThat(store.resolveMatching(later, Replay.Resolution.SENT, NOW.plus(Duration.ofHours(3)))).isEqualTo(2);
@@ -548,16 +552,16 @@ abstract class StoreContract {
     }
     store.saveEvent(event("evt_inv", "invoice.payment_failed", "in_1", 100), Plan.nothing("none"), NOW);
     var h = store.history();
-    var first = h.deliveries(candybridge.history.DeliveryQuery.all(), Optional.empty(), 2);
+    var first = h.deliveries(candybridge.delivery.DeliveryQuery.all(), Optional.empty(), 2);
     assertThat(first.items()).hasSize(2);
-    var rest = h.deliveries(candybridge.history.DeliveryQuery.all(), first.next(), 10);
+    var rest = h.deliveries(candybridge.delivery.DeliveryQuery.all(), first.next(), 10);
     assertThat(rest.items()).hasSize(3);
     assertThat(rest.next()).isEmpty();
-    var search = new candybridge.history.DeliveryQuery(java.util.Set.of(), Optional.empty(), Optional.empty(),
+    var search = new candybridge.delivery.DeliveryQuery(java.util.Set.of(), Optional.empty(), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.of("cs_3"));
     assertThat(h.deliveries(search, Optional.empty(), 10).items()).extracting(Delivery::dedupeKey)
         .containsExactly("purchase:cs_3");
-    var byEmail = new candybridge.history.DeliveryQuery(java.util.Set.of(), Optional.empty(), Optional.empty(),
+    var byEmail = new candybridge.delivery.DeliveryQuery(java.util.Set.of(), Optional.empty(), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.of("a@example.com"));
     assertThat(h.deliveries(byEmail, Optional.empty(), 10).items()).hasSize(5);
     var events = h.events(new candybridge.history.EventQuery(Optional.of("invoice.payment_failed"), Optional.empty(),
@@ -588,9 +592,9 @@ abstract class StoreContract {
         "USD", "checkout-purchase", "%", "_")) {
       assertThat(keysMatching(part)).as("'%s' is only a part of a value", part).isEmpty();
     }
-    var one = new candybridge.history.DeliveryQuery(Set.of(DeliveryStatus.PENDING), Optional.empty(), Optional.empty(),
+    var one = new candybridge.delivery.DeliveryQuery(Set.of(DeliveryStatus.PENDING), Optional.empty(), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.of("cs_1"));
-    assertThat(h.count(one)).isEqualTo(1);
+    assertThat(store.count(one)).isEqualTo(1);
   }
 
   private void saveSale(String eventId, String sessionId, String key, String email) {
@@ -602,7 +606,7 @@ abstract class StoreContract {
   }
 
   private List<String> keysMatching(String q) {
-    var query = new candybridge.history.DeliveryQuery(Set.of(), Optional.empty(), Optional.empty(),
+    var query = new candybridge.delivery.DeliveryQuery(Set.of(), Optional.empty(), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.of(q));
     return store.history().deliveries(query, Optional.empty(), 50).items().stream().map(Delivery::dedupeKey).toList();
   }

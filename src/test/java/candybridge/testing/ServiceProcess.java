@@ -79,7 +79,7 @@ public final class ServiceProcess implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add("candybridge.app.Main");
+    command.add("candybridge.Main");
     command.add("serve");
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)

@@ -1,5 +1,9 @@
-package candybridge.stripe;
+package candybridge.ingest;
 
+import candybridge.config.ReconcileSettings;
+import candybridge.stripe.StripeJavaEvents;
+import candybridge.ingest.Backfill;
+import candybridge.ingest.StripeIngest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,7 +44,7 @@ class ReconciliationTest {
         new StripeJavaEvents(new Secret(KEY), stripe.apiBase(), Duration.ofSeconds(5)),
         new StripeIngest(workflow, true, t.app.store(), t.clock, t.app.worker()::wake), workflow, t.clock);
     reconciliation = new Reconciliation(backfill, t.clock,
-        Reconciliation.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "6h")).orElseThrow());
+        ReconcileSettings.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "6h")).orElseThrow());
   }
 
   @AfterEach
@@ -86,31 +90,31 @@ class ReconciliationTest {
 
   @Test
   void is_off_unless_an_interval_is_set() {
-    assertThat(Reconciliation.fromEnv(Map.of())).isEmpty();
-    assertThat(Reconciliation.fromEnv(Map.of("CANDYBRIDGE_RECONCILE_EVERY", " "))).isEmpty();
+    assertThat(ReconcileSettings.fromEnv(Map.of())).isEmpty();
+    assertThat(ReconcileSettings.fromEnv(Map.of("CANDYBRIDGE_RECONCILE_EVERY", " "))).isEmpty();
   }
 
   @Test
   void reads_the_interval_and_the_window_with_a_48_hour_default() {
-    assertThat(Reconciliation.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "6h")))
-        .contains(new Reconciliation.Settings(Duration.ofHours(6), Duration.ofHours(48)));
-    assertThat(Reconciliation.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "30m",
+    assertThat(ReconcileSettings.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "6h")))
+        .contains(new ReconcileSettings(Duration.ofHours(6), Duration.ofHours(48)));
+    assertThat(ReconcileSettings.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "30m",
             "CANDYBRIDGE_RECONCILE_WINDOW", "7d")))
-        .contains(new Reconciliation.Settings(Duration.ofMinutes(30), Duration.ofDays(7)));
+        .contains(new ReconcileSettings(Duration.ofMinutes(30), Duration.ofDays(7)));
   }
 
   @Test
   void bad_settings_are_refused_with_the_setting_named() {
-    assertThatThrownBy(() -> Reconciliation.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "often")))
+    assertThatThrownBy(() -> ReconcileSettings.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "often")))
         .hasMessageStartingWith("CANDYBRIDGE_RECONCILE_EVERY: 'often' is not a duration");
-    assertThatThrownBy(() -> Reconciliation.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "10s")))
+    assertThatThrownBy(() -> ReconcileSettings.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "10s")))
         .hasMessageContaining("CANDYBRIDGE_RECONCILE_EVERY must be at least 1m");
-    assertThatThrownBy(() -> Reconciliation.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "6h",
+    assertThatThrownBy(() -> ReconcileSettings.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "6h",
             "CANDYBRIDGE_RECONCILE_WINDOW", "31d")))
         .hasMessageContaining("CANDYBRIDGE_RECONCILE_WINDOW must be").hasMessageContaining("30 days");
-    assertThatThrownBy(() -> Reconciliation.fromEnv(Map.of("CANDYBRIDGE_RECONCILE_EVERY", "6h")))
+    assertThatThrownBy(() -> ReconcileSettings.fromEnv(Map.of("CANDYBRIDGE_RECONCILE_EVERY", "6h")))
         .hasMessageContaining("needs STRIPE_API_KEY");
-    assertThatThrownBy(() -> Reconciliation.fromEnv(Map.of("CANDYBRIDGE_RECONCILE_WINDOW", "24h")))
+    assertThatThrownBy(() -> ReconcileSettings.fromEnv(Map.of("CANDYBRIDGE_RECONCILE_WINDOW", "24h")))
         .hasMessageContaining("CANDYBRIDGE_RECONCILE_EVERY is not");
   }
 }

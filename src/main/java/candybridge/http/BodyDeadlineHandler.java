@@ -1,4 +1,4 @@
-package candybridge.app;
+package candybridge.http;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -22,13 +22,13 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * pool, and {@code /healthz} and real webhooks waited). A body must be complete within {@link
  * #deadline} of its headers (Stripe sends a whole event at once): otherwise 408 {@code
  * request_timeout}, with the JSON error body, and the connection is closed. A body over the limit
- * gets 413 {@code payload_too_large} after up to {@link StripeWebhookRoute#MAX_DRAINED_BYTES} of it
+ * gets 413 {@code payload_too_large} after up to the webhook route's drain limit (8 MiB) of it
  * were read and dropped (so its sender can read the answer); one cut short or broken gets 400.
  * 408s are logged as at most one WARN line a minute ({@link BurstWarning}), never one per request.
  */
-final class BodyDeadlineHandler extends Handler.Wrapper {
+public final class BodyDeadlineHandler extends Handler.Wrapper {
   /** Time from the request's headers to the last byte of its body. */
-  static final Duration DEADLINE = Duration.ofSeconds(10);
+  public static final Duration DEADLINE = Duration.ofSeconds(10);
 
   private final Duration deadline;
   private final int maxBody;
@@ -36,7 +36,7 @@ final class BodyDeadlineHandler extends Handler.Wrapper {
   private final Json json;
   private final BurstWarning timeouts;
 
-  BodyDeadlineHandler(Duration deadline, int maxBody, long maxDrained, Json json, BurstWarning timeouts) {
+  public BodyDeadlineHandler(Duration deadline, int maxBody, long maxDrained, Json json, BurstWarning timeouts) {
     this.deadline = deadline;
     this.maxBody = maxBody;
     this.maxDrained = maxDrained;

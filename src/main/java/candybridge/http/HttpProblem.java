@@ -1,4 +1,4 @@
-package candybridge.app;
+package candybridge.http;
 
 /** An expected failure at the HTTP edge with its status and JSON error code; mapped in one place. */
 public final class HttpProblem extends RuntimeException {

@@ -1,4 +1,4 @@
-package candybridge.app;
+package candybridge.config;
 
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +27,7 @@ public final class LogFormat {
   }
 
   /** Points logback at the JSON configuration when the environment asks for it. */
-  static void select(Map<String, String> env) {
+  public static void select(Map<String, String> env) {
     String raw = env.getOrDefault(VARIABLE, "").strip();
     if (System.getProperty(LOGBACK_PROPERTY) != null || raw.isEmpty()) {
       return;

@@ -1,14 +1,13 @@
-package candybridge.stripe;
+package candybridge.ingest;
 
 import static java.util.Objects.requireNonNull;
 
 import candybridge.config.DurationText;
+import candybridge.config.ReconcileSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,69 +23,15 @@ import org.slf4j.LoggerFactory;
 public final class Reconciliation implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Reconciliation.class);
 
-  static final String EVERY = "CANDYBRIDGE_RECONCILE_EVERY";
-  static final String WINDOW = "CANDYBRIDGE_RECONCILE_WINDOW";
-  static final Duration DEFAULT_WINDOW = Duration.ofHours(48);
-  static final Duration MIN_EVERY = Duration.ofMinutes(1);
-
-  /** How often, and how far back each run looks. */
-  public record Settings(Duration every, Duration window) {
-    public Settings {
-      requireNonNull(every, "every == null");
-      requireNonNull(window, "window == null");
-      if (every.compareTo(MIN_EVERY) < 0) {
-        throw new IllegalArgumentException(EVERY + " must be at least " + DurationText.format(MIN_EVERY));
-      }
-      if (window.isZero() || window.isNegative() || window.compareTo(Backfill.STRIPE_RETENTION) > 0) {
-        throw new IllegalArgumentException(
-            WINDOW + " must be longer than zero and at most " + DurationText.format(Backfill.STRIPE_RETENTION)
-                + " (Stripe keeps events for 30 days)");
-      }
-    }
-  }
-
   private final Backfill backfill;
   private final Clock clock;
-  private final Settings settings;
+  private final ReconcileSettings settings;
   private ScheduledExecutorService scheduler;
 
-  public Reconciliation(Backfill backfill, Clock clock, Settings settings) {
+  public Reconciliation(Backfill backfill, Clock clock, ReconcileSettings settings) {
     this.backfill = requireNonNull(backfill, "backfill == null");
     this.clock = requireNonNull(clock, "clock == null");
     this.settings = requireNonNull(settings, "settings == null");
-  }
-
-  /**
-   * The settings from {@code CANDYBRIDGE_RECONCILE_EVERY} (e.g. {@code 6h}; unset: off, empty) and
-   * {@code CANDYBRIDGE_RECONCILE_WINDOW} (default {@code 48h}).
-   *
-   * @throws IllegalArgumentException naming the setting when one is malformed, when the window is
-   *     set without the interval, or when reconciliation is on without {@code STRIPE_API_KEY}
-   */
-  public static Optional<Settings> fromEnv(Map<String, String> env) {
-    String every = env.getOrDefault(EVERY, "").strip();
-    String window = env.getOrDefault(WINDOW, "").strip();
-    if (every.isEmpty()) {
-      if (!window.isEmpty()) {
-        throw new IllegalArgumentException(
-            WINDOW + " is set but " + EVERY + " is not: set " + EVERY + " (e.g. 6h) to turn reconciliation on");
-      }
-      return Optional.empty();
-    }
-    if (env.getOrDefault("STRIPE_API_KEY", "").isBlank()) {
-      throw new IllegalArgumentException(
-          EVERY + " needs STRIPE_API_KEY: reconciliation reads Stripe's Events API");
-    }
-    return Optional.of(
-        new Settings(duration(EVERY, every), window.isEmpty() ? DEFAULT_WINDOW : duration(WINDOW, window)));
-  }
-
-  private static Duration duration(String name, String text) {
-    try {
-      return DurationText.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-    }
   }
 
   /** One reconciliation now: a backfill of {@code [now - window, now)} with the default types. */

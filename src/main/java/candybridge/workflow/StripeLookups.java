@@ -1,5 +1,8 @@
-package candybridge.stripe;
+package candybridge.workflow;
 
+import candybridge.stripe.StripeUnavailableException;
+import candybridge.stripe.StripeCustomer;
+import candybridge.stripe.StripeApi;
 import candybridge.workflow.Lookups;
 import java.util.Optional;
 

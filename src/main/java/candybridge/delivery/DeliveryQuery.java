@@ -1,4 +1,4 @@
-package candybridge.history;
+package candybridge.delivery;
 
 import candybridge.delivery.DeliveryStatus;
 import java.time.Instant;

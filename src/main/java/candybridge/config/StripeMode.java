@@ -1,4 +1,4 @@
-package candybridge.stripe;
+package candybridge.config;
 
 import java.util.Locale;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package candybridge.app;
+package candybridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,10 @@
-package candybridge.app;
+package candybridge.http;
 
 /** A request body over the limit; answered 413 without reading the rest. */
-final class PayloadTooLargeException extends RuntimeException {
+public final class PayloadTooLargeException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  PayloadTooLargeException(long limit) {
+  public PayloadTooLargeException(long limit) {
     super("request body is larger than " + limit + " bytes");
   }
 }

@@ -1,4 +1,4 @@
-package candybridge.app;
+package candybridge.http;
 
 /** The one JSON error shape: {@code {"error": "<code>", "detail": "<human sentence>"}}. */
-record ErrorBody(String error, String detail) {}
+public record ErrorBody(String error, String detail) {}

@@ -1,4 +1,4 @@
-package candybridge.app;
+package candybridge.http;
 
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -12,7 +12,7 @@ import org.eclipse.jetty.util.Callback;
  * 505; we promise that no request a client can send gets a 5xx other than a deliberate 503
  * (RELIABILITY.md), so a version we do not speak is the client's malformed request: 400.
  */
-final class ProtocolErrorHandler extends ErrorHandler {
+public final class ProtocolErrorHandler extends ErrorHandler {
 
   @Override
   protected void generateResponse(

@@ -1,5 +1,8 @@
-package candybridge.stripe;
+package candybridge.ingest;
 
+import candybridge.stripe.StripeEventParser;
+import candybridge.stripe.InvalidEventException;
+import candybridge.stripe.StripeEvent;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package candybridge.app;
+package candybridge;
 
+import candybridge.config.LogFormat;
 import candybridge.cli.Cli;
 
 /** The program's entry point: hands the arguments to the command line and exits with its code. */

@@ -1,8 +1,12 @@
-package candybridge.stripe;
+package candybridge.ingest;
 
+import candybridge.config.ReconcileSettings;
+import candybridge.stripe.StripeUnavailableException;
+import candybridge.stripe.StripeEvents;
+import candybridge.stripe.StripeEvent;
 import static java.util.Objects.requireNonNull;
 
-import candybridge.store.StoreException;
+import candybridge.delivery.StoreException;
 import candybridge.text.UntrustedText;
 import candybridge.workflow.Workflow;
 import java.time.Clock;
@@ -37,7 +41,7 @@ public final class Backfill {
   private static final Logger log = LoggerFactory.getLogger(Backfill.class);
 
   /** Stripe lists events of the last 30 days only. */
-  public static final Duration STRIPE_RETENTION = Duration.ofDays(30);
+  public static final Duration STRIPE_RETENTION = ReconcileSettings.STRIPE_RETENTION;
 
   /**
    * A window asked as "30 days back" is checked a moment after it was computed; this much slack

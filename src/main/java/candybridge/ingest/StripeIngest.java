@@ -1,7 +1,8 @@
-package candybridge.stripe;
+package candybridge.ingest;
 
-import candybridge.store.SaveResult;
-import candybridge.store.Store;
+import candybridge.stripe.StripeEvent;
+import candybridge.delivery.SaveResult;
+import candybridge.delivery.Store;
 import candybridge.text.UntrustedText;
 import candybridge.workflow.EventView;
 import candybridge.workflow.Lookups;
@@ -16,7 +17,7 @@ import org.slf4j.MDC;
 /**
  * The one idempotent way an event enters the system, whether it came by webhook or (later) by
  * backfill: plan it with the workflows, then store event and plan in one transaction. An event
- * that the workflows' {@link candybridge.stripe.StripeMode} refuses is stored with no delivery and
+ * that the workflows' {@link candybridge.config.StripeMode} refuses is stored with no delivery and
  * answered IGNORED with the reason.
  */
 public final class StripeIngest {

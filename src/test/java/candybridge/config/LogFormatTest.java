@@ -1,10 +1,8 @@
-package candybridge.app;
+package candybridge.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import candybridge.config.ConfigException;
-import candybridge.config.ConfigLoader;
 import candybridge.testing.FakeReferralCandyServer;
 import candybridge.testing.StripeWebhooks;
 import candybridge.testing.TestApp;

@@ -1,4 +1,4 @@
-package candybridge.store;
+package candybridge.delivery;
 
 /** The database did not answer or refused; at the webhook this becomes 503 so Stripe retries. */
 public final class StoreException extends RuntimeException {

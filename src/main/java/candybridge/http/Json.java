@@ -1,14 +1,14 @@
-package candybridge.app;
+package candybridge.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 
 /** Writes JSON responses; the HTTP layer's only serializer. */
-final class Json {
+public final class Json {
   private final ObjectMapper mapper = new ObjectMapper();
 
-  void respond(Context ctx, int status, Object body) {
+  public void respond(Context ctx, int status, Object body) {
     ctx.status(status).contentType("application/json").result(bytes(body));
   }
 
@@ -20,7 +20,7 @@ final class Json {
     }
   }
 
-  void error(Context ctx, int status, String code, String detail) {
+  public void error(Context ctx, int status, String code, String detail) {
     respond(ctx, status, new ErrorBody(code, detail));
   }
 }

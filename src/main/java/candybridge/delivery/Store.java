@@ -1,12 +1,11 @@
-package candybridge.store;
+package candybridge.delivery;
 
 import candybridge.delivery.Attempt;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Replay;
-import candybridge.history.DeliveryQuery;
-import candybridge.history.History;
+import candybridge.delivery.DeliveryQuery;
 import candybridge.referralcandy.RcCall;
 import candybridge.stripe.StripeEvent;
 import candybridge.workflow.Plan;
@@ -114,8 +113,8 @@ public interface Store extends AutoCloseable {
   /** Counts for metrics and alerts: deliveries per status, due now, age of the oldest due. */
   QueueStats queueStats(Instant now);
 
-  /** Read-only history queries over the same database. */
-  History history();
+  /** How many deliveries the query matches now: the count a bulk action shows before it acts. */
+  int count(DeliveryQuery query);
 
   /** True when the database answers a trivial query now. */
   boolean isReady();

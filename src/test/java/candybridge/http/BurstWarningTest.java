@@ -1,5 +1,6 @@
-package candybridge.app;
+package candybridge.http;
 
+import candybridge.http.BurstWarning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package candybridge.store;
+package candybridge.delivery;
 
 import static java.util.Objects.requireNonNull;
 

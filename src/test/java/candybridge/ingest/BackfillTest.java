@@ -1,5 +1,8 @@
-package candybridge.stripe;
+package candybridge.ingest;
 
+import candybridge.stripe.StripeJavaEvents;
+import candybridge.ingest.Backfill;
+import candybridge.ingest.StripeIngest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

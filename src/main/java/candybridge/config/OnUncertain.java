@@ -1,4 +1,4 @@
-package candybridge.delivery;
+package candybridge.config;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,5 +1,8 @@
-package candybridge.stripe;
+package candybridge.ingest;
 
+import candybridge.stripe.StripeEventParser;
+import candybridge.stripe.StripeEvent;
+import candybridge.ingest.EventSpool;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 

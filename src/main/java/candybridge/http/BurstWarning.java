@@ -1,4 +1,4 @@
-package candybridge.app;
+package candybridge.http;
 
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * one of a quiet period is logged at once, the ones that follow within a minute are only counted,
  * and the first one after that minute logs the count. A burst of any size is one line a minute.
  */
-final class BurstWarning {
+public final class BurstWarning {
   private static final Logger log = LoggerFactory.getLogger(BurstWarning.class);
   static final long PERIOD_NANOS = 60_000_000_000L;
 
@@ -20,7 +20,7 @@ final class BurstWarning {
   private long unlogged;
 
   /** {@code what}: a plural noun phrase, e.g. "request bodies too slow (408)". */
-  BurstWarning(String what, LongSupplier nanoTime) {
+  public BurstWarning(String what, LongSupplier nanoTime) {
     this.what = what;
     this.nanoTime = nanoTime;
   }
