@@ -42,58 +42,6 @@ public final class Alerts implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Alerts.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * How alerts are sent.
-   *
-   * @param timeout connect and response timeout of one POST
-   * @param retryDelays waits before each retry of a POST that failed (non-2xx or I/O error)
-   * @param queueCapacity alerts waiting to be sent before new ones are dropped
-   * @param backlogThreshold age of the oldest due delivery that raises {@code backlog_old}
-   * @param adminPage the admin page's public address ({@code https://HOST/admin}): alerts about a
-   *     delivery link to it ({@code #delivery-12})
-   */
-  public record Settings(
-      Duration timeout, List<Duration> retryDelays, int queueCapacity, Duration backlogThreshold,
-      Optional<URI> adminPage) {
-    public Settings {
-      requireNonNull(timeout, "timeout == null");
-      retryDelays = List.copyOf(requireNonNull(retryDelays, "retryDelays == null"));
-      if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity < 1");
-      requireNonNull(backlogThreshold, "backlogThreshold == null");
-      requireNonNull(adminPage, "adminPage == null");
-    }
-
-    public Settings(Duration timeout, List<Duration> retryDelays, int queueCapacity, Duration backlogThreshold) {
-      this(timeout, retryDelays, queueCapacity, backlogThreshold, Optional.empty());
-    }
-
-    public Settings withAdminPage(Optional<URI> page) {
-      return new Settings(timeout, retryDelays, queueCapacity, backlogThreshold, page);
-    }
-
-    /** 5 s timeout, retries after 1 s, 10 s and 1 min, 100 queued, backlog alert at 15 min. */
-    public static Settings defaults() {
-      return new Settings(
-          Duration.ofSeconds(5),
-          List.of(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1)),
-          100,
-          Duration.ofMinutes(15));
-    }
-  }
-
-  /**
-   * Where alerts are sent besides the log.
-   *
-   * @param webhook {@code CANDYBRIDGE_ALERT_WEBHOOK_URL}
-   * @param email the mail server and addresses of the e-mail alerts
-   */
-  public record Destinations(Optional<URI> webhook, Optional<SmtpSettings> email) {
-    public Destinations {
-      requireNonNull(webhook, "webhook == null");
-      requireNonNull(email, "email == null");
-    }
-  }
-
   private final Clock clock;
   private final Duration backlogThreshold;
   private final boolean logging;
@@ -125,7 +73,7 @@ public final class Alerts implements AutoCloseable {
 
   /** Does nothing at all: for tests and tools that do not care. */
   public static Alerts disabled() {
-    return new Alerts(Clock.systemUTC(), Settings.defaults().backlogThreshold(), false, List.of(), Optional.empty());
+    return new Alerts(Clock.systemUTC(), AlertSettings.defaults().backlogThreshold(), false, List.of(), Optional.empty());
   }
 
   /** WARN log lines only: the production choice when no alert webhook is configured. */
@@ -134,15 +82,15 @@ public final class Alerts implements AutoCloseable {
   }
 
   /** Logs and POSTs each alert to {@code url}; starts the sender thread ({@link #close} stops it). */
-  public static Alerts start(URI url, Clock clock, Settings settings) {
-    return start(new Destinations(Optional.of(requireNonNull(url, "url == null")), Optional.empty()), clock, settings);
+  public static Alerts start(URI url, Clock clock, AlertSettings settings) {
+    return start(new AlertDestinations(Optional.of(requireNonNull(url, "url == null")), Optional.empty()), clock, settings);
   }
 
   /**
    * Logs each alert and sends it to every destination set, each from its own thread ({@link
    * #close} stops them); with none set, the same as {@link #logOnly}.
    */
-  public static Alerts start(Destinations to, Clock clock, Settings settings) {
+  public static Alerts start(AlertDestinations to, Clock clock, AlertSettings settings) {
     List<AlertChannel> channels = new ArrayList<>();
     to.webhook().ifPresent(url -> channels.add(new WebhookChannel(url, settings.timeout())));
     to.email().ifPresent(smtp -> channels.add(new MailChannel(smtp, settings.timeout(), clock)));

@@ -3,6 +3,8 @@ package candybridge.app;
 import candybridge.http.Json;
 import candybridge.admin.AdminRoutes;
 import candybridge.admin.AdminStatus;
+import candybridge.alert.AlertDestinations;
+import candybridge.alert.AlertSettings;
 import candybridge.alert.Alerts;
 import candybridge.alert.BacklogWatch;
 import candybridge.alert.SmtpSettings;
@@ -158,10 +160,10 @@ public final class App implements AutoCloseable {
     Optional<SmtpSettings> email = config.alerting().email().map(e -> new SmtpSettings(
         e.smtp().implicitTls(), e.smtp().host(), e.smtp().port(), e.smtp().user(),
         e.smtp().password().map(Secret::reveal), e.from(), e.to()));
-    Alerts.Settings settings = new Alerts.Settings(Alerts.Settings.defaults().timeout(),
-        Alerts.Settings.defaults().retryDelays(), Alerts.Settings.defaults().queueCapacity(), BACKLOG_ALERT_AFTER,
+    AlertSettings settings = new AlertSettings(AlertSettings.defaults().timeout(),
+        AlertSettings.defaults().retryDelays(), AlertSettings.defaults().queueCapacity(), BACKLOG_ALERT_AFTER,
         config.admin().token().isPresent() ? config.alerting().adminPage() : Optional.empty());
-    return Alerts.start(new Alerts.Destinations(config.delivery().alertWebhookUrl(), email), clock, settings);
+    return Alerts.start(new AlertDestinations(config.delivery().alertWebhookUrl(), email), clock, settings);
   }
 
   private static Lookups lookups(Config config, Clock clock) {

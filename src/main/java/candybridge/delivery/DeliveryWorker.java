@@ -4,7 +4,6 @@ import candybridge.config.OnUncertain;
 import candybridge.referralcandy.RcCall;
 import candybridge.referralcandy.RcResponse;
 import candybridge.referralcandy.ReferralCandy;
-import candybridge.delivery.Store;
 import candybridge.text.UntrustedText;
 import candybridge.workflow.Action;
 import java.io.IOException;
@@ -19,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +52,7 @@ public final class DeliveryWorker implements AutoCloseable {
   private final Clock clock;
   private final Settings settings;
   private final Enrichment enrichment;
+  private final NextStep nextStep;
   /**
    * Claims under way at once: one waiting for its commit while the next gathers the senders freed
    * meanwhile, so a freed sender waits for one commit, not for the end of a claim round and another.
@@ -82,27 +83,21 @@ public final class DeliveryWorker implements AutoCloseable {
     this.listener = listener;
     this.clock = clock;
     this.settings = settings;
+    this.nextStep = new NextStep(retryPolicy, settings.onUncertain(), clock);
     this.gate = new CallGate(settings.concurrency(), retryPolicy.afterThrottle(Optional.empty()),
         listener.gate());
-    AtomicInteger n = new AtomicInteger();
     // One thread per permit: a sender keeps its permit (its claim) until the outcome is recorded.
-    this.senders =
-        Executors.newFixedThreadPool(
-            settings.concurrency(),
-            r -> {
-              Thread t = new Thread(r, "delivery-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    AtomicInteger c = new AtomicInteger();
-    this.claimers =
-        Executors.newFixedThreadPool(
-            CLAIMS_IN_FLIGHT,
-            r -> {
-              Thread t = new Thread(r, "delivery-claim-" + c.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.senders = Executors.newFixedThreadPool(settings.concurrency(), daemonThreads("delivery-"));
+    this.claimers = Executors.newFixedThreadPool(CLAIMS_IN_FLIGHT, daemonThreads("delivery-claim-"));
+  }
+
+  private static ThreadFactory daemonThreads(String namePrefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, namePrefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
@@ -266,7 +261,7 @@ public final class DeliveryWorker implements AutoCloseable {
 
   private void record(Delivery d, Instant started, Duration took, AttemptOutcome outcome) {
     int number = d.attemptCount() + 1;
-    Transition next = transition(d, outcome, number);
+    NextStep.Transition next = nextStep.after(d, outcome, number);
     Attempt attempt =
         new Attempt(d.id(), number, d.manual() ? AttemptTrigger.MANUAL : AttemptTrigger.SCHEDULED,
             started, took, outcome.httpStatus(), outcome.responseExcerpt(), next.error(), outcome.verdict());
@@ -284,53 +279,6 @@ public final class DeliveryWorker implements AutoCloseable {
         outcome.httpStatus().isPresent() ? outcome.httpStatus().getAsInt() : "-",
         next.status().wireName(), next.at().map(t -> " at " + t).orElse(""));
   }
-
-  /** Where an attempt leaves the delivery: its status, when to try again, and the error kept. */
-  private record Transition(DeliveryStatus status, Optional<Instant> at, Optional<String> error) {}
-
-  private Transition transition(Delivery d, AttemptOutcome outcome, int number) {
-    Optional<String> error = outcome.error();
-    return switch (outcome.verdict()) {
-      case DELIVERED -> new Transition(DeliveryStatus.DELIVERED, Optional.empty(), error);
-      case FAIL -> new Transition(DeliveryStatus.FAILED, Optional.empty(), error);
-      case IN_DOUBT -> {
-        if (settings.onUncertain() == OnUncertain.HOLD || d.manual()) {
-          // Held for an operator: ReferralCandy may have it, and does not deduplicate.
-          yield new Transition(DeliveryStatus.IN_DOUBT, Optional.empty(), error);
-        }
-        yield retry(d, outcome, number, error.map(e -> e + "; resent (CANDYBRIDGE_ON_UNCERTAIN=retry)"));
-      }
-      case RETRY -> {
-        if (d.manual()) {
-          // An operator's replay is one attempt: if it fails, the operator decides again.
-          yield new Transition(DeliveryStatus.FAILED, Optional.empty(),
-              Optional.of("replay failed, not retried automatically: " + error.orElse("?")));
-        }
-        yield retry(d, outcome, number, error);
-      }
-    };
-  }
-
-  /**
-   * The next attempt on the schedule, or failed when it is used up. A 429 comes back when
-   * ReferralCandy allows and gives up only once the delivery is older than the whole schedule.
-   */
-  private Transition retry(Delivery d, AttemptOutcome outcome, int number, Optional<String> error) {
-    Instant now = clock.instant();
-    Optional<Duration> delay;
-    if (outcome.transport() == AttemptOutcome.Transport.THROTTLED) {
-      delay = now.isBefore(d.createdAt().plus(retryPolicy.span()))
-          ? Optional.of(retryPolicy.afterThrottle(outcome.retryAfter()))
-          : Optional.empty();
-    } else {
-      delay = retryPolicy.delayAfter(number, outcome.retryAfter());
-    }
-    return delay.isPresent()
-        ? new Transition(DeliveryStatus.PENDING, Optional.of(now.plus(delay.get())), error)
-        : new Transition(DeliveryStatus.FAILED, Optional.empty(),
-            Optional.of("gave up after " + number + " attempts; last: " + error.orElse("?")));
-  }
-
 
   /** Completes the parameters if needed, checks them, and only then calls ReferralCandy. */
   private AttemptOutcome send(Delivery d) {

@@ -277,13 +277,13 @@ class AlertsTest {
     assertThat(disabled.dropped()).isZero();
   }
 
-  private Alerts start(Alerts.Settings settings) {
+  private Alerts start(AlertSettings settings) {
     return Alerts.start(receiver.url(), clock, settings);
   }
 
   /** Retries after 1 ms: the schedule is data, so the test needs no sleeps. */
-  private static Alerts.Settings settings(Duration timeout, int capacity) {
-    return new Alerts.Settings(
+  private static AlertSettings settings(Duration timeout, int capacity) {
+    return new AlertSettings(
         timeout, List.of(Duration.ofMillis(1), Duration.ofMillis(1)), capacity, Duration.ofMinutes(15));
   }
 

@@ -23,7 +23,7 @@ class BacklogWatchTest {
         Optional::empty,
         () -> due(Duration.ofMinutes(25))));
     try (FakeAlertReceiver receiver = FakeAlertReceiver.start()) {
-      Alerts alerts = Alerts.start(receiver.url(), MutableClock.at(0), Alerts.Settings.defaults());
+      Alerts alerts = Alerts.start(receiver.url(), MutableClock.at(0), AlertSettings.defaults());
       BacklogWatch watch = new BacklogWatch(alerts, () -> readings.poll().get());
 
       for (int i = 0; i < 4; i++) watch.checkNow();

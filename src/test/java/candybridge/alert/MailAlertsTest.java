@@ -95,10 +95,10 @@ class MailAlertsTest {
   }
 
   private Alerts start(SmtpSettings mail, Optional<URI> hook) {
-    Alerts.Settings settings = new Alerts.Settings(
+    AlertSettings settings = new AlertSettings(
         Duration.ofSeconds(5), List.of(Duration.ofMillis(1), Duration.ofMillis(1)), 10, Duration.ofMinutes(15),
         Optional.of(URI.create("https://shop.example.com/admin")));
-    return Alerts.start(new Alerts.Destinations(hook, Optional.of(mail)), clock, settings);
+    return Alerts.start(new AlertDestinations(hook, Optional.of(mail)), clock, settings);
   }
 
   private static SmtpSettings server(int port, String password) {
