@@ -3,8 +3,6 @@ package candybridge.alert;
 import static java.util.Objects.requireNonNull;
 
 import candybridge.text.UntrustedText;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,13 +38,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Alerts implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Alerts.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Clock clock;
   private final Duration backlogThreshold;
   private final boolean logging;
   private final List<AlertSender> senders;
-  private final Optional<URI> adminPage;
+  private final AlertTexts texts;
   private boolean backlogAlerted;
   private Optional<Burst> burst = Optional.empty();
   /** Failed deliveries after the last delivery_failed alert, within {@link #SUMMARY_EVERY} of it. */
@@ -68,7 +65,7 @@ public final class Alerts implements AutoCloseable {
     this.backlogThreshold = requireNonNull(backlogThreshold, "backlogThreshold == null");
     this.logging = logging;
     this.senders = List.copyOf(senders);
-    this.adminPage = requireNonNull(adminPage, "adminPage == null");
+    this.texts = new AlertTexts(this.clock, requireNonNull(adminPage, "adminPage == null"));
   }
 
   /** Does nothing at all: for tests and tools that do not care. */
@@ -128,13 +125,7 @@ public final class Alerts implements AutoCloseable {
       }
       failedQuietUntil = now.plus(SUMMARY_EVERY);
     }
-    ObjectNode body = delivery(envelope("delivery_failed"), d);
-    body.put("count", 1);
-    body.put("detail", "Delivery " + d.deliveryId() + " failed after " + d.attempts() + " attempt(s); retrying"
-        + " cannot help, so it needs an operator: fix the cause, then replay it.");
-    send("delivery_failed delivery=" + d.deliveryId(), body,
-        "delivery " + d.deliveryId() + " (" + d.workflow() + ") failed after " + d.attempts() + " attempt(s): "
-            + d.reason(), link(d.deliveryId()));
+    send(texts.failed(d));
   }
 
   /** The failures counted since the last delivery_failed alert, as one alert; the next minute starts now. */
@@ -142,22 +133,11 @@ public final class Alerts implements AutoCloseable {
     Burst b = failedSince.orElseThrow();
     failedSince = Optional.empty();
     failedQuietUntil = now.plus(SUMMARY_EVERY);
-    DeliveryAlert d = b.first();
-    String deliveries = b.count() + " more deliver" + (b.count() == 1 ? "y" : "ies");
-    ObjectNode body = delivery(envelope("delivery_failed"), d);
-    body.put("count", b.count());
-    body.put("from", b.from().toString());
-    body.put("to", b.to().toString());
-    body.put("detail", deliveries + " failed " + b.window() + " (first: delivery " + d.deliveryId() + ", "
-        + d.reason() + "). Each needs an operator: candybridge deliveries list --status failed lists them;"
-        + " fix the cause, then candybridge replay --status failed.");
     if (logging) {
-      log.info("alert delivery_failed summary: {} failed {} (first: delivery {})", deliveries, b.window(),
-          d.deliveryId());
+      log.info("alert delivery_failed summary: {} more deliver{} failed {} (first: delivery {})", b.count(),
+          b.count() == 1 ? "y" : "ies", b.window(), b.first().deliveryId());
     }
-    send("delivery_failed count=" + b.count(), body,
-        deliveries + " failed " + b.window() + " (first: delivery " + d.deliveryId() + ": " + d.reason() + ")",
-        link(d.deliveryId()));
+    send(texts.failedSummary(b));
   }
 
   /**
@@ -190,44 +170,20 @@ public final class Alerts implements AutoCloseable {
     Burst b = burst.get();
     burst = Optional.empty();
     DeliveryAlert d = b.first();
-    String window = b.window();
-    ObjectNode body = delivery(envelope("delivery_in_doubt"), d);
-    body.put("count", b.count());
-    body.put("from", b.from().toString());
-    body.put("to", b.to().toString());
-    body.put("detail", b.count() + " deliver" + (b.count() == 1 ? "y" : "ies") + " went in doubt " + window
-        + ": ReferralCandy may or may not have them (first: delivery " + d.deliveryId() + ", " + d.reason()
-        + "). They are not resent. Check ReferralCandy for these sales, then: candybridge resolve"
-        + " --status in_doubt --as sent|resend (deliveries list --status in_doubt lists them)");
     emit("delivery_in_doubt count=" + b.count() + " from=" + b.from() + " to=" + b.to() + " first=delivery "
-        + d.deliveryId() + " reason=" + d.reason(), "delivery_in_doubt count=" + b.count(), body,
-        b.count() + " deliver" + (b.count() == 1 ? "y" : "ies") + " went in doubt " + window + " (first: delivery "
-            + d.deliveryId() + "): check ReferralCandy for them, then resolve them",
-        link(d.deliveryId()));
+        + d.deliveryId() + " reason=" + d.reason(), texts.inDoubt(b));
   }
 
   /** The breaker opened: no new call to ReferralCandy starts until a probe succeeds. */
   public void breakerOpened(String why) {
-    ObjectNode body = envelope("referralcandy_unavailable");
     String scrubbed = DeliveryAlert.scrub(why);
-    body.put("reason", scrubbed);
-    body.put("detail", "ReferralCandy is not answering normally (" + scrubbed + "). Candybridge stopped"
-        + " starting calls and probes verify.json until it answers; webhooks are still stored.");
-    emit("referralcandy_unavailable reason=" + scrubbed, "referralcandy_unavailable", body,
-        "ReferralCandy is not answering normally (" + scrubbed + "): calls paused, webhooks still stored",
-        Optional.empty());
+    emit("referralcandy_unavailable reason=" + scrubbed, texts.unavailable(scrubbed));
   }
 
   /** The breaker closed again: deliveries resume. */
   public void breakerClosed(Optional<Duration> openFor) {
-    ObjectNode body = envelope("referralcandy_recovered");
-    openFor.ifPresent(d -> body.put("unavailable_seconds", d.toSeconds()));
-    body.put("detail", "ReferralCandy answers again" + openFor.map(d -> " after " + d.toSeconds() + " s").orElse("")
-        + "; deliveries resume.");
     emit("referralcandy_recovered" + openFor.map(d -> " after=" + d.toSeconds() + "s").orElse(""),
-        "referralcandy_recovered", body,
-        "ReferralCandy answers again" + openFor.map(d -> " after " + d.toSeconds() + " s").orElse("")
-            + ": deliveries resume", Optional.empty());
+        texts.recovered(openFor));
   }
 
   /** Runs {@link #tick} every second on a daemon thread until {@link #close}. */
@@ -259,16 +215,8 @@ public final class Alerts implements AutoCloseable {
     boolean old = oldestDueAge.isPresent() && oldestDueAge.get().compareTo(backlogThreshold) >= 0;
     if (old && !backlogAlerted) {
       backlogAlerted = true;
-      long ageSeconds = oldestDueAge.get().toSeconds();
-      ObjectNode body = envelope("backlog_old");
-      body.put("oldest_due_age_seconds", ageSeconds);
-      body.put("threshold_seconds", backlogThreshold.toSeconds());
-      body.put("detail", "The oldest due delivery has waited " + minutes(oldestDueAge.get())
-          + ", over the " + minutes(backlogThreshold) + " threshold: the delivery worker is stopped or behind.");
-      emit("backlog_old oldest_due_age=" + ageSeconds + "s threshold=" + backlogThreshold.toSeconds() + "s",
-          "backlog_old", body,
-          "the oldest due delivery has waited " + minutes(oldestDueAge.get()) + " (over " + minutes(backlogThreshold)
-              + "): the delivery worker is stopped or behind", adminPage.map(URI::toString));
+      emit("backlog_old oldest_due_age=" + oldestDueAge.get().toSeconds() + "s threshold="
+          + backlogThreshold.toSeconds() + "s", texts.backlog(oldestDueAge.get(), backlogThreshold));
     } else if (!old && backlogAlerted) {
       backlogAlerted = false;
       if (logging) {
@@ -303,61 +251,18 @@ public final class Alerts implements AutoCloseable {
     senders.forEach(AlertSender::close);
   }
 
-  private static ObjectNode delivery(ObjectNode body, DeliveryAlert d) {
-    ObjectNode delivery = body.putObject("delivery");
-    delivery.put("id", d.deliveryId());
-    delivery.put("workflow", d.workflow());
-    delivery.put("dedupe_key", d.dedupeKey());
-    delivery.put("event_id", d.eventId());
-    delivery.put("status", d.status());
-    delivery.put("reason", d.reason());
-    delivery.put("attempts", d.attempts());
-    return body;
-  }
-
-  private ObjectNode envelope(String kind) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("alert", kind);
-    body.put("at", clock.instant().toString());
-    return body;
-  }
-
-  private void emit(String logLine, String label, ObjectNode body, String line, Optional<String> link) {
+  private void emit(String logLine, AlertTexts.Message message) {
     if (logging) {
       log.warn("alert {}", UntrustedText.forLog(logLine));
     }
-    send(label, body, line, link);
+    send(message);
   }
 
-  /**
-   * Adds the one-liner ({@code text}: "Candybridge: " + {@code line} + the link) and the link to
-   * {@code body}, and hands the alert to every sender. {@code line} is built from scrubbed values.
-   */
-  private void send(String label, ObjectNode body, String line, Optional<String> link) {
+  private void send(AlertTexts.Message message) {
     if (senders.isEmpty()) {
       return;
     }
-    String oneLine = "Candybridge: " + line.replaceAll("\\s+", " ").strip();
-    link.ifPresent(l -> body.put("link", l));
-    body.put("text", slackEscaped(oneLine) + link.map(l -> " " + l).orElse(""));
-    String subject = oneLine.length() <= 150 ? oneLine : oneLine.substring(0, 149) + "…";
-    String text = oneLine + "\n\n" + body.path("detail").asText() + "\n\n"
-        + link.map(l -> "In the admin page: " + l + "\n\n").orElse("") + body.toPrettyString() + "\n";
-    AlertSender.Outgoing alert = new AlertSender.Outgoing(label, body.toString(), subject, text);
+    AlertSender.Outgoing alert = message.outgoing();
     senders.forEach(s -> s.offer(alert));
-  }
-
-  /** Slack's incoming webhooks read {@code & < >} as markup: they must be sent as entities. */
-  private static String slackEscaped(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-  }
-
-  /** The admin page showing this delivery ({@code …/admin#delivery-12}), when its address is known. */
-  private Optional<String> link(long deliveryId) {
-    return adminPage.map(p -> p + "#delivery-" + deliveryId);
-  }
-
-  private static String minutes(Duration d) {
-    return d.toMinutes() + " min";
   }
 }
