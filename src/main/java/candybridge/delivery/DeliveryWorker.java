@@ -52,7 +52,7 @@ public final class DeliveryWorker implements AutoCloseable {
   private final Clock clock;
   private final Settings settings;
   private final Enrichment enrichment;
-  private final NextStep nextStep;
+  private final DeliveryAttempt attempt;
   /**
    * Claims under way at once: one waiting for its commit while the next gathers the senders freed
    * meanwhile, so a freed sender waits for one commit, not for the end of a claim round and another.
@@ -83,7 +83,8 @@ public final class DeliveryWorker implements AutoCloseable {
     this.listener = listener;
     this.clock = clock;
     this.settings = settings;
-    this.nextStep = new NextStep(retryPolicy, settings.onUncertain(), clock);
+    this.attempt = new DeliveryAttempt(store, referralCandy, enrichment, listener, clock,
+        new NextStep(retryPolicy, settings.onUncertain(), clock));
     this.gate = new CallGate(settings.concurrency(), retryPolicy.afterThrottle(Optional.empty()),
         listener.gate());
     // One thread per permit: a sender keeps its permit (its claim) until the outcome is recorded.
@@ -246,8 +247,8 @@ public final class DeliveryWorker implements AutoCloseable {
         MDC.MDCCloseable event = MDC.putCloseable("event_id", d.eventId().value())) {
       Instant started = clock.instant();
       long t0 = System.nanoTime();
-      outcome = send(d);
-      record(d, started, Duration.ofNanos(System.nanoTime() - t0), outcome);
+      outcome = attempt.send(d);
+      attempt.record(d, started, Duration.ofNanos(System.nanoTime() - t0), outcome);
     } catch (RuntimeException e) {
       // Store down while recording: the claim stays in flight and is resolved as in doubt. The
       // call's own outcome still reaches the gate below.
@@ -256,49 +257,6 @@ public final class DeliveryWorker implements AutoCloseable {
     } finally {
       gate.finished(outcome, generation, clock.instant());
       wake();
-    }
-  }
-
-  private void record(Delivery d, Instant started, Duration took, AttemptOutcome outcome) {
-    int number = d.attemptCount() + 1;
-    NextStep.Transition next = nextStep.after(d, outcome, number);
-    Attempt attempt =
-        new Attempt(d.id(), number, d.manual() ? AttemptTrigger.MANUAL : AttemptTrigger.SCHEDULED,
-            started, took, outcome.httpStatus(), outcome.responseExcerpt(), next.error(), outcome.verdict());
-    if (!store.recordAttempt(d, attempt, next.status(), next.at())) {
-      log.warn("delivery={} key={}: claim was lost before the outcome ({}) could be recorded",
-          d.id(), UntrustedText.forLog(d.dedupeKey()), next.status());
-      return;
-    }
-    if (next.status() == DeliveryStatus.IN_DOUBT) {
-      log.warn("delivery={} key={} attempt={} is in doubt, held for an operator: {}", d.id(),
-          UntrustedText.forLog(d.dedupeKey()), number, UntrustedText.forLog(next.error().orElse("?")));
-    }
-    listener.attemptRecorded(d, attempt, next.status());
-    log.info("delivery={} key={} attempt={} http={} -> {}{}", d.id(), UntrustedText.forLog(d.dedupeKey()), number,
-        outcome.httpStatus().isPresent() ? outcome.httpStatus().getAsInt() : "-",
-        next.status().wireName(), next.at().map(t -> " at " + t).orElse(""));
-  }
-
-  /** Completes the parameters if needed, checks them, and only then calls ReferralCandy. */
-  private AttemptOutcome send(Delivery d) {
-    Enrichment.Prepared prepared = enrichment.prepare(d);
-    if (prepared.instead().isPresent()) {
-      return prepared.instead().get();
-    }
-    RcCall call = prepared.call().orElseThrow();
-    List<String> missing =
-        Action.of(call.method()).required().stream().filter(p -> !call.params().containsKey(p)).toList();
-    if (!missing.isEmpty()) {
-      return AttemptOutcome.noCall(Verdict.FAIL, "required parameter(s) " + String.join(", ", missing)
-          + " missing for " + call.method().path() + "; nothing was sent");
-    }
-    Instant sentAt = clock.instant();
-    long t0 = System.nanoTime();
-    try {
-      return AttemptOutcome.of(referralCandy.send(call), sentAt);
-    } catch (IOException e) {
-      return AttemptOutcome.of(e, sentAt, Duration.ofNanos(System.nanoTime() - t0));
     }
   }
 
