@@ -51,7 +51,6 @@ public final class DeliveryWorker implements AutoCloseable {
   private final DeliveryListener listener;
   private final Clock clock;
   private final Settings settings;
-  private final Enrichment enrichment;
   private final DeliveryAttempt attempt;
   /**
    * Claims under way at once: one waiting for its commit while the next gathers the senders freed
@@ -77,7 +76,6 @@ public final class DeliveryWorker implements AutoCloseable {
       Enrichment enrichment,
       DeliveryListener listener) {
     this.store = store;
-    this.enrichment = enrichment;
     this.referralCandy = referralCandy;
     this.retryPolicy = settings.retryPolicy();
     this.listener = listener;

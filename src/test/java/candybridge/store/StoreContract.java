@@ -580,7 +580,6 @@ abstract class StoreContract {
     saveSale("evt_10", "cs_10", "purchase:cs_10", "joann@example.com");
     saveSale("evt_11", "cs_1x", "purchase:cs_1x", "ann@example.com.au");
     saveSale("evt_12", "cs_other", "signup:evt_12", "bob@example.com");
-    var h = store.history();
 
     assertThat(keysMatching("cs_1")).as("a session id, not its prefix").containsExactly("purchase:cs_1");
     assertThat(keysMatching("purchase:cs_10")).containsExactly("purchase:cs_10");

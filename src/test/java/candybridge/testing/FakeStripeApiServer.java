@@ -295,7 +295,7 @@ public final class FakeStripeApiServer implements AutoCloseable {
       }
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       respond(exchange, path.startsWith(ENDPOINTS) && authorized(authorization)
-          ? endpointAnswer(method, path, query, form, authorization)
+          ? endpointAnswer(method, path, form, authorization)
           : answer(method, path, query, authorization));
     }
   }
@@ -307,8 +307,8 @@ public final class FakeStripeApiServer implements AutoCloseable {
     }
   }
 
-  private Answer endpointAnswer(String method, String path, Map<String, List<String>> query,
-      Map<String, List<String>> form, String authorization) {
+  private Answer endpointAnswer(String method, String path, Map<String, List<String>> form,
+      String authorization) {
     synchronized (lock) {
       if (method.equals("POST") && readOnlyKey != null && ("Bearer " + readOnlyKey).equals(authorization)) {
         return Answer.error(403, "invalid_request_error", null, "The provided key '" + redacted(authorization)
