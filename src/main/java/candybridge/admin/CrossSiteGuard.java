@@ -31,7 +31,7 @@ final class CrossSiteGuard {
   private CrossSiteGuard() {}
 
   static void check(Context ctx) {
-    if (ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD
+    if (HandlerType.GET.equals(ctx.method()) || HandlerType.HEAD.equals(ctx.method())
         || !AdminAuth.isBasic(ctx.header("Authorization"))) {
       return;
     }

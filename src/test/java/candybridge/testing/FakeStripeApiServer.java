@@ -285,7 +285,7 @@ public final class FakeStripeApiServer implements AutoCloseable {
           scripted = scriptedEventListFailure();
         }
       }
-      if (scripted == Answer.HANG) {
+      if (Answer.HANG.equals(scripted)) {
         awaitClose();
         return;
       }
