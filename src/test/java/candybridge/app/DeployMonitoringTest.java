@@ -1,5 +1,6 @@
 package candybridge.app;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.testing.Fixtures;
@@ -64,7 +65,7 @@ class DeployMonitoringTest {
         String body = template.replace(session, session + "_" + i).replace(event, event + "_" + i);
         assertThat(StripeWebhooks.postSigned(t.port(), body, NOW).statusCode()).isEqualTo(200);
       }
-      StripeWebhooks.post(t.port(), "{}".getBytes(), "t=1,v1=00");
+      StripeWebhooks.post(t.port(), "{}".getBytes(UTF_8), "t=1,v1=00");
       t.deliverDue();
       var r = StripeWebhooks.get(t.port(), "/metrics");
       assertThat(r.statusCode()).isEqualTo(200);

@@ -1,5 +1,6 @@
 package candybridge.app;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.alert.Alerts;
@@ -60,7 +61,7 @@ class ObservabilityTest {
     sale(2);
     sale(3);
     sale(3); // duplicate
-    StripeWebhooks.post(t.port(), "{}".getBytes(), "t=1,v1=00"); // rejected
+    StripeWebhooks.post(t.port(), "{}".getBytes(UTF_8), "t=1,v1=00"); // rejected
     t.deliverDue(); // one 503 (retry), one 400 (failed), one delivered
 
     var r = StripeWebhooks.get(t.port(), "/metrics");

@@ -1,5 +1,7 @@
 package candybridge.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,7 +103,7 @@ final class Scenarios {
     if (image == null) {
       Process load = new ProcessBuilder("podman", "load", "-q", "-i", "target/candybridge-image.tar")
           .redirectErrorStream(true).start();
-      String out = new String(load.getInputStream().readAllBytes());
+      String out = new String(load.getInputStream().readAllBytes(), UTF_8);
       image = out.lines().filter(l -> l.startsWith("Loaded image")).map(l -> l.substring(l.indexOf(':') + 1).strip())
           .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException("podman load: " + out));
     }

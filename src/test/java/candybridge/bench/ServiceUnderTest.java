@@ -1,5 +1,7 @@
 package candybridge.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -56,7 +58,7 @@ final class ServiceUnderTest implements AutoCloseable {
   private static String hardLimit() {
     try {
       Process p = new ProcessBuilder("sh", "-c", "ulimit -Hn").start();
-      return new String(p.getInputStream().readAllBytes()).strip();
+      return new String(p.getInputStream().readAllBytes(), UTF_8).strip();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -72,7 +74,7 @@ final class ServiceUnderTest implements AutoCloseable {
     command.addAll(List.of(args));
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes()).strip();
+      String out = new String(p.getInputStream().readAllBytes(), UTF_8).strip();
       p.waitFor(30, TimeUnit.SECONDS);
       return out;
     } catch (IOException e) {
