@@ -7,6 +7,7 @@ import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.DeliveryQuery;
 import candybridge.history.Page;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -130,8 +131,8 @@ final class DeliveriesCommand implements Callable<Integer> {
         d.call().params().forEach((k, v) -> terminal.out().println("    " + Terminal.shown(k) + " = " + Terminal.shown(v)));
         terminal.out().println("  attempts");
         for (Attempt a : store.attempts(d.id())) {
-          terminal.out().println("    #" + a.number() + " " + a.startedAt() + " " + a.trigger().name().toLowerCase()
-              + " " + a.duration().toMillis() + " ms"
+          terminal.out().println("    #" + a.number() + " " + a.startedAt()
+              + " " + a.trigger().name().toLowerCase(Locale.ROOT) + " " + a.duration().toMillis() + " ms"
               + (a.httpStatus().isPresent() ? " HTTP " + a.httpStatus().getAsInt() : "")
               + " -> " + a.verdict().wireName() + " (" + a.verdict().outcomeClass().replace('_', ' ') + ")"
               + a.error().map(e -> "  " + Terminal.shown(e)).orElse(""));

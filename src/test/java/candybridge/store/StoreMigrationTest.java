@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -148,7 +149,7 @@ class StoreMigrationTest {
         Map<String, Object> row = new HashMap<>();
         for (int i = 2; i <= meta.getColumnCount(); i++) {
           Object v = rs.getObject(i);
-          row.put(meta.getColumnLabel(i).toLowerCase(), v instanceof Number n ? n.longValue() : v);
+          row.put(meta.getColumnLabel(i).toLowerCase(Locale.ROOT), v instanceof Number n ? n.longValue() : v);
         }
         out.put(rs.getString(1), row);
       }
