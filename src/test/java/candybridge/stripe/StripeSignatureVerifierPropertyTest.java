@@ -63,7 +63,8 @@ class StripeSignatureVerifierPropertyTest {
     int i = at % header.length();
     String hexPart = header.substring(header.indexOf("v1=") + 3);
     // Upper-case hex is accepted on purpose (README): not a change of the signature.
-    if (header.charAt(i) == replacement || Character.toLowerCase(replacement) == header.charAt(i) && i >= header.length() - hexPart.length()) {
+    if (header.charAt(i) == replacement
+        || (Character.toLowerCase(replacement) == header.charAt(i) && i >= header.length() - hexPart.length())) {
       return;
     }
     String changed = header.substring(0, i) + replacement + header.substring(i + 1);
