@@ -244,7 +244,8 @@ public final class AdminRoutes {
   private static DeliveryId id(Context ctx) {
     try {
       return new DeliveryId(Long.parseLong(ctx.pathParam("id")));
-    } catch (NumberFormatException e) {
+    } catch (NumberFormatException unused) {
+      // An answer to the client (404): the parser's exception adds nothing to it.
       throw HttpProblem.notFound("no delivery " + ctx.pathParam("id"));
     }
   }
@@ -299,7 +300,8 @@ public final class AdminRoutes {
   static DeliveryStatus status(String wire) {
     try {
       return DeliveryStatus.fromWireName(wire.strip());
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException unused) {
+      // An answer to the client (400): the parser's exception adds nothing to it.
       throw HttpProblem.badRequest("unknown status '" + wire.strip()
           + "' (pending, in_flight, delivered, failed, in_doubt)");
     }

@@ -27,7 +27,8 @@ final class Params {
     return text(ctx, name).map(v -> {
       try {
         return v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
-      } catch (DateTimeParseException e) {
+      } catch (DateTimeParseException unused) {
+        // An answer to the client (400), not a failure of ours: the parser's exception adds nothing.
         throw HttpProblem.badRequest(name + "=" + v + " is not a date (2026-10-01) or an instant (2026-10-01T12:00:00Z)");
       }
     });
@@ -44,7 +45,8 @@ final class Params {
         throw HttpProblem.badRequest(name + " must be between " + min + " and " + max);
       }
       return n;
-    } catch (NumberFormatException e) {
+    } catch (NumberFormatException unused) {
+      // An answer to the client (400), not a failure of ours: the parser's exception adds nothing.
       throw HttpProblem.badRequest(name + "=" + v.get() + " is not a number");
     }
   }

@@ -93,7 +93,7 @@ final class StripeWebhookRoute implements Handler {
         throw new PayloadTooLargeException(MAX_BODY_BYTES);
       }
       return body;
-    } catch (IOException e) {
+    } catch (IOException unused) {
       // The client's fault, not ours (a body shorter than its Content-Length, a broken chunk):
       // 400, not a 500 with a stack trace in the log for every such request.
       throw new HttpProblem(400, "invalid_event", "the request body could not be read completely");

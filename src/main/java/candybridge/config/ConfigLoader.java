@@ -266,7 +266,8 @@ public final class ConfigLoader {
     URI uri;
     try {
       uri = new URI(raw.trim());
-    } catch (URISyntaxException e) {
+    } catch (URISyntaxException unused) {
+      // Not kept as the cause: URISyntaxException's message repeats the input, which may be secret.
       throw new IllegalArgumentException("is not a URL (the value is not shown: it may hold a secret)");
     }
     if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
@@ -285,7 +286,8 @@ public final class ConfigLoader {
     URI uri;
     try {
       uri = new URI(raw.trim());
-    } catch (URISyntaxException e) {
+    } catch (URISyntaxException unused) {
+      // Not kept as the cause: URISyntaxException's message repeats the input, password included.
       throw new IllegalArgumentException("is not a URL (the value is not shown: it may hold a password);"
           + " give smtp://USER:PASSWORD@HOST:587 or smtps://USER:PASSWORD@HOST:465, with special characters"
           + " in the password percent-encoded");
@@ -331,7 +333,8 @@ public final class ConfigLoader {
     URI uri;
     try {
       uri = new URI(raw.trim());
-    } catch (URISyntaxException e) {
+    } catch (URISyntaxException unused) {
+      // Not kept as the cause: URISyntaxException's message repeats the input, which may be secret.
       throw new IllegalArgumentException("is not a URL; give https://HOST/webhooks/stripe");
     }
     if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null

@@ -82,7 +82,7 @@ public final class ServeLock implements AutoCloseable {
       channel.truncate(0);
       channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
       return new ServeLock(file, channel, lock);
-    } catch (OverlappingFileLockException e) {
+    } catch (OverlappingFileLockException unused) {
       // Held through a channel this class did not open; closing ours would release it (see HELD_HERE).
       throw inUse(database, "");
     } catch (IOException e) {
