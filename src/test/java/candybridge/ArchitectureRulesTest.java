@@ -37,86 +37,146 @@ class ArchitectureRulesTest {
   void each_package_uses_only_the_packages_below_it() {
     layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
-        .layer("text").definedBy("candybridge.text..")
-        .layer("config").definedBy("candybridge.config..")
-        .layer("http").definedBy("candybridge.http..")
-        .layer("referralcandy").definedBy("candybridge.referralcandy..")
-        .layer("stripe").definedBy("candybridge.stripe..")
-        .layer("workflow").definedBy("candybridge.workflow..")
-        .layer("delivery").definedBy("candybridge.delivery..")
-        .layer("history").definedBy("candybridge.history..")
-        .layer("ingest").definedBy("candybridge.ingest..")
-        .layer("store").definedBy("candybridge.store..")
-        .layer("metrics").definedBy("candybridge.metrics..")
-        .layer("alert").definedBy("candybridge.alert..")
-        .layer("admin").definedBy("candybridge.admin..")
-        .layer("app").definedBy("candybridge.app..")
-        .layer("demo").definedBy("candybridge.demo..")
-        .layer("cli").definedBy("candybridge.cli..")
-        .layer("main").definedBy("candybridge")
-        .whereLayer("text").mayNotAccessAnyLayer()
-        .whereLayer("config").mayOnlyAccessLayers("text")
-        .whereLayer("http").mayOnlyAccessLayers("text")
-        .whereLayer("referralcandy").mayOnlyAccessLayers("config", "text")
-        .whereLayer("stripe").mayOnlyAccessLayers("config", "text")
-        .whereLayer("workflow").mayOnlyAccessLayers("stripe", "referralcandy", "config", "text")
-        .whereLayer("delivery").mayOnlyAccessLayers(CORE_BELOW_DELIVERY)
-        .whereLayer("history").mayOnlyAccessLayers(withCore())
-        .whereLayer("ingest").mayOnlyAccessLayers(withCore())
-        .whereLayer("store").mayOnlyAccessLayers(withCore("history"))
-        .whereLayer("metrics").mayOnlyAccessLayers(withCore())
-        .whereLayer("alert").mayOnlyAccessLayers(withCore())
-        .whereLayer("admin").mayOnlyAccessLayers(withCore("history", "http"))
+        .layer("text")
+        .definedBy("candybridge.text..")
+        .layer("config")
+        .definedBy("candybridge.config..")
+        .layer("http")
+        .definedBy("candybridge.http..")
+        .layer("referralcandy")
+        .definedBy("candybridge.referralcandy..")
+        .layer("stripe")
+        .definedBy("candybridge.stripe..")
+        .layer("workflow")
+        .definedBy("candybridge.workflow..")
+        .layer("delivery")
+        .definedBy("candybridge.delivery..")
+        .layer("history")
+        .definedBy("candybridge.history..")
+        .layer("ingest")
+        .definedBy("candybridge.ingest..")
+        .layer("store")
+        .definedBy("candybridge.store..")
+        .layer("metrics")
+        .definedBy("candybridge.metrics..")
+        .layer("alert")
+        .definedBy("candybridge.alert..")
+        .layer("admin")
+        .definedBy("candybridge.admin..")
+        .layer("app")
+        .definedBy("candybridge.app..")
+        .layer("demo")
+        .definedBy("candybridge.demo..")
+        .layer("cli")
+        .definedBy("candybridge.cli..")
+        .layer("main")
+        .definedBy("candybridge")
+        .whereLayer("text")
+        .mayNotAccessAnyLayer()
+        .whereLayer("config")
+        .mayOnlyAccessLayers("text")
+        .whereLayer("http")
+        .mayOnlyAccessLayers("text")
+        .whereLayer("referralcandy")
+        .mayOnlyAccessLayers("config", "text")
+        .whereLayer("stripe")
+        .mayOnlyAccessLayers("config", "text")
+        .whereLayer("workflow")
+        .mayOnlyAccessLayers("stripe", "referralcandy", "config", "text")
+        .whereLayer("delivery")
+        .mayOnlyAccessLayers(CORE_BELOW_DELIVERY)
+        .whereLayer("history")
+        .mayOnlyAccessLayers(withCore())
+        .whereLayer("ingest")
+        .mayOnlyAccessLayers(withCore())
+        .whereLayer("store")
+        .mayOnlyAccessLayers(withCore("history"))
+        .whereLayer("metrics")
+        .mayOnlyAccessLayers(withCore())
+        .whereLayer("alert")
+        .mayOnlyAccessLayers(withCore())
+        .whereLayer("admin")
+        .mayOnlyAccessLayers(withCore("history", "http"))
         .whereLayer("app")
         .mayOnlyAccessLayers(
             withCore("history", "ingest", "store", "http", "metrics", "alert", "admin"))
-        .whereLayer("demo").mayOnlyAccessLayers("app", "workflow", "config", "text")
-        .whereLayer("main").mayOnlyAccessLayers("cli", "config")
+        .whereLayer("demo")
+        .mayOnlyAccessLayers("app", "workflow", "config", "text")
+        .whereLayer("main")
+        .mayOnlyAccessLayers("cli", "config")
         // The adapter: only the composition root and the operator commands that open a database.
-        .whereLayer("store").mayOnlyBeAccessedByLayers("app", "cli")
+        .whereLayer("store")
+        .mayOnlyBeAccessedByLayers("app", "cli")
         .check(MAIN);
   }
 
   @Test
   void only_the_composition_root_and_the_operator_commands_open_the_database() {
     noClasses()
-        .that().resideInAPackage("candybridge.app..")
-        .and().doNotHaveSimpleName("App")
-        .should().dependOnClassesThat().resideInAPackage("candybridge.store..")
+        .that()
+        .resideInAPackage("candybridge.app..")
+        .and()
+        .doNotHaveSimpleName("App")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("candybridge.store..")
         .check(MAIN);
   }
 
   @Test
   void sql_and_its_drivers_stay_in_the_store_package() {
     noClasses()
-        .that().resideOutsideOfPackage("candybridge.store..")
-        .should().dependOnClassesThat()
-        .resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer..", "org.sqlite..", "org.postgresql..")
+        .that()
+        .resideOutsideOfPackage("candybridge.store..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "java.sql..", "javax.sql..", "com.zaxxer..", "org.sqlite..", "org.postgresql..")
         .check(MAIN);
   }
 
   @Test
   void each_outside_system_has_one_package() {
-    noClasses().that().resideOutsideOfPackage("candybridge.stripe..")
-        .should().dependOnClassesThat().resideInAPackage("com.stripe..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("candybridge.stripe..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("com.stripe..")
         .because("Stripe's API is reached through candybridge.stripe only")
         .check(MAIN);
-    noClasses().that().resideOutsideOfPackage("candybridge.referralcandy..")
-        .should().dependOnClassesThat().resideInAPackage("org.apache.hc..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("candybridge.referralcandy..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.hc..")
         .because("ReferralCandy is reached through candybridge.referralcandy only")
         .check(MAIN);
-    noClasses().that().resideOutsideOfPackages("candybridge.app..", "candybridge.admin..", "candybridge.http..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.eclipse.jetty..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("candybridge.app..", "candybridge.admin..", "candybridge.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..")
         .because("the HTTP server is the edge's business: the domain is called, never calls it")
         .check(MAIN);
-    noClasses().that().resideOutsideOfPackage("candybridge.metrics..")
-        .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("candybridge.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.micrometer..")
         .because("metrics are domain-named methods of candybridge.metrics.Metrics")
         .check(MAIN);
   }
 
-  /** What the delivery core stands on: the outside systems' models, the settings, the text rules. */
-  private static final String[] CORE_BELOW_DELIVERY = {"workflow", "stripe", "referralcandy", "config", "text"};
+  /**
+   * What the delivery core stands on: the outside systems' models, the settings, the text rules.
+   */
+  private static final String[] CORE_BELOW_DELIVERY = {
+    "workflow", "stripe", "referralcandy", "config", "text"
+  };
 
   /** The delivery core and all it stands on, with {@code more}. */
   private static String[] withCore(String... more) {
@@ -137,7 +197,8 @@ class ArchitectureRulesTest {
     for (Path p : mainSources()) {
       String text = Files.readString(p);
       for (String forbidden :
-          List.of("Instant.now()", "System.currentTimeMillis()", "new Random(", "LocalDateTime.now(")) {
+          List.of(
+              "Instant.now()", "System.currentTimeMillis()", "new Random(", "LocalDateTime.now(")) {
         if (text.contains(forbidden)) {
           offenders.add(p + ": " + forbidden);
         }

@@ -1,13 +1,13 @@
 package candybridge.admin;
 
+import candybridge.config.StripeMode;
 import candybridge.delivery.CallGate;
 import candybridge.delivery.DeliveryStatus;
+import candybridge.delivery.QueueStats;
+import candybridge.delivery.Store;
 import candybridge.history.EventQuery;
 import candybridge.history.EventRecord;
 import candybridge.history.History;
-import candybridge.delivery.QueueStats;
-import candybridge.delivery.Store;
-import candybridge.config.StripeMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,8 @@ public final class AdminStatus {
   private final StripeMode stripeMode;
   private final Clock clock;
 
-  public AdminStatus(Store store, History history, CallGate gate, StripeMode stripeMode, Clock clock) {
+  public AdminStatus(
+      Store store, History history, CallGate gate, StripeMode stripeMode, Clock clock) {
     this.store = store;
     this.history = history;
     this.gate = gate;
@@ -39,23 +40,27 @@ public final class AdminStatus {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("now", now.toString());
     m.put("stripe_mode", stripeMode.wireName());
-    Optional<EventRecord> last = history.events(EventQuery.all(), Optional.empty(), 1).items().stream()
-        .findFirst();
+    Optional<EventRecord> last =
+        history.events(EventQuery.all(), Optional.empty(), 1).items().stream().findFirst();
     Map<String, Object> webhook = new LinkedHashMap<>();
     webhook.put("event_id", last.map(EventRecord::id).orElse(null));
     webhook.put("type", last.map(EventRecord::type).orElse(null));
     webhook.put("received_at", last.map(e -> e.receivedAt().toString()).orElse(null));
-    webhook.put("age_seconds", last.map(e -> Duration.between(e.receivedAt(), now).toSeconds()).orElse(null));
+    webhook.put(
+        "age_seconds",
+        last.map(e -> Duration.between(e.receivedAt(), now).toSeconds()).orElse(null));
     m.put("last_event", webhook);
 
     CallGate.State state = gate.state();
     Map<String, Object> rc = new LinkedHashMap<>();
     rc.put("breaker", state.wireName());
-    rc.put("reachable", switch (state) {
-      case CLOSED -> "yes";
-      case HALF_OPEN -> "probing";
-      case OPEN -> "no";
-    });
+    rc.put(
+        "reachable",
+        switch (state) {
+          case CLOSED -> "yes";
+          case HALF_OPEN -> "probing";
+          case OPEN -> "no";
+        });
     rc.put("opened_at", gate.openedAt().map(Instant::toString).orElse(null));
     rc.put("next_probe_at", gate.nextProbeAt().map(Instant::toString).orElse(null));
     rc.put("concurrency_limit", gate.limit());

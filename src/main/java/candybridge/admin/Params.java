@@ -1,8 +1,8 @@
 package candybridge.admin;
 
-import candybridge.http.HttpProblem;
-import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.DeliveryQuery;
+import candybridge.delivery.DeliveryStatus;
+import candybridge.http.HttpProblem;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,14 +24,23 @@ final class Params {
 
   /** ISO instant (2026-10-01T12:00:00Z) or date (2026-10-01, midnight UTC). */
   static Optional<Instant> instant(Context ctx, String name) {
-    return text(ctx, name).map(v -> {
-      try {
-        return v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
-      } catch (DateTimeParseException unused) {
-        // An answer to the client (400), not a failure of ours: the parser's exception adds nothing.
-        throw HttpProblem.badRequest(name + "=" + v + " is not a date (2026-10-01) or an instant (2026-10-01T12:00:00Z)");
-      }
-    });
+    return text(ctx, name)
+        .map(
+            v -> {
+              try {
+                return v.length() == 10
+                    ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : Instant.parse(v);
+              } catch (DateTimeParseException unused) {
+                // An answer to the client (400), not a failure of ours: the parser's exception adds
+                // nothing.
+                throw HttpProblem.badRequest(
+                    name
+                        + "="
+                        + v
+                        + " is not a date (2026-10-01) or an instant (2026-10-01T12:00:00Z)");
+              }
+            });
   }
 
   static int integer(Context ctx, String name, int fallback, int min, int max) {
@@ -68,11 +77,21 @@ final class Params {
   }
 
   static DeliveryQuery deliveryQuery(Context ctx) {
-    Set<DeliveryStatus> statuses = text(ctx, "status")
-        .map(v -> Arrays.stream(v.split(",")).filter(s -> !s.isBlank()).map(AdminRoutes::status)
-            .collect(Collectors.toSet()))
-        .orElse(Set.of());
-    return new DeliveryQuery(statuses, text(ctx, "type"), text(ctx, "workflow"), instant(ctx, "from"),
-        instant(ctx, "to"), text(ctx, "q"));
+    Set<DeliveryStatus> statuses =
+        text(ctx, "status")
+            .map(
+                v ->
+                    Arrays.stream(v.split(","))
+                        .filter(s -> !s.isBlank())
+                        .map(AdminRoutes::status)
+                        .collect(Collectors.toSet()))
+            .orElse(Set.of());
+    return new DeliveryQuery(
+        statuses,
+        text(ctx, "type"),
+        text(ctx, "workflow"),
+        instant(ctx, "from"),
+        instant(ctx, "to"),
+        text(ctx, "q"));
   }
 }

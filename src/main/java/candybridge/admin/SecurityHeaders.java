@@ -22,7 +22,9 @@ final class SecurityHeaders {
         .header("Referrer-Policy", "no-referrer");
   }
 
-  /** {@code /api/}: the page's headers, and no cached copy of an answer (it holds customer data). */
+  /**
+   * {@code /api/}: the page's headers, and no cached copy of an answer (it holds customer data).
+   */
   static void api(Context ctx) {
     page(ctx);
     ctx.header("Cache-Control", "no-store");

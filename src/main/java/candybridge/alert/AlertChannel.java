@@ -3,8 +3,8 @@ package candybridge.alert;
 import java.util.Optional;
 
 /**
- * Where an alert goes besides the log: the alert webhook ({@link WebhookChannel}) or e-mail
- * ({@link MailChannel}). Called on the channel's own {@link AlertSender} thread only.
+ * Where an alert goes besides the log: the alert webhook ({@link WebhookChannel}) or e-mail ({@link
+ * MailChannel}). Called on the channel's own {@link AlertSender} thread only.
  */
 interface AlertChannel {
   /**

@@ -62,11 +62,16 @@ final class AlertSender implements AutoCloseable {
     thread.start();
   }
 
-  /** Enqueues without blocking; returns false (and logs a WARN) when the queue is full or closed. */
+  /**
+   * Enqueues without blocking; returns false (and logs a WARN) when the queue is full or closed.
+   */
   boolean offer(Outgoing alert) {
     if (closing.getCount() == 0 || !queue.offer(alert)) {
       dropped.incrementAndGet();
-      log.warn("alert {} dropped: the queue of alerts {} is full or closed", alert.label(), channel.via());
+      log.warn(
+          "alert {} dropped: the queue of alerts {} is full or closed",
+          alert.label(),
+          channel.via());
       return false;
     }
     return true;
@@ -88,15 +93,21 @@ final class AlertSender implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (!queue.isEmpty()) {
-      log.warn("{} alert(s) not sent {}: stopped before they were taken", queue.size(), channel.via());
+      log.warn(
+          "{} alert(s) not sent {}: stopped before they were taken", queue.size(), channel.via());
     }
   }
 
-  /** Tries until the channel takes it or the retries are used up; after close, tries each remaining alert once. */
+  /**
+   * Tries until the channel takes it or the retries are used up; after close, tries each remaining
+   * alert once.
+   */
   private void deliver(Outgoing alert) throws InterruptedException {
     String lastError = "";
     for (int attempt = 0; attempt <= retryDelays.size(); attempt++) {
-      if (attempt > 0 && (closing.getCount() == 0 || closing.await(retryDelays.get(attempt - 1).toMillis(), TimeUnit.MILLISECONDS))) {
+      if (attempt > 0
+          && (closing.getCount() == 0
+              || closing.await(retryDelays.get(attempt - 1).toMillis(), TimeUnit.MILLISECONDS))) {
         break;
       }
       Optional<String> failure = channel.send(alert);
@@ -106,7 +117,11 @@ final class AlertSender implements AutoCloseable {
       }
       lastError = failure.get();
     }
-    log.warn("alert {} not delivered {}: {}", alert.label(), channel.via(), UntrustedText.forLog(lastError));
+    log.warn(
+        "alert {} not delivered {}: {}",
+        alert.label(),
+        channel.via(),
+        UntrustedText.forLog(lastError));
   }
 
   /**

@@ -18,7 +18,10 @@ import java.util.Optional;
  *     delivery link to it ({@code #delivery-12})
  */
 public record AlertSettings(
-    Duration timeout, List<Duration> retryDelays, int queueCapacity, Duration backlogThreshold,
+    Duration timeout,
+    List<Duration> retryDelays,
+    int queueCapacity,
+    Duration backlogThreshold,
     Optional<URI> adminPage) {
   public AlertSettings {
     requireNonNull(timeout, "timeout == null");
@@ -28,7 +31,8 @@ public record AlertSettings(
     requireNonNull(adminPage, "adminPage == null");
   }
 
-  public AlertSettings(Duration timeout, List<Duration> retryDelays, int queueCapacity, Duration backlogThreshold) {
+  public AlertSettings(
+      Duration timeout, List<Duration> retryDelays, int queueCapacity, Duration backlogThreshold) {
     this(timeout, retryDelays, queueCapacity, backlogThreshold, Optional.empty());
   }
 

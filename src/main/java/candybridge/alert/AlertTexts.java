@@ -37,8 +37,14 @@ final class AlertTexts {
       link.ifPresent(l -> body.put("link", l));
       body.put("text", slackEscaped(oneLine) + link.map(l -> " " + l).orElse(""));
       String subject = oneLine.length() <= 150 ? oneLine : oneLine.substring(0, 149) + "…";
-      String text = oneLine + "\n\n" + body.path("detail").asText() + "\n\n"
-          + link.map(l -> "In the admin page: " + l + "\n\n").orElse("") + body.toPrettyString() + "\n";
+      String text =
+          oneLine
+              + "\n\n"
+              + body.path("detail").asText()
+              + "\n\n"
+              + link.map(l -> "In the admin page: " + l + "\n\n").orElse("")
+              + body.toPrettyString()
+              + "\n";
       return new AlertSender.Outgoing(label, body.toString(), subject, text);
     }
   }
@@ -47,11 +53,26 @@ final class AlertTexts {
   Message failed(DeliveryAlert d) {
     ObjectNode body = delivery(envelope("delivery_failed"), d);
     body.put("count", 1);
-    body.put("detail", "Delivery " + d.deliveryId() + " failed after " + d.attempts() + " attempt(s); retrying"
-        + " cannot help, so it needs an operator: fix the cause, then replay it.");
-    return new Message("delivery_failed delivery=" + d.deliveryId(), body,
-        "delivery " + d.deliveryId() + " (" + d.workflow() + ") failed after " + d.attempts() + " attempt(s): "
-            + d.reason(), link(d.deliveryId()));
+    body.put(
+        "detail",
+        "Delivery "
+            + d.deliveryId()
+            + " failed after "
+            + d.attempts()
+            + " attempt(s); retrying"
+            + " cannot help, so it needs an operator: fix the cause, then replay it.");
+    return new Message(
+        "delivery_failed delivery=" + d.deliveryId(),
+        body,
+        "delivery "
+            + d.deliveryId()
+            + " ("
+            + d.workflow()
+            + ") failed after "
+            + d.attempts()
+            + " attempt(s): "
+            + d.reason(),
+        link(d.deliveryId()));
   }
 
   /** The failures counted since the last {@code delivery_failed} alert. */
@@ -59,11 +80,28 @@ final class AlertTexts {
     DeliveryAlert d = b.first();
     String deliveries = b.count() + " more deliver" + (b.count() == 1 ? "y" : "ies");
     ObjectNode body = counted(delivery(envelope("delivery_failed"), d), b);
-    body.put("detail", deliveries + " failed " + b.window() + " (first: delivery " + d.deliveryId() + ", "
-        + d.reason() + "). Each needs an operator: candybridge deliveries list --status failed lists them;"
-        + " fix the cause, then candybridge replay --status failed.");
-    return new Message("delivery_failed count=" + b.count(), body,
-        deliveries + " failed " + b.window() + " (first: delivery " + d.deliveryId() + ": " + d.reason() + ")",
+    body.put(
+        "detail",
+        deliveries
+            + " failed "
+            + b.window()
+            + " (first: delivery "
+            + d.deliveryId()
+            + ", "
+            + d.reason()
+            + "). Each needs an operator: candybridge deliveries list --status failed lists them;"
+            + " fix the cause, then candybridge replay --status failed.");
+    return new Message(
+        "delivery_failed count=" + b.count(),
+        body,
+        deliveries
+            + " failed "
+            + b.window()
+            + " (first: delivery "
+            + d.deliveryId()
+            + ": "
+            + d.reason()
+            + ")",
         link(d.deliveryId()));
   }
 
@@ -72,12 +110,25 @@ final class AlertTexts {
     DeliveryAlert d = b.first();
     String deliveries = b.count() + " deliver" + (b.count() == 1 ? "y" : "ies");
     ObjectNode body = counted(delivery(envelope("delivery_in_doubt"), d), b);
-    body.put("detail", deliveries + " went in doubt " + b.window()
-        + ": ReferralCandy may or may not have them (first: delivery " + d.deliveryId() + ", " + d.reason()
-        + "). They are not resent. Check ReferralCandy for these sales, then: candybridge resolve"
-        + " --status in_doubt --as sent|resend (deliveries list --status in_doubt lists them)");
-    return new Message("delivery_in_doubt count=" + b.count(), body,
-        deliveries + " went in doubt " + b.window() + " (first: delivery " + d.deliveryId()
+    body.put(
+        "detail",
+        deliveries
+            + " went in doubt "
+            + b.window()
+            + ": ReferralCandy may or may not have them (first: delivery "
+            + d.deliveryId()
+            + ", "
+            + d.reason()
+            + "). They are not resent. Check ReferralCandy for these sales, then: candybridge resolve"
+            + " --status in_doubt --as sent|resend (deliveries list --status in_doubt lists them)");
+    return new Message(
+        "delivery_in_doubt count=" + b.count(),
+        body,
+        deliveries
+            + " went in doubt "
+            + b.window()
+            + " (first: delivery "
+            + d.deliveryId()
             + "): check ReferralCandy for them, then resolve them",
         link(d.deliveryId()));
   }
@@ -86,10 +137,18 @@ final class AlertTexts {
   Message unavailable(String scrubbed) {
     ObjectNode body = envelope("referralcandy_unavailable");
     body.put("reason", scrubbed);
-    body.put("detail", "ReferralCandy is not answering normally (" + scrubbed + "). Candybridge stopped"
-        + " starting calls and probes verify.json until it answers; webhooks are still stored.");
-    return new Message("referralcandy_unavailable", body,
-        "ReferralCandy is not answering normally (" + scrubbed + "): calls paused, webhooks still stored",
+    body.put(
+        "detail",
+        "ReferralCandy is not answering normally ("
+            + scrubbed
+            + "). Candybridge stopped"
+            + " starting calls and probes verify.json until it answers; webhooks are still stored.");
+    return new Message(
+        "referralcandy_unavailable",
+        body,
+        "ReferralCandy is not answering normally ("
+            + scrubbed
+            + "): calls paused, webhooks still stored",
         Optional.empty());
   }
 
@@ -99,8 +158,11 @@ final class AlertTexts {
     openFor.ifPresent(d -> body.put("unavailable_seconds", d.toSeconds()));
     String after = openFor.map(d -> " after " + d.toSeconds() + " s").orElse("");
     body.put("detail", "ReferralCandy answers again" + after + "; deliveries resume.");
-    return new Message("referralcandy_recovered", body,
-        "ReferralCandy answers again" + after + ": deliveries resume", Optional.empty());
+    return new Message(
+        "referralcandy_recovered",
+        body,
+        "ReferralCandy answers again" + after + ": deliveries resume",
+        Optional.empty());
   }
 
   /** The oldest due delivery has waited {@code age}, at least {@code threshold}. */
@@ -108,11 +170,22 @@ final class AlertTexts {
     ObjectNode body = envelope("backlog_old");
     body.put("oldest_due_age_seconds", age.toSeconds());
     body.put("threshold_seconds", threshold.toSeconds());
-    body.put("detail", "The oldest due delivery has waited " + minutes(age)
-        + ", over the " + minutes(threshold) + " threshold: the delivery worker is stopped or behind.");
-    return new Message("backlog_old", body,
-        "the oldest due delivery has waited " + minutes(age) + " (over " + minutes(threshold)
-            + "): the delivery worker is stopped or behind", adminPage.map(URI::toString));
+    body.put(
+        "detail",
+        "The oldest due delivery has waited "
+            + minutes(age)
+            + ", over the "
+            + minutes(threshold)
+            + " threshold: the delivery worker is stopped or behind.");
+    return new Message(
+        "backlog_old",
+        body,
+        "the oldest due delivery has waited "
+            + minutes(age)
+            + " (over "
+            + minutes(threshold)
+            + "): the delivery worker is stopped or behind",
+        adminPage.map(URI::toString));
   }
 
   private static ObjectNode delivery(ObjectNode body, DeliveryAlert d) {
@@ -146,7 +219,9 @@ final class AlertTexts {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
-  /** The admin page showing this delivery ({@code …/admin#delivery-12}), when its address is known. */
+  /**
+   * The admin page showing this delivery ({@code …/admin#delivery-12}), when its address is known.
+   */
   private Optional<String> link(long deliveryId) {
     return adminPage.map(p -> p + "#delivery-" + deliveryId);
   }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * minute as one alert with a count). The breaker's opening and closing are one alert each ({@code
  * referralcandy_unavailable}, {@code referralcandy_recovered}).
  *
- * <p>The JSON: {@code {"alert":"delivery_failed"|"delivery_in_doubt"|"backlog_old"|…,"at":"<instant>",
+ * <p>The JSON: {@code
+ * {"alert":"delivery_failed"|"delivery_in_doubt"|"backlog_old"|…,"at":"<instant>",
  * "delivery":{"id":12,"workflow":…,"dedupe_key":…,"event_id":…,"status":…,"reason":…,"attempts":3},
  * "count":1,"detail":"<sentence>","link":"<admin page>#delivery-12","text":"<one line>"}}; {@code
  * text} makes the body a Slack or Mattermost incoming-webhook message as it is; {@code link} is
@@ -46,20 +47,34 @@ public final class Alerts implements AutoCloseable {
   private final AlertTexts texts;
   private boolean backlogAlerted;
   private Optional<Burst> burst = Optional.empty();
-  /** Failed deliveries after the last delivery_failed alert, within {@link #SUMMARY_EVERY} of it. */
+
+  /**
+   * Failed deliveries after the last delivery_failed alert, within {@link #SUMMARY_EVERY} of it.
+   */
   private Optional<Burst> failedSince = Optional.empty();
+
   /** Until when a new failure is counted instead of sent; null: the next one goes out at once. */
   private Instant failedQuietUntil;
+
   private ScheduledExecutorService ticker;
 
   /** An in-doubt burst is sent once this long passed without another in-doubt delivery... */
   public static final Duration BURST_QUIET = Duration.ofSeconds(10);
+
   /** ...or this long after its first, whichever comes first. */
   public static final Duration BURST_MAX = Duration.ofMinutes(1);
-  /** At most one {@code delivery_failed} alert is sent per this long; the failures between are counted. */
+
+  /**
+   * At most one {@code delivery_failed} alert is sent per this long; the failures between are
+   * counted.
+   */
   public static final Duration SUMMARY_EVERY = Duration.ofMinutes(1);
 
-  private Alerts(Clock clock, Duration backlogThreshold, boolean logging, List<AlertSender> senders,
+  private Alerts(
+      Clock clock,
+      Duration backlogThreshold,
+      boolean logging,
+      List<AlertSender> senders,
       Optional<URI> adminPage) {
     this.clock = requireNonNull(clock, "clock == null");
     this.backlogThreshold = requireNonNull(backlogThreshold, "backlogThreshold == null");
@@ -70,7 +85,12 @@ public final class Alerts implements AutoCloseable {
 
   /** Does nothing at all: for tests and tools that do not care. */
   public static Alerts disabled() {
-    return new Alerts(Clock.systemUTC(), AlertSettings.defaults().backlogThreshold(), false, List.of(), Optional.empty());
+    return new Alerts(
+        Clock.systemUTC(),
+        AlertSettings.defaults().backlogThreshold(),
+        false,
+        List.of(),
+        Optional.empty());
   }
 
   /** WARN log lines only: the production choice when no alert webhook is configured. */
@@ -78,22 +98,31 @@ public final class Alerts implements AutoCloseable {
     return new Alerts(clock, backlogThreshold, true, List.of(), Optional.empty());
   }
 
-  /** Logs and POSTs each alert to {@code url}; starts the sender thread ({@link #close} stops it). */
+  /**
+   * Logs and POSTs each alert to {@code url}; starts the sender thread ({@link #close} stops it).
+   */
   public static Alerts start(URI url, Clock clock, AlertSettings settings) {
-    return start(new AlertDestinations(Optional.of(requireNonNull(url, "url == null")), Optional.empty()), clock, settings);
+    return start(
+        new AlertDestinations(Optional.of(requireNonNull(url, "url == null")), Optional.empty()),
+        clock,
+        settings);
   }
 
   /**
-   * Logs each alert and sends it to every destination set, each from its own thread ({@link
-   * #close} stops them); with none set, the same as {@link #logOnly}.
+   * Logs each alert and sends it to every destination set, each from its own thread ({@link #close}
+   * stops them); with none set, the same as {@link #logOnly}.
    */
   public static Alerts start(AlertDestinations to, Clock clock, AlertSettings settings) {
     List<AlertChannel> channels = new ArrayList<>();
     to.webhook().ifPresent(url -> channels.add(new WebhookChannel(url, settings.timeout())));
     to.email().ifPresent(smtp -> channels.add(new MailChannel(smtp, settings.timeout(), clock)));
-    List<AlertSender> senders = channels.stream()
-        .map(c -> new AlertSender(c, settings.timeout(), settings.retryDelays(), settings.queueCapacity()))
-        .toList();
+    List<AlertSender> senders =
+        channels.stream()
+            .map(
+                c ->
+                    new AlertSender(
+                        c, settings.timeout(), settings.retryDelays(), settings.queueCapacity()))
+            .toList();
     senders.forEach(AlertSender::start);
     return new Alerts(clock, settings.backlogThreshold(), true, senders, settings.adminPage());
   }
@@ -108,13 +137,21 @@ public final class Alerts implements AutoCloseable {
   public void deliveryFailed(DeliveryAlert delivery) {
     DeliveryAlert d = delivery.scrubbed();
     if (logging) {
-      log.warn("alert {}", UntrustedText.forLog(
-          "delivery_failed delivery=" + d.deliveryId() + " key=" + d.dedupeKey() + " reason=" + d.reason()));
+      log.warn(
+          "alert {}",
+          UntrustedText.forLog(
+              "delivery_failed delivery="
+                  + d.deliveryId()
+                  + " key="
+                  + d.dedupeKey()
+                  + " reason="
+                  + d.reason()));
     }
     synchronized (this) {
       Instant now = clock.instant();
       if (failedQuietUntil != null && now.isBefore(failedQuietUntil)) {
-        failedSince = Optional.of(failedSince.map(b -> b.plus(now)).orElseGet(() -> Burst.first(d, now)));
+        failedSince =
+            Optional.of(failedSince.map(b -> b.plus(now)).orElseGet(() -> Burst.first(d, now)));
         return;
       }
       if (failedSince.isPresent()) {
@@ -128,27 +165,36 @@ public final class Alerts implements AutoCloseable {
     send(texts.failed(d));
   }
 
-  /** The failures counted since the last delivery_failed alert, as one alert; the next minute starts now. */
+  /**
+   * The failures counted since the last delivery_failed alert, as one alert; the next minute starts
+   * now.
+   */
   private void sendFailedSummary(Instant now) {
     Burst b = failedSince.orElseThrow();
     failedSince = Optional.empty();
     failedQuietUntil = now.plus(SUMMARY_EVERY);
     if (logging) {
-      log.info("alert delivery_failed summary: {} more deliver{} failed {} (first: delivery {})", b.count(),
-          b.count() == 1 ? "y" : "ies", b.window(), b.first().deliveryId());
+      log.info(
+          "alert delivery_failed summary: {} more deliver{} failed {} (first: delivery {})",
+          b.count(),
+          b.count() == 1 ? "y" : "ies",
+          b.window(),
+          b.first().deliveryId());
     }
     send(texts.failedSummary(b));
   }
 
   /**
    * The delivery may or may not have reached ReferralCandy; it is not resent blindly. Deliveries
-   * that go in doubt together (an outage, a restart after a crash) make one alert: it goes out
-   * once {@link #BURST_QUIET} passed without another, or {@link #BURST_MAX} after the first, and
-   * names how many and the time window ({@link #tick} checks).
+   * that go in doubt together (an outage, a restart after a crash) make one alert: it goes out once
+   * {@link #BURST_QUIET} passed without another, or {@link #BURST_MAX} after the first, and names
+   * how many and the time window ({@link #tick} checks).
    */
   public synchronized void deliveryInDoubt(DeliveryAlert delivery) {
     Instant now = clock.instant();
-    burst = Optional.of(burst.map(b -> b.plus(now)).orElseGet(() -> Burst.first(delivery.scrubbed(), now)));
+    burst =
+        Optional.of(
+            burst.map(b -> b.plus(now)).orElseGet(() -> Burst.first(delivery.scrubbed(), now)));
   }
 
   /**
@@ -170,8 +216,18 @@ public final class Alerts implements AutoCloseable {
     Burst b = burst.get();
     burst = Optional.empty();
     DeliveryAlert d = b.first();
-    emit("delivery_in_doubt count=" + b.count() + " from=" + b.from() + " to=" + b.to() + " first=delivery "
-        + d.deliveryId() + " reason=" + d.reason(), texts.inDoubt(b));
+    emit(
+        "delivery_in_doubt count="
+            + b.count()
+            + " from="
+            + b.from()
+            + " to="
+            + b.to()
+            + " first=delivery "
+            + d.deliveryId()
+            + " reason="
+            + d.reason(),
+        texts.inDoubt(b));
   }
 
   /** The breaker opened: no new call to ReferralCandy starts until a probe succeeds. */
@@ -182,18 +238,21 @@ public final class Alerts implements AutoCloseable {
 
   /** The breaker closed again: deliveries resume. */
   public void breakerClosed(Optional<Duration> openFor) {
-    emit("referralcandy_recovered" + openFor.map(d -> " after=" + d.toSeconds() + "s").orElse(""),
+    emit(
+        "referralcandy_recovered" + openFor.map(d -> " after=" + d.toSeconds() + "s").orElse(""),
         texts.recovered(openFor));
   }
 
   /** Runs {@link #tick} every second on a daemon thread until {@link #close}. */
   public synchronized Alerts startTicking() {
     if (ticker == null) {
-      ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "alert-ticker");
-        t.setDaemon(true);
-        return t;
-      });
+      ticker =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "alert-ticker");
+                t.setDaemon(true);
+                return t;
+              });
       ticker.scheduleWithFixedDelay(this::tickQuietly, 1, 1, TimeUnit.SECONDS);
     }
     return this;
@@ -208,19 +267,26 @@ public final class Alerts implements AutoCloseable {
   }
 
   /**
-   * Raises {@code backlog_old} when the oldest due delivery has waited at least the threshold, once;
-   * it is raised again only after a check found the backlog under the threshold (or empty).
+   * Raises {@code backlog_old} when the oldest due delivery has waited at least the threshold,
+   * once; it is raised again only after a check found the backlog under the threshold (or empty).
    */
   public synchronized void checkBacklog(Optional<Duration> oldestDueAge) {
     boolean old = oldestDueAge.isPresent() && oldestDueAge.get().compareTo(backlogThreshold) >= 0;
     if (old && !backlogAlerted) {
       backlogAlerted = true;
-      emit("backlog_old oldest_due_age=" + oldestDueAge.get().toSeconds() + "s threshold="
-          + backlogThreshold.toSeconds() + "s", texts.backlog(oldestDueAge.get(), backlogThreshold));
+      emit(
+          "backlog_old oldest_due_age="
+              + oldestDueAge.get().toSeconds()
+              + "s threshold="
+              + backlogThreshold.toSeconds()
+              + "s",
+          texts.backlog(oldestDueAge.get(), backlogThreshold));
     } else if (!old && backlogAlerted) {
       backlogAlerted = false;
       if (logging) {
-        log.info("alert backlog_old cleared: no due delivery is older than {}s", backlogThreshold.toSeconds());
+        log.info(
+            "alert backlog_old cleared: no due delivery is older than {}s",
+            backlogThreshold.toSeconds());
       }
     }
   }

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds {@link Alerts#checkBacklog} from the queue statistics on a timer, so the backlog alert
- * does not depend on anyone scraping {@code /metrics}. An unreadable queue (empty statistics or an
+ * Feeds {@link Alerts#checkBacklog} from the queue statistics on a timer, so the backlog alert does
+ * not depend on anyone scraping {@code /metrics}. An unreadable queue (empty statistics or an
  * exception) is skipped: it neither raises nor clears the alert.
  */
 public final class BacklogWatch implements AutoCloseable {
@@ -41,9 +41,11 @@ public final class BacklogWatch implements AutoCloseable {
    *
    * @param stats typically {@code metrics::queueStats}, which shares the scrape's cached query
    */
-  public static BacklogWatch start(Alerts alerts, Supplier<Optional<QueueStats>> stats, Duration every) {
+  public static BacklogWatch start(
+      Alerts alerts, Supplier<Optional<QueueStats>> stats, Duration every) {
     BacklogWatch watch = new BacklogWatch(alerts, stats);
-    watch.timer.scheduleWithFixedDelay(watch::checkNow, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    watch.timer.scheduleWithFixedDelay(
+        watch::checkNow, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     return watch;
   }
 

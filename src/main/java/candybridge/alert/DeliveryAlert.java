@@ -31,7 +31,12 @@ public record DeliveryAlert(
   /** This alert with anything that looks like an e-mail address replaced in every text field. */
   DeliveryAlert scrubbed() {
     return new DeliveryAlert(
-        deliveryId, scrub(workflow), scrub(dedupeKey), scrub(eventId), scrub(status), scrub(reason),
+        deliveryId,
+        scrub(workflow),
+        scrub(dedupeKey),
+        scrub(eventId),
+        scrub(status),
+        scrub(reason),
         attempts);
   }
 
@@ -39,9 +44,21 @@ public record DeliveryAlert(
   @Override
   public String toString() {
     DeliveryAlert s = scrubbed();
-    return "DeliveryAlert[delivery=" + s.deliveryId + ", workflow=" + s.workflow + ", key=" + s.dedupeKey
-        + ", event=" + s.eventId + ", status=" + s.status + ", reason=" + s.reason + ", attempts="
-        + s.attempts + "]";
+    return "DeliveryAlert[delivery="
+        + s.deliveryId
+        + ", workflow="
+        + s.workflow
+        + ", key="
+        + s.dedupeKey
+        + ", event="
+        + s.eventId
+        + ", status="
+        + s.status
+        + ", reason="
+        + s.reason
+        + ", attempts="
+        + s.attempts
+        + "]";
   }
 
   static String scrub(String text) {

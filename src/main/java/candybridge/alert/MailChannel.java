@@ -16,7 +16,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
-import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -48,12 +47,16 @@ final class MailChannel implements AlertChannel {
       p.setProperty("mail.smtp.starttls.enable", "true");
     }
     p.setProperty("mail." + protocol + ".ssl.checkserveridentity", "true");
-    Authenticator auth = settings.user().isEmpty() ? null : new Authenticator() {
-      @Override
-      protected PasswordAuthentication getPasswordAuthentication() {
-        return new PasswordAuthentication(settings.user().get(), settings.password().orElse(""));
-      }
-    };
+    Authenticator auth =
+        settings.user().isEmpty()
+            ? null
+            : new Authenticator() {
+              @Override
+              protected PasswordAuthentication getPasswordAuthentication() {
+                return new PasswordAuthentication(
+                    settings.user().get(), settings.password().orElse(""));
+              }
+            };
     this.session = Session.getInstance(p, auth);
   }
 
@@ -93,7 +96,8 @@ final class MailChannel implements AlertChannel {
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     String text = e.getMessage() == null ? "" : e.getMessage().strip();
     if (text.length() > 120) text = text.substring(0, 120) + "…";
-    return e.getClass().getSimpleName() + (cause != e ? "/" + cause.getClass().getSimpleName() : "")
+    return e.getClass().getSimpleName()
+        + (cause != e ? "/" + cause.getClass().getSimpleName() : "")
         + (text.isEmpty() ? "" : ": " + UntrustedText.masked(text));
   }
 }

@@ -14,8 +14,13 @@ import java.util.Optional;
  * @param user SMTP AUTH user name, when the URL had one (with {@code password})
  */
 public record SmtpSettings(
-    boolean implicitTls, String host, int port, Optional<String> user, Optional<String> password,
-    String from, List<String> to) {
+    boolean implicitTls,
+    String host,
+    int port,
+    Optional<String> user,
+    Optional<String> password,
+    String from,
+    List<String> to) {
   public SmtpSettings {
     requireNonNull(host, "host == null");
     if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
@@ -29,6 +34,12 @@ public record SmtpSettings(
   /** Scheme, host and port only: the password and the addresses stay out of logs. */
   @Override
   public String toString() {
-    return (implicitTls ? "smtps://" : "smtp://") + host + ":" + port + " (" + to.size() + " recipient(s))";
+    return (implicitTls ? "smtps://" : "smtp://")
+        + host
+        + ":"
+        + port
+        + " ("
+        + to.size()
+        + " recipient(s))";
   }
 }

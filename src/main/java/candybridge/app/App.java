@@ -1,6 +1,5 @@
 package candybridge.app;
 
-import candybridge.http.Json;
 import candybridge.admin.AdminRoutes;
 import candybridge.admin.AdminStatus;
 import candybridge.alert.AlertDestinations;
@@ -14,21 +13,22 @@ import candybridge.delivery.DeliveryWorker;
 import candybridge.delivery.Enrichment;
 import candybridge.delivery.Replay;
 import candybridge.delivery.RetryPolicy;
+import candybridge.http.Json;
+import candybridge.ingest.Backfill;
+import candybridge.ingest.Reconciliation;
+import candybridge.ingest.StripeIngest;
 import candybridge.metrics.Metrics;
 import candybridge.referralcandy.HttpReferralCandy;
 import candybridge.referralcandy.ReferralCandy;
 import candybridge.store.DatabaseWait;
 import candybridge.store.JdbcStore;
 import candybridge.store.ServeLock;
-import candybridge.ingest.Backfill;
 import candybridge.stripe.CachingStripeApi;
-import candybridge.ingest.Reconciliation;
-import candybridge.ingest.StripeIngest;
 import candybridge.stripe.StripeJavaApi;
 import candybridge.stripe.StripeJavaEvents;
-import candybridge.workflow.StripeLookups;
 import candybridge.stripe.StripeSignatureVerifier;
 import candybridge.workflow.Lookups;
+import candybridge.workflow.StripeLookups;
 import candybridge.workflow.Workflow;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -64,10 +64,16 @@ public final class App implements AutoCloseable {
   private final Metrics metrics;
   private final Alerts alerts;
   private final Javalin http;
+
   /** Everything to close, last started first. */
   private final Deque<AutoCloseable> closing;
 
-  private App(JdbcStore store, DeliveryWorker worker, Metrics metrics, Alerts alerts, Javalin http,
+  private App(
+      JdbcStore store,
+      DeliveryWorker worker,
+      Metrics metrics,
+      Alerts alerts,
+      Javalin http,
       Deque<AutoCloseable> closing) {
     this.store = store;
     this.worker = worker;
@@ -79,14 +85,20 @@ public final class App implements AutoCloseable {
 
   public static App start(Config config, Workflow configured, Clock clock, Options options) {
     log.info("starting with {}", config.describe());
-    // CANDYBRIDGE_STRIPE_MODE gates every workflow, for webhooks, reconciliation and dry-runs alike.
+    // CANDYBRIDGE_STRIPE_MODE gates every workflow, for webhooks, reconciliation and dry-runs
+    // alike.
     Workflow workflow = configured.inMode(config.stripe().mode());
     Deque<AutoCloseable> closing = new ArrayDeque<>();
-    // One serve per SQLite file (docs/design.md §7), taken before the store opens and released last.
+    // One serve per SQLite file (docs/design.md §7), taken before the store opens and released
+    // last.
     ServeLock.acquire(config.store().databaseUrl(), clock.instant()).ifPresent(closing::push);
     try {
-      JdbcStore store = JdbcStore.open(config.store().databaseUrl(), config.store().poolSize(),
-          DatabaseWait.upTo(config.store().databaseWait(), config.store().shownUrl()), clock.instant());
+      JdbcStore store =
+          JdbcStore.open(
+              config.store().databaseUrl(),
+              config.store().poolSize(),
+              DatabaseWait.upTo(config.store().databaseWait(), config.store().shownUrl()),
+              clock.instant());
       closing.push(store);
       Metrics metrics = Metrics.create(clock, () -> store.queueStats(clock.instant()));
       closing.push(metrics);
@@ -101,20 +113,45 @@ public final class App implements AutoCloseable {
       HttpReferralCandy referralCandy =
           new HttpReferralCandy(rc.apiBase(), rc.accessId(), rc.secretKey(), clock, rc.timeout());
       closing.push(referralCandy);
-      DeliveryWorker worker = worker(config, workflow, clock, store, referralCandy, lookups,
-          new DeliveryObserver(metrics, alerts, clock));
+      DeliveryWorker worker =
+          worker(
+              config,
+              workflow,
+              clock,
+              store,
+              referralCandy,
+              lookups,
+              new DeliveryObserver(metrics, alerts, clock));
       closing.push(worker);
       worker.recoverAbandoned(store.isSingleInstance());
 
       StripeIngest ingest =
-          new StripeIngest(workflow, config.stripe().apiKey().isPresent(), store, clock, worker::wake);
+          new StripeIngest(
+              workflow, config.stripe().apiKey().isPresent(), store, clock, worker::wake);
       Json json = new Json();
-      StripeWebhookRoute webhook = new StripeWebhookRoute(
-          new StripeSignatureVerifier(config.stripe().webhookSecrets(), clock), ingest, json, metrics);
-      Optional<AdminRoutes> admin = config.admin().token().map(token -> new AdminRoutes(
-          token, store, store.history(), new Replay(store, clock, worker::wake), workflow, lookups, clock,
-          new AdminStatus(store, store.history(), worker.gate(), config.stripe().mode(), clock),
-          (ctx, body) -> json.respond(ctx, 200, body)));
+      StripeWebhookRoute webhook =
+          new StripeWebhookRoute(
+              new StripeSignatureVerifier(config.stripe().webhookSecrets(), clock),
+              ingest,
+              json,
+              metrics);
+      Optional<AdminRoutes> admin =
+          config
+              .admin()
+              .token()
+              .map(
+                  token ->
+                      new AdminRoutes(
+                          token,
+                          store,
+                          store.history(),
+                          new Replay(store, clock, worker::wake),
+                          workflow,
+                          lookups,
+                          clock,
+                          new AdminStatus(
+                              store, store.history(), worker.gate(), config.stripe().mode(), clock),
+                          (ctx, body) -> json.respond(ctx, 200, body)));
       Javalin http =
           HttpServerSetup.create(config.http(), webhook, store, json, metrics, admin).start();
       closing.push(http::stop);
@@ -123,10 +160,12 @@ public final class App implements AutoCloseable {
         worker.start();
         closing.push(new Housekeeping(store, clock, config.store().retention()).start());
         closing.push(BacklogWatch.start(alerts, metrics::queueStats, Duration.ofMinutes(1))::close);
-        reconciliation(config, workflow, clock, ingest).ifPresent(r -> {
-          r.start();
-          closing.push(r::close);
-        });
+        reconciliation(config, workflow, clock, ingest)
+            .ifPresent(
+                r -> {
+                  r.start();
+                  closing.push(r::close);
+                });
       }
       App app = new App(store, worker, metrics, alerts, http, closing);
       StartupReport.log(config, workflow, options.runWorker(), app.port());
@@ -137,14 +176,25 @@ public final class App implements AutoCloseable {
     }
   }
 
-  private static DeliveryWorker worker(Config config, Workflow workflow, Clock clock, JdbcStore store,
-      ReferralCandy referralCandy, Lookups lookups, DeliveryObserver observer) {
+  private static DeliveryWorker worker(
+      Config config,
+      Workflow workflow,
+      Clock clock,
+      JdbcStore store,
+      ReferralCandy referralCandy,
+      Lookups lookups,
+      DeliveryObserver observer) {
     Config.Delivery d = config.delivery();
     return new DeliveryWorker(
         store,
         referralCandy,
         clock,
-        new DeliveryWorker.Settings(instanceId(), d.batchSize(), d.concurrency(), d.lease(), d.pollInterval(),
+        new DeliveryWorker.Settings(
+            instanceId(),
+            d.batchSize(),
+            d.concurrency(),
+            d.lease(),
+            d.pollInterval(),
             new RetryPolicy(d.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()),
             d.onUncertain()),
         new Enrichment(store, workflow, lookups),
@@ -157,30 +207,66 @@ public final class App implements AutoCloseable {
    * its public address is known (CANDYBRIDGE_PUBLIC_URL).
    */
   private static Alerts alerts(Config config, Clock clock) {
-    Optional<SmtpSettings> email = config.alerting().email().map(e -> new SmtpSettings(
-        e.smtp().implicitTls(), e.smtp().host(), e.smtp().port(), e.smtp().user(),
-        e.smtp().password().map(Secret::reveal), e.from(), e.to()));
-    AlertSettings settings = new AlertSettings(AlertSettings.defaults().timeout(),
-        AlertSettings.defaults().retryDelays(), AlertSettings.defaults().queueCapacity(), BACKLOG_ALERT_AFTER,
-        config.admin().token().isPresent() ? config.alerting().adminPage() : Optional.empty());
-    return Alerts.start(new AlertDestinations(config.delivery().alertWebhookUrl(), email), clock, settings);
+    Optional<SmtpSettings> email =
+        config
+            .alerting()
+            .email()
+            .map(
+                e ->
+                    new SmtpSettings(
+                        e.smtp().implicitTls(),
+                        e.smtp().host(),
+                        e.smtp().port(),
+                        e.smtp().user(),
+                        e.smtp().password().map(Secret::reveal),
+                        e.from(),
+                        e.to()));
+    AlertSettings settings =
+        new AlertSettings(
+            AlertSettings.defaults().timeout(),
+            AlertSettings.defaults().retryDelays(),
+            AlertSettings.defaults().queueCapacity(),
+            BACKLOG_ALERT_AFTER,
+            config.admin().token().isPresent() ? config.alerting().adminPage() : Optional.empty());
+    return Alerts.start(
+        new AlertDestinations(config.delivery().alertWebhookUrl(), email), clock, settings);
   }
 
   private static Lookups lookups(Config config, Clock clock) {
-    return config.stripe().apiKey()
-        .<Lookups>map(key -> new StripeLookups(new CachingStripeApi(
-            new StripeJavaApi(key, config.stripe().apiBase(), config.referralCandy().timeout()),
-            clock, Duration.ofMinutes(10), 10_000)))
+    return config
+        .stripe()
+        .apiKey()
+        .<Lookups>map(
+            key ->
+                new StripeLookups(
+                    new CachingStripeApi(
+                        new StripeJavaApi(
+                            key, config.stripe().apiBase(), config.referralCandy().timeout()),
+                        clock,
+                        Duration.ofMinutes(10),
+                        10_000)))
         .orElseGet(StripeLookups::none);
   }
 
   /** The periodic Events API catch-up, when configured (it needs the API key). */
   private static Optional<Reconciliation> reconciliation(
       Config config, Workflow workflow, Clock clock, StripeIngest ingest) {
-    return config.stripe().reconcile().map(settings -> new Reconciliation(
-        new Backfill(new StripeJavaEvents(config.stripe().apiKey().orElseThrow(), config.stripe().apiBase(),
-            Duration.ofSeconds(30)), ingest, workflow, clock),
-        clock, settings));
+    return config
+        .stripe()
+        .reconcile()
+        .map(
+            settings ->
+                new Reconciliation(
+                    new Backfill(
+                        new StripeJavaEvents(
+                            config.stripe().apiKey().orElseThrow(),
+                            config.stripe().apiBase(),
+                            Duration.ofSeconds(30)),
+                        ingest,
+                        workflow,
+                        clock),
+                    clock,
+                    settings));
   }
 
   private static String instanceId() {

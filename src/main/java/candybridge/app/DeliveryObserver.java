@@ -22,6 +22,7 @@ final class DeliveryObserver implements DeliveryListener {
   private final Metrics metrics;
   private final Alerts alerts;
   private final Clock clock;
+
   /** When the breaker opened from closed; only the gate's (locked) listener touches it. */
   private Instant openedAt;
 
@@ -38,7 +39,8 @@ final class DeliveryObserver implements DeliveryListener {
     if (status == DeliveryStatus.FAILED) {
       alerts.deliveryFailed(alert(d, status, a.error().orElse("failed"), a.number()));
     } else if (status == DeliveryStatus.IN_DOUBT) {
-      alerts.deliveryInDoubt(alert(d, status, a.error().orElse("may have been processed"), a.number()));
+      alerts.deliveryInDoubt(
+          alert(d, status, a.error().orElse("may have been processed"), a.number()));
     }
   }
 
@@ -48,13 +50,17 @@ final class DeliveryObserver implements DeliveryListener {
       @Override
       public void stateChanged(CallGate.State from, CallGate.State to, String why) {
         metrics.breakerChanged(to);
-        log.warn("ReferralCandy breaker {} -> {}: {}", from.wireName(), to.wireName(),
+        log.warn(
+            "ReferralCandy breaker {} -> {}: {}",
+            from.wireName(),
+            to.wireName(),
             UntrustedText.forLog(why));
         if (to == CallGate.State.OPEN && from == CallGate.State.CLOSED) {
           openedAt = clock.instant();
           alerts.breakerOpened(why);
         } else if (to == CallGate.State.CLOSED) {
-          alerts.breakerClosed(Optional.ofNullable(openedAt).map(t -> Duration.between(t, clock.instant())));
+          alerts.breakerClosed(
+              Optional.ofNullable(openedAt).map(t -> Duration.between(t, clock.instant())));
           openedAt = null;
         }
       }
@@ -66,7 +72,9 @@ final class DeliveryObserver implements DeliveryListener {
 
       @Override
       public void probeFailed(String what, Duration next) {
-        log.warn("ReferralCandy breaker stays open: {}; next probe in {} s", UntrustedText.forLog(what),
+        log.warn(
+            "ReferralCandy breaker stays open: {}; next probe in {} s",
+            UntrustedText.forLog(what),
             next.toSeconds());
       }
     };
@@ -75,12 +83,23 @@ final class DeliveryObserver implements DeliveryListener {
   @Override
   public void markedInDoubt(Delivery d) {
     metrics.deliveryStatusChanged(DeliveryStatus.IN_DOUBT);
-    alerts.deliveryInDoubt(alert(d, DeliveryStatus.IN_DOUBT,
-        "the process stopped mid-call; resolve it as sent or resend it", d.attemptCount() + 1));
+    alerts.deliveryInDoubt(
+        alert(
+            d,
+            DeliveryStatus.IN_DOUBT,
+            "the process stopped mid-call; resolve it as sent or resend it",
+            d.attemptCount() + 1));
   }
 
-  private static DeliveryAlert alert(Delivery d, DeliveryStatus status, String reason, int attempts) {
-    return new DeliveryAlert(d.id().value(), d.workflow(), d.dedupeKey(), d.eventId().value(),
-        status.wireName(), reason, attempts);
+  private static DeliveryAlert alert(
+      Delivery d, DeliveryStatus status, String reason, int attempts) {
+    return new DeliveryAlert(
+        d.id().value(),
+        d.workflow(),
+        d.dedupeKey(),
+        d.eventId().value(),
+        status.wireName(),
+        reason,
+        attempts);
   }
 }

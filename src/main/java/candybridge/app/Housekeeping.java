@@ -22,11 +22,12 @@ final class Housekeeping implements AutoCloseable {
   private final Clock clock;
   private final Duration retention;
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "housekeeping");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "housekeeping");
+            t.setDaemon(true);
+            return t;
+          });
 
   Housekeeping(Store store, Clock clock, Duration retention) {
     this.store = store;
@@ -43,8 +44,12 @@ final class Housekeeping implements AutoCloseable {
   void purgeOnce() {
     try {
       PurgeResult r = store.purge(clock.instant().minus(retention));
-      log.info("retention {}: cleared {} payloads, {} parameter sets, {} attempts",
-          DurationText.format(retention), r.payloadsCleared(), r.deliveriesCleared(), r.attemptsDeleted());
+      log.info(
+          "retention {}: cleared {} payloads, {} parameter sets, {} attempts",
+          DurationText.format(retention),
+          r.payloadsCleared(),
+          r.deliveriesCleared(),
+          r.attemptsDeleted());
     } catch (RuntimeException e) {
       log.warn("retention purge failed, will try again tomorrow: {}", e.getMessage());
     }

@@ -1,22 +1,22 @@
 package candybridge.app;
 
-import candybridge.http.ProtocolErrorHandler;
-import candybridge.http.PayloadTooLargeException;
-import candybridge.http.BurstWarning;
-import candybridge.http.BodyDeadlineHandler;
-import candybridge.http.Json;
-import candybridge.http.HttpProblem;
+import candybridge.admin.AdminRoutes;
 import candybridge.config.Config;
 import candybridge.delivery.Store;
 import candybridge.delivery.StoreException;
+import candybridge.http.BodyDeadlineHandler;
+import candybridge.http.BurstWarning;
+import candybridge.http.HttpProblem;
+import candybridge.http.Json;
+import candybridge.http.PayloadTooLargeException;
+import candybridge.http.ProtocolErrorHandler;
+import candybridge.metrics.Metrics;
 import candybridge.stripe.InvalidEventException;
 import candybridge.stripe.InvalidSignatureException;
-import candybridge.admin.AdminRoutes;
-import candybridge.metrics.Metrics;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,14 +51,22 @@ final class HttpServerSetup {
           // without a thread; bodies by BodyDeadlineHandler, also without one, whole within 10 s
           // (else 408) before any route runs. An idle connection is closed after 30 s.
           config.jetty.modifyHttpConfiguration(h -> h.setIdleTimeout(30_000));
-          config.jetty.modifyServer(server -> {
-            server.setErrorHandler(new ProtocolErrorHandler());
-            // Before Javalin's servlet (Javalin attaches it inside the innermost wrapper).
-            server.insertHandler(new BodyDeadlineHandler(BodyDeadlineHandler.DEADLINE,
-                StripeWebhookRoute.MAX_BODY_BYTES, StripeWebhookRoute.MAX_DRAINED_BYTES, json,
-                new BurstWarning("request bodies not complete within "
-                    + BodyDeadlineHandler.DEADLINE.toSeconds() + " s, answered 408", System::nanoTime)));
-          });
+          config.jetty.modifyServer(
+              server -> {
+                server.setErrorHandler(new ProtocolErrorHandler());
+                // Before Javalin's servlet (Javalin attaches it inside the innermost wrapper).
+                server.insertHandler(
+                    new BodyDeadlineHandler(
+                        BodyDeadlineHandler.DEADLINE,
+                        StripeWebhookRoute.MAX_BODY_BYTES,
+                        StripeWebhookRoute.MAX_DRAINED_BYTES,
+                        json,
+                        new BurstWarning(
+                            "request bodies not complete within "
+                                + BodyDeadlineHandler.DEADLINE.toSeconds()
+                                + " s, answered 408",
+                            System::nanoTime)));
+              });
 
           config.routes.post("/webhooks/stripe", webhook);
           config.routes.get(
@@ -77,10 +85,13 @@ final class HttpServerSetup {
           admin.ifPresentOrElse(
               a -> a.register(config.routes),
               () -> {
-                Handler disabled = ctx -> {
-                  throw new HttpProblem(404, "admin_disabled",
-                      "the admin API and page are disabled: set CANDYBRIDGE_ADMIN_TOKEN");
-                };
+                Handler disabled =
+                    ctx -> {
+                      throw new HttpProblem(
+                          404,
+                          "admin_disabled",
+                          "the admin API and page are disabled: set CANDYBRIDGE_ADMIN_TOKEN");
+                    };
                 config.routes.before("/api/*", disabled);
                 config.routes.get("/admin", disabled);
               });
@@ -99,8 +110,12 @@ final class HttpServerSetup {
           config.routes.exception(
               StoreException.class,
               (e, ctx) -> {
-                log.error("store unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-                json.error(ctx, 503, "store_unavailable",
+                log.error(
+                    "store unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                json.error(
+                    ctx,
+                    503,
+                    "store_unavailable",
                     "the event store is unavailable; nothing was stored, retry later");
               });
           config.routes.exception(
@@ -119,7 +134,10 @@ final class HttpServerSetup {
                 }
               });
           config.routes.error(
-              405, ctx -> json.error(ctx, 405, "method_not_allowed", "method not allowed on " + ctx.path()));
+              405,
+              ctx ->
+                  json.error(
+                      ctx, 405, "method_not_allowed", "method not allowed on " + ctx.path()));
         });
   }
 }

@@ -1,22 +1,22 @@
 package candybridge.app;
 
-import candybridge.http.PayloadTooLargeException;
-import candybridge.http.Json;
 import candybridge.http.HttpProblem;
+import candybridge.http.Json;
+import candybridge.http.PayloadTooLargeException;
+import candybridge.ingest.StripeIngest;
+import candybridge.metrics.Metrics;
 import candybridge.stripe.InvalidEventException;
 import candybridge.stripe.InvalidSignatureException;
 import candybridge.stripe.StripeEvent;
 import candybridge.stripe.StripeEventParser;
-import candybridge.ingest.StripeIngest;
 import candybridge.stripe.StripeSignatureVerifier;
-import candybridge.metrics.Metrics;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,6 +25,7 @@ import java.util.Map;
  */
 final class StripeWebhookRoute implements Handler {
   static final int MAX_BODY_BYTES = 1024 * 1024;
+
   /** How much of an oversized body is read and dropped so that its sender can read the 413. */
   static final long MAX_DRAINED_BYTES = 8L * 1024 * 1024;
 
@@ -34,7 +35,8 @@ final class StripeWebhookRoute implements Handler {
   private final Json json;
   private final Metrics metrics;
 
-  StripeWebhookRoute(StripeSignatureVerifier verifier, StripeIngest ingest, Json json, Metrics metrics) {
+  StripeWebhookRoute(
+      StripeSignatureVerifier verifier, StripeIngest ingest, Json json, Metrics metrics) {
     this.metrics = metrics;
     this.verifier = verifier;
     this.parser = new StripeEventParser();
@@ -43,7 +45,8 @@ final class StripeWebhookRoute implements Handler {
   }
 
   @Override
-  public void handle(Context ctx) throws IOException, InvalidSignatureException, InvalidEventException {
+  public void handle(Context ctx)
+      throws IOException, InvalidSignatureException, InvalidEventException {
     long started = System.nanoTime();
     String type = Metrics.UNKNOWN_TYPE;
     String outcome = "rejected";
@@ -68,8 +71,8 @@ final class StripeWebhookRoute implements Handler {
 
   /**
    * Reads at most the limit. A larger body is answered 413 after reading (and dropping) up to
-   * {@link #MAX_DRAINED_BYTES} of it: a client that is still sending when the server closes
-   * gets "broken pipe" instead of the answer; beyond that cap the connection is simply closed.
+   * {@link #MAX_DRAINED_BYTES} of it: a client that is still sending when the server closes gets
+   * "broken pipe" instead of the answer; beyond that cap the connection is simply closed.
    */
   private static byte[] readBody(Context ctx) throws IOException {
     long declared = ctx.req().getContentLengthLong();
@@ -114,6 +117,4 @@ final class StripeWebhookRoute implements Handler {
       left -= n;
     }
   }
-
-
 }

@@ -2,12 +2,12 @@ package candybridge.cli;
 
 import candybridge.config.ConfigException;
 import candybridge.config.Secret;
-import candybridge.store.JdbcStore;
-import candybridge.ingest.Backfill;
-import candybridge.stripe.StripeEvents;
-import candybridge.ingest.StripeIngest;
-import candybridge.stripe.StripeJavaEvents;
 import candybridge.config.StripeMode;
+import candybridge.ingest.Backfill;
+import candybridge.ingest.StripeIngest;
+import candybridge.store.JdbcStore;
+import candybridge.stripe.StripeEvents;
+import candybridge.stripe.StripeJavaEvents;
 import candybridge.workflow.Workflow;
 import candybridge.workflow.WorkflowFile;
 import java.io.PrintStream;
@@ -39,20 +39,31 @@ final class BackfillCommand implements Callable<Integer> {
   static final Duration STRIPE_TIMEOUT = Duration.ofSeconds(30);
   private static final int BAR_WIDTH = 20;
 
-  @Option(names = "--since", required = true, paramLabel = "DATE", description = "Oldest event to read (inclusive).")
+  @Option(
+      names = "--since",
+      required = true,
+      paramLabel = "DATE",
+      description = "Oldest event to read (inclusive).")
   String since;
 
-  @Option(names = "--until", paramLabel = "DATE", description = "Read events before this (default: now).")
+  @Option(
+      names = "--until",
+      paramLabel = "DATE",
+      description = "Read events before this (default: now).")
   String until;
 
   @Option(
       names = "--types",
       split = ",",
       paramLabel = "TYPE",
-      description = "Event types, comma-separated, at most 20 (default: every type the workflows handle).")
+      description =
+          "Event types, comma-separated, at most 20 (default: every type the workflows handle).")
   List<String> types = List.of();
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Workflow file, the same as serve's; default: the built-in workflows.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Workflow file, the same as serve's; default: the built-in workflows.")
   Path config;
 
   @Override
@@ -83,8 +94,9 @@ final class BackfillCommand implements Callable<Integer> {
       Backfill.checkTypes(types);
       key = apiKey(env);
       apiBase = apiBase(env);
-      workflow = (config == null ? Workflow.defaults() : WorkflowFile.load(config))
-          .inMode(StripeMode.fromEnv(env));
+      workflow =
+          (config == null ? Workflow.defaults() : WorkflowFile.load(config))
+              .inMode(StripeMode.fromEnv(env));
     } catch (IllegalArgumentException | ConfigException e) {
       err.println("candybridge: " + e.getMessage());
       return 2;
@@ -117,8 +129,12 @@ final class BackfillCommand implements Callable<Integer> {
   }
 
   private static int report(Backfill.Result result, PrintStream out, PrintStream err) {
-    out.println((result.complete() ? "backfill done: " : "backfill incomplete: ")
-        + "pages " + result.pages() + "  " + result.counts());
+    out.println(
+        (result.complete() ? "backfill done: " : "backfill incomplete: ")
+            + "pages "
+            + result.pages()
+            + "  "
+            + result.counts());
     if (result.stored() > 0) {
       out.println("new purchases are sent by serve's delivery worker (now, if serve is running)");
     }
@@ -127,23 +143,34 @@ final class BackfillCommand implements Callable<Integer> {
     }
     Backfill.Failure failure = result.failure().orElseThrow();
     boolean nothingTakenIn = result.stored() + result.duplicate() + result.ignored() == 0;
-    err.println("candybridge: backfill stopped at page " + failure.page() + ": " + Terminal.shown(failure.reason()));
-    err.println("candybridge: run the same command again to complete it"
-        + (nothingTakenIn
-            ? " (nothing was taken in: events are taken in oldest first once every page is read)"
-            : " (events already taken in count as duplicates)"));
+    err.println(
+        "candybridge: backfill stopped at page "
+            + failure.page()
+            + ": "
+            + Terminal.shown(failure.reason()));
+    err.println(
+        "candybridge: run the same command again to complete it"
+            + (nothingTakenIn
+                ? " (nothing was taken in: events are taken in oldest first once every page is read)"
+                : " (events already taken in count as duplicates)"));
     return 1;
   }
 
   /**
-   * {@code \r[#####...............] page 3  new 120  duplicate 40  ignored 2} on each update: the
+   * {@code \r[#####...............] page 3 new 120 duplicate 40 ignored 2} on each update: the
    * first half of the bar fills as pages are read, the second as their events are taken in.
    */
   static Backfill.Progress bar(PrintStream err) {
     return (soFar, fraction) -> {
       int filled = (int) Math.round(fraction * BAR_WIDTH);
-      err.print("\r[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] page " + soFar.pages()
-          + "  " + soFar.counts());
+      err.print(
+          "\r["
+              + "#".repeat(filled)
+              + ".".repeat(BAR_WIDTH - filled)
+              + "] page "
+              + soFar.pages()
+              + "  "
+              + soFar.counts());
       err.flush();
     };
   }
@@ -169,7 +196,8 @@ final class BackfillCommand implements Callable<Integer> {
     }
     try {
       URI uri = new URI(raw);
-      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null) {
         return uri;
       }
     } catch (URISyntaxException e) {

@@ -2,8 +2,8 @@ package candybridge.cli;
 
 import candybridge.config.ConfigException;
 import candybridge.config.ConfigLoader;
-import candybridge.store.SqliteBackup;
 import candybridge.delivery.StoreException;
+import candybridge.store.SqliteBackup;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.AccessDeniedException;
@@ -36,7 +36,10 @@ import picocli.CommandLine.Parameters;
           + " 2 bad usage, or a database this command cannot copy (PostgreSQL, in-memory SQLite)."
     })
 final class BackupCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FILE", description = "The backup file to write, e.g. /var/backups/candybridge/candybridge-2026-12-04.db.")
+  @Parameters(
+      paramLabel = "FILE",
+      description =
+          "The backup file to write, e.g. /var/backups/candybridge/candybridge-2026-12-04.db.")
   Path file;
 
   @Option(names = "--force", description = "Replace FILE if it exists.")
@@ -54,7 +57,9 @@ final class BackupCommand implements Callable<Integer> {
       return 2;
     }
     if (url.startsWith("jdbc:postgresql:")) {
-      terminal.err().println("candybridge: backup copies an SQLite file; on PostgreSQL use pg_dump:");
+      terminal
+          .err()
+          .println("candybridge: backup copies an SQLite file; on PostgreSQL use pg_dump:");
       terminal.err().println(pgDumpRecipe(url));
       return 2;
     }
@@ -62,30 +67,53 @@ final class BackupCommand implements Callable<Integer> {
     try {
       SqliteBackup.Result r = SqliteBackup.copy(url, file, force);
       Duration took = Duration.between(started, terminal.clock().instant());
-      terminal.out().println("backed up " + r.source() + " to " + r.target() + ": " + r.events() + " events, "
-          + r.deliveries() + " deliveries, " + mebibytes(r.bytes()) + " in " + seconds(took));
-      terminal.out().println("it holds everything committed before "
-          + started.truncatedTo(ChronoUnit.SECONDS) + " (after a restore, see README \"Backups and restore\")");
+      terminal
+          .out()
+          .println(
+              "backed up "
+                  + r.source()
+                  + " to "
+                  + r.target()
+                  + ": "
+                  + r.events()
+                  + " events, "
+                  + r.deliveries()
+                  + " deliveries, "
+                  + mebibytes(r.bytes())
+                  + " in "
+                  + seconds(took));
+      terminal
+          .out()
+          .println(
+              "it holds everything committed before "
+                  + started.truncatedTo(ChronoUnit.SECONDS)
+                  + " (after a restore, see README \"Backups and restore\")");
       return 0;
     } catch (SqliteBackup.NotApplicableException e) {
       terminal.err().println("candybridge: " + e.getMessage());
       return 2;
     } catch (FileAlreadyExistsException e) {
-      terminal.err().println("candybridge: " + e.getFile() + " exists: choose another file or pass --force to replace it");
+      terminal
+          .err()
+          .println(
+              "candybridge: "
+                  + e.getFile()
+                  + " exists: choose another file or pass --force to replace it");
       return 1;
     } catch (IOException e) {
       terminal.err().println("candybridge: backup failed: " + describe(e));
       return 1;
     } catch (StoreException e) {
-      terminal.err().println("candybridge: backup failed, " + file + " untouched: " + e.getMessage());
+      terminal
+          .err()
+          .println("candybridge: backup failed, " + file + " untouched: " + e.getMessage());
       return 1;
     }
   }
 
   /**
    * pg_dump and pg_restore for the database of a {@code jdbc:postgresql://} URL, with its host,
-   * port, database and user filled in; never its password (pg_dump reads PGPASSWORD or
-   * ~/.pgpass).
+   * port, database and user filled in; never its password (pg_dump reads PGPASSWORD or ~/.pgpass).
    */
   static String pgDumpRecipe(String jdbcUrl) {
     String host = "HOST";
@@ -114,19 +142,28 @@ final class BackupCommand implements Callable<Integer> {
       // not a URI java.net can read (several hosts): the placeholders stay
     }
     String connect = "-h " + host + " -p " + port + " -U " + user + " -d " + database;
-    return String.join(System.lineSeparator(),
-        "  backup:  PGPASSWORD=… pg_dump " + connect + " --format=custom --file=candybridge-$(date +%F).dump",
+    return String.join(
+        System.lineSeparator(),
+        "  backup:  PGPASSWORD=… pg_dump "
+            + connect
+            + " --format=custom --file=candybridge-$(date +%F).dump",
         "  restore: stop every instance, then",
-        "           PGPASSWORD=… pg_restore " + connect + " --clean --if-exists --single-transaction candybridge-DATE.dump",
+        "           PGPASSWORD=… pg_restore "
+            + connect
+            + " --clean --if-exists --single-transaction candybridge-DATE.dump",
         "  pg_dump takes one consistent snapshot while the instances keep running; see README \"Backups and restore\".");
   }
 
   private static String describe(IOException e) {
     if (e instanceof FileSystemException f && f.getFile() != null) {
-      String why = f.getReason() != null ? f.getReason()
-          : f instanceof AccessDeniedException ? "permission denied"
-          : f instanceof NoSuchFileException ? "no such file or directory"
-          : f.getClass().getSimpleName();
+      String why =
+          f.getReason() != null
+              ? f.getReason()
+              : f instanceof AccessDeniedException
+                  ? "permission denied"
+                  : f instanceof NoSuchFileException
+                      ? "no such file or directory"
+                      : f.getClass().getSimpleName();
       return f.getFile() + ": " + why;
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     usageHelpWidth = Cli.WIDTH,
     versionProvider = Cli.Version.class,
-    description = "Registers every paid Stripe Checkout session as exactly one ReferralCandy purchase.",
+    description =
+        "Registers every paid Stripe Checkout session as exactly one ReferralCandy purchase.",
     subcommands = {
       ServeCommand.class,
       DryRunCommand.class,
@@ -27,7 +28,8 @@ import picocli.CommandLine.Command;
       PurgeCommand.class,
       CheckConfigCommand.class,
       ConnectStripeCommand.class,
-      BackfillCommand.class, MigrateStoreCommand.class,
+      BackfillCommand.class,
+      MigrateStoreCommand.class,
       BackupCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
@@ -35,7 +37,8 @@ import picocli.CommandLine.Command;
 public final class Cli implements Callable<Integer> {
   /**
    * Help is laid out for 80 columns, whatever the terminal: picocli wraps each description
-   * paragraph (one string each) at word boundaries, and CliHelpTest checks every command's help fits.
+   * paragraph (one string each) at word boundaries, and CliHelpTest checks every command's help
+   * fits.
    */
   static final int WIDTH = 80;
 
@@ -79,8 +82,11 @@ public final class Cli implements Callable<Integer> {
       }
       String version = p.getProperty("version", "").strip();
       String commit = p.getProperty("commit", "").strip();
-      return "candybridge " + (version.isEmpty() ? "dev" : version)
-          + " (commit " + (commit.isEmpty() ? "unknown" : commit) + ")";
+      return "candybridge "
+          + (version.isEmpty() ? "dev" : version)
+          + " (commit "
+          + (commit.isEmpty() ? "unknown" : commit)
+          + ")";
     }
   }
 }

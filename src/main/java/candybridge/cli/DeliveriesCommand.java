@@ -3,8 +3,8 @@ package candybridge.cli;
 import candybridge.delivery.Attempt;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
-import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.DeliveryQuery;
+import candybridge.delivery.DeliveryStatus;
 import candybridge.history.Page;
 import java.time.Instant;
 import java.util.Locale;
@@ -40,29 +40,55 @@ final class DeliveriesCommand implements Callable<Integer> {
         "DATE: " + When.FORMS + "."
       })
   static final class ListDeliveries implements Callable<Integer> {
-    @Option(names = "--status", split = ",", paramLabel = "STATUS",
-        description = "Only these statuses, comma-separated: pending, in_flight, delivered, failed, in_doubt.")
+    @Option(
+        names = "--status",
+        split = ",",
+        paramLabel = "STATUS",
+        description =
+            "Only these statuses, comma-separated: pending, in_flight, delivered, failed, in_doubt.")
     Set<String> statuses = Set.of();
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "Only deliveries planned from this Stripe event type.")
+    @Option(
+        names = "--type",
+        paramLabel = "TYPE",
+        description = "Only deliveries planned from this Stripe event type.")
     String type;
 
-    @Option(names = "--workflow", paramLabel = "NAME", description = "Only deliveries of this workflow.")
+    @Option(
+        names = "--workflow",
+        paramLabel = "NAME",
+        description = "Only deliveries of this workflow.")
     String workflow;
 
-    @Option(names = "--since", paramLabel = "DATE", description = "Only deliveries created at or after this.")
+    @Option(
+        names = "--since",
+        paramLabel = "DATE",
+        description = "Only deliveries created at or after this.")
     String since;
 
-    @Option(names = "--until", paramLabel = "DATE", description = "Only deliveries created before this.")
+    @Option(
+        names = "--until",
+        paramLabel = "DATE",
+        description = "Only deliveries created before this.")
     String until;
 
-    @Option(names = "--search", paramLabel = "TEXT", description = "A session or event id, a dedupe key, or an e-mail address.")
+    @Option(
+        names = "--search",
+        paramLabel = "TEXT",
+        description = "A session or event id, a dedupe key, or an e-mail address.")
     String search;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}, at most 500).")
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "50",
+        description = "At most this many (default ${DEFAULT-VALUE}, at most 500).")
     int limit;
 
-    @Option(names = "--cursor", paramLabel = "CURSOR", description = "Continue a listing: the cursor its last line printed.")
+    @Option(
+        names = "--cursor",
+        paramLabel = "CURSOR",
+        description = "Continue a listing: the cursor its last line printed.")
     String cursor;
 
     Terminal terminal = Terminal.system();
@@ -72,38 +98,67 @@ final class DeliveriesCommand implements Callable<Integer> {
       DeliveryQuery query;
       Set<DeliveryStatus> parsed;
       try {
-        parsed = statuses.stream().map(s -> DeliveryStatus.fromWireName(s.strip())).collect(Collectors.toSet());
+        parsed =
+            statuses.stream()
+                .map(s -> DeliveryStatus.fromWireName(s.strip()))
+                .collect(Collectors.toSet());
       } catch (IllegalArgumentException e) {
-        terminal.err().println("candybridge: unknown status in " + statuses + " (pending, in_flight, delivered, failed, in_doubt)");
+        terminal
+            .err()
+            .println(
+                "candybridge: unknown status in "
+                    + statuses
+                    + " (pending, in_flight, delivered, failed, in_doubt)");
         return 2;
       }
       Instant now = terminal.clock().instant();
       try {
-        query = new DeliveryQuery(parsed, Optional.ofNullable(type), Optional.ofNullable(workflow),
-            Optional.ofNullable(since).map(s -> When.parse("--since", s, now)),
-            Optional.ofNullable(until).map(u -> When.parse("--until", u, now)), Optional.ofNullable(search));
+        query =
+            new DeliveryQuery(
+                parsed,
+                Optional.ofNullable(type),
+                Optional.ofNullable(workflow),
+                Optional.ofNullable(since).map(s -> When.parse("--since", s, now)),
+                Optional.ofNullable(until).map(u -> When.parse("--until", u, now)),
+                Optional.ofNullable(search));
       } catch (IllegalArgumentException e) {
         terminal.err().println("candybridge: " + e.getMessage());
         return 2;
       }
-      return StoreAccess.withStore(terminal, store -> {
-        Page<Delivery> page = store.history().deliveries(query, Optional.ofNullable(cursor), limit);
-        terminal.out().printf("%-6s %-10s %-20s %-24s %-4s %s%n", "ID", "STATUS", "CREATED", "WORKFLOW", "TRY", "KEY / LAST ERROR");
-        for (Delivery d : page.items()) {
-          terminal.out().printf("%-6d %-10s %-20s %-24s %-4d %s%s%n", d.id().value(), d.status().wireName(),
-              d.createdAt().toString().substring(0, 19), Terminal.shown(d.workflow()), d.attemptCount(),
-              Terminal.shown(d.dedupeKey()), d.lastError().map(e -> "  (" + Terminal.shown(e) + ")").orElse(""));
-        }
-        page.next().ifPresent(n -> terminal.out().println("more: --cursor " + n));
-        return 0;
-      });
+      return StoreAccess.withStore(
+          terminal,
+          store -> {
+            Page<Delivery> page =
+                store.history().deliveries(query, Optional.ofNullable(cursor), limit);
+            terminal
+                .out()
+                .printf(
+                    "%-6s %-10s %-20s %-24s %-4s %s%n",
+                    "ID", "STATUS", "CREATED", "WORKFLOW", "TRY", "KEY / LAST ERROR");
+            for (Delivery d : page.items()) {
+              terminal
+                  .out()
+                  .printf(
+                      "%-6d %-10s %-20s %-24s %-4d %s%s%n",
+                      d.id().value(),
+                      d.status().wireName(),
+                      d.createdAt().toString().substring(0, 19),
+                      Terminal.shown(d.workflow()),
+                      d.attemptCount(),
+                      Terminal.shown(d.dedupeKey()),
+                      d.lastError().map(e -> "  (" + Terminal.shown(e) + ")").orElse(""));
+            }
+            page.next().ifPresent(n -> terminal.out().println("more: --cursor " + n));
+            return 0;
+          });
     }
   }
 
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
-      description = "Shows one delivery: its ReferralCandy parameters and every attempt with its outcome.")
+      description =
+          "Shows one delivery: its ReferralCandy parameters and every attempt with its outcome.")
   static final class Show implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "The delivery id, as deliveries list prints it.")
     long id;
@@ -112,34 +167,56 @@ final class DeliveriesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return StoreAccess.withStore(terminal, store -> {
-        Optional<Delivery> found = store.findDelivery(new DeliveryId(id));
-        if (found.isEmpty()) {
-          terminal.err().println("candybridge: no delivery " + id);
-          return 1;
-        }
-        Delivery d = found.get();
-        terminal.out().println("delivery " + d.id() + "  " + d.status().wireName());
-        terminal.out().println("  workflow   " + Terminal.shown(d.workflow()));
-        terminal.out().println("  key        " + Terminal.shown(d.dedupeKey()));
-        terminal.out().println("  event      " + Terminal.shown(d.eventId()));
-        terminal.out().println("  call       POST " + d.call().method().path());
-        terminal.out().println("  created    " + d.createdAt());
-        d.nextAttemptAt().ifPresent(t -> terminal.out().println("  next try   " + t));
-        d.lastError().ifPresent(e -> terminal.out().println("  last error " + Terminal.shown(e)));
-        terminal.out().println("  params");
-        d.call().params().forEach((k, v) -> terminal.out().println("    " + Terminal.shown(k) + " = " + Terminal.shown(v)));
-        terminal.out().println("  attempts");
-        for (Attempt a : store.attempts(d.id())) {
-          terminal.out().println("    #" + a.number() + " " + a.startedAt()
-              + " " + a.trigger().name().toLowerCase(Locale.ROOT) + " " + a.duration().toMillis() + " ms"
-              + (a.httpStatus().isPresent() ? " HTTP " + a.httpStatus().getAsInt() : "")
-              + " -> " + a.verdict().wireName() + " (" + a.verdict().outcomeClass().replace('_', ' ') + ")"
-              + a.error().map(e -> "  " + Terminal.shown(e)).orElse(""));
-        }
-        return 0;
-      });
+      return StoreAccess.withStore(
+          terminal,
+          store -> {
+            Optional<Delivery> found = store.findDelivery(new DeliveryId(id));
+            if (found.isEmpty()) {
+              terminal.err().println("candybridge: no delivery " + id);
+              return 1;
+            }
+            Delivery d = found.get();
+            terminal.out().println("delivery " + d.id() + "  " + d.status().wireName());
+            terminal.out().println("  workflow   " + Terminal.shown(d.workflow()));
+            terminal.out().println("  key        " + Terminal.shown(d.dedupeKey()));
+            terminal.out().println("  event      " + Terminal.shown(d.eventId()));
+            terminal.out().println("  call       POST " + d.call().method().path());
+            terminal.out().println("  created    " + d.createdAt());
+            d.nextAttemptAt().ifPresent(t -> terminal.out().println("  next try   " + t));
+            d.lastError()
+                .ifPresent(e -> terminal.out().println("  last error " + Terminal.shown(e)));
+            terminal.out().println("  params");
+            d.call()
+                .params()
+                .forEach(
+                    (k, v) ->
+                        terminal
+                            .out()
+                            .println("    " + Terminal.shown(k) + " = " + Terminal.shown(v)));
+            terminal.out().println("  attempts");
+            for (Attempt a : store.attempts(d.id())) {
+              terminal
+                  .out()
+                  .println(
+                      "    #"
+                          + a.number()
+                          + " "
+                          + a.startedAt()
+                          + " "
+                          + a.trigger().name().toLowerCase(Locale.ROOT)
+                          + " "
+                          + a.duration().toMillis()
+                          + " ms"
+                          + (a.httpStatus().isPresent() ? " HTTP " + a.httpStatus().getAsInt() : "")
+                          + " -> "
+                          + a.verdict().wireName()
+                          + " ("
+                          + a.verdict().outcomeClass().replace('_', ' ')
+                          + ")"
+                          + a.error().map(e -> "  " + Terminal.shown(e)).orElse(""));
+            }
+            return 0;
+          });
     }
   }
-
 }

@@ -22,10 +22,15 @@ import picocli.CommandLine.Option;
           + " keeps running with the admin page (URL and token printed) until Ctrl-C. The environment is not read."
     })
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--no-wait", description = "Exit after the table instead of running until Ctrl-C.")
+  @Option(
+      names = "--no-wait",
+      description = "Exit after the table instead of running until Ctrl-C.")
   boolean noWait;
 
-  @Option(names = "--port", paramLabel = "PORT", description = "HTTP port of the service (default: any free port).")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "HTTP port of the service (default: any free port).")
   int port;
 
   Terminal terminal = Terminal.system();
@@ -56,10 +61,14 @@ final class DemoCommand implements Callable<Integer> {
     terminal.out().print(DemoReport.keepsRunning(demo));
     terminal.out().flush();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      demo.close();
-      stopped.countDown();
-    }, "demo-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  demo.close();
+                  stopped.countDown();
+                },
+                "demo-shutdown"));
     stopped.await();
     return 0;
   }

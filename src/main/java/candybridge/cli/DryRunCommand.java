@@ -2,6 +2,7 @@ package candybridge.cli;
 
 import candybridge.config.ConfigException;
 import candybridge.config.Secret;
+import candybridge.config.StripeMode;
 import candybridge.referralcandy.RcCall;
 import candybridge.referralcandy.RcSigner;
 import candybridge.stripe.CachingStripeApi;
@@ -9,11 +10,10 @@ import candybridge.stripe.InvalidEventException;
 import candybridge.stripe.StripeEvent;
 import candybridge.stripe.StripeEventParser;
 import candybridge.stripe.StripeJavaApi;
-import candybridge.workflow.StripeLookups;
-import candybridge.config.StripeMode;
 import candybridge.workflow.DryRun;
 import candybridge.workflow.EventView;
 import candybridge.workflow.Lookups;
+import candybridge.workflow.StripeLookups;
 import candybridge.workflow.Workflow;
 import candybridge.workflow.WorkflowFile;
 import java.io.IOException;
@@ -46,12 +46,16 @@ import picocli.CommandLine.Parameters;
           + " in live mode, and each workflow says so."
     })
 final class DryRunCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", description = "Workflow file; default: the built-in workflows.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Workflow file; default: the built-in workflows.")
   Path config;
 
   @Option(
       names = "--include-disabled",
-      description = "Also evaluate workflows with enabled: false, as if they were enabled (marked \"disabled\"): what they would do once turned on.")
+      description =
+          "Also evaluate workflows with enabled: false, as if they were enabled (marked \"disabled\"): what they would do once turned on.")
   boolean includeDisabled;
 
   @Parameters(paramLabel = "EVENT.json", description = "A Stripe event, as Stripe sends it.")
@@ -66,8 +70,9 @@ final class DryRunCommand implements Callable<Integer> {
     Workflow workflow;
     StripeEvent event;
     try {
-      workflow = (config == null ? Workflow.defaults() : WorkflowFile.load(config))
-          .inMode(StripeMode.fromEnv(env));
+      workflow =
+          (config == null ? Workflow.defaults() : WorkflowFile.load(config))
+              .inMode(StripeMode.fromEnv(env));
       event = new StripeEventParser().parse(Files.readAllBytes(eventFile));
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("candybridge: " + e.getMessage());
@@ -86,9 +91,13 @@ final class DryRunCommand implements Callable<Integer> {
       err.println("candybridge: Stripe lookup failed: " + e.getMessage());
       return 1;
     }
-    Set<String> disabled = includeDisabled
-        ? workflow.definitions().stream().filter(d -> !d.enabled()).map(d -> d.name()).collect(Collectors.toSet())
-        : Set.of();
+    Set<String> disabled =
+        includeDisabled
+            ? workflow.definitions().stream()
+                .filter(d -> !d.enabled())
+                .map(d -> d.name())
+                .collect(Collectors.toSet())
+            : Set.of();
     out.print(render(event, entries, disabled, env, clock));
     return 0;
   }
@@ -99,34 +108,63 @@ final class DryRunCommand implements Callable<Integer> {
       return StripeLookups.none();
     }
     URI base = URI.create(env.getOrDefault("STRIPE_API_BASE", "https://api.stripe.com").strip());
-    return new StripeLookups(new CachingStripeApi(
-        new StripeJavaApi(new Secret(key), base, Duration.ofSeconds(10)), clock, Duration.ofMinutes(1), 100));
+    return new StripeLookups(
+        new CachingStripeApi(
+            new StripeJavaApi(new Secret(key), base, Duration.ofSeconds(10)),
+            clock,
+            Duration.ofMinutes(1),
+            100));
   }
 
   /** The report; the signature is computed as the client would at this clock second. */
-  static String render(StripeEvent event, List<DryRun.Entry> entries, Map<String, String> env, Clock clock) {
+  static String render(
+      StripeEvent event, List<DryRun.Entry> entries, Map<String, String> env, Clock clock) {
     return render(event, entries, Set.of(), env, clock);
   }
 
-  /** The same; the workflows named in {@code disabled} are marked as evaluated although disabled. */
+  /**
+   * The same; the workflows named in {@code disabled} are marked as evaluated although disabled.
+   */
   static String render(
-      StripeEvent event, List<DryRun.Entry> entries, Set<String> disabled, Map<String, String> env, Clock clock) {
+      StripeEvent event,
+      List<DryRun.Entry> entries,
+      Set<String> disabled,
+      Map<String, String> env,
+      Clock clock) {
     StringBuilder s = new StringBuilder();
-    s.append("event ").append(Terminal.shown(event.id())).append(" (").append(Terminal.shown(event.type()))
-        .append(", ").append(event.livemode() ? "live mode" : "test mode").append(")\n");
+    s.append("event ")
+        .append(Terminal.shown(event.id()))
+        .append(" (")
+        .append(Terminal.shown(event.type()))
+        .append(", ")
+        .append(event.livemode() ? "live mode" : "test mode")
+        .append(")\n");
     for (DryRun.Entry e : entries) {
-      s.append("\nworkflow ").append(Terminal.shown(e.workflow()))
-          .append(disabled.contains(e.workflow()) ? " (disabled, evaluated as if enabled)" : "").append(": ");
+      s.append("\nworkflow ")
+          .append(Terminal.shown(e.workflow()))
+          .append(disabled.contains(e.workflow()) ? " (disabled, evaluated as if enabled)" : "")
+          .append(": ");
       if (!e.matched()) {
         s.append("not matched: ").append(Terminal.shown(e.reason())).append('\n');
         continue;
       }
       RcCall call = e.call().orElseThrow();
-      s.append("matched -> ").append(Terminal.shown(e.reason())).append(" (POST ").append(call.method().path())
-          .append("), dedupe key ").append(Terminal.shown(e.dedupeKey().orElseThrow())).append('\n');
-      e.blockedReason().ifPresent(r -> s.append("  BLOCKED, nothing would be sent: ").append(Terminal.shown(r)).append('\n'));
+      s.append("matched -> ")
+          .append(Terminal.shown(e.reason()))
+          .append(" (POST ")
+          .append(call.method().path())
+          .append("), dedupe key ")
+          .append(Terminal.shown(e.dedupeKey().orElseThrow()))
+          .append('\n');
+      e.blockedReason()
+          .ifPresent(
+              r ->
+                  s.append("  BLOCKED, nothing would be sent: ")
+                      .append(Terminal.shown(r))
+                      .append('\n'));
       if (e.needsLookup()) {
-        s.append("  completed from Stripe's API before sending (set STRIPE_API_KEY to see the values)\n");
+        s.append(
+            "  completed from Stripe's API before sending (set STRIPE_API_KEY to see the values)\n");
       }
       Map<String, String> wire = new TreeMap<>(call.params());
       String accessId = env.getOrDefault("REFERRALCANDY_ACCESS_ID", "").strip();
@@ -137,10 +175,17 @@ final class DryRunCommand implements Callable<Integer> {
         wire.put("signature", RcSigner.sign(secret, wire));
       }
       int width = wire.keySet().stream().mapToInt(String::length).max().orElse(0);
-      wire.forEach((k, v) -> s.append("  ").append(k).append(" ".repeat(width - k.length()))
-          .append(" = ").append(Terminal.shown(v)).append('\n'));
+      wire.forEach(
+          (k, v) ->
+              s.append("  ")
+                  .append(k)
+                  .append(" ".repeat(width - k.length()))
+                  .append(" = ")
+                  .append(Terminal.shown(v))
+                  .append('\n'));
       if (accessId.isEmpty() || secret.isEmpty()) {
-        s.append("  (signature not shown: set REFERRALCANDY_ACCESS_ID and REFERRALCANDY_SECRET_KEY)\n");
+        s.append(
+            "  (signature not shown: set REFERRALCANDY_ACCESS_ID and REFERRALCANDY_SECRET_KEY)\n");
       }
     }
     return s.toString();

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
           + " still pending or in doubt is never purged."
     })
 final class PurgeCommand implements Callable<Integer> {
-  @Option(names = "--older-than", paramLabel = "AGE",
+  @Option(
+      names = "--older-than",
+      paramLabel = "AGE",
       description = "Forget data older than this instead of the retention, e.g. 45d.")
   String olderThan;
 
@@ -28,18 +30,32 @@ final class PurgeCommand implements Callable<Integer> {
   public Integer call() {
     Duration retention;
     try {
-      retention = DurationText.parse(olderThan != null ? olderThan
-          : terminal.env().getOrDefault("CANDYBRIDGE_RETENTION", "30d"));
+      retention =
+          DurationText.parse(
+              olderThan != null
+                  ? olderThan
+                  : terminal.env().getOrDefault("CANDYBRIDGE_RETENTION", "30d"));
     } catch (IllegalArgumentException e) {
       terminal.err().println("candybridge: retention: " + e.getMessage());
       return 2;
     }
-    return StoreAccess.withStore(terminal, store -> {
-      PurgeResult r = store.purge(terminal.clock().instant().minus(retention));
-      terminal.out().println("purged data older than " + DurationText.format(retention) + ": "
-          + r.payloadsCleared() + " event payloads, " + r.deliveriesCleared() + " delivery parameter sets, "
-          + r.attemptsDeleted() + " attempts");
-      return 0;
-    });
+    return StoreAccess.withStore(
+        terminal,
+        store -> {
+          PurgeResult r = store.purge(terminal.clock().instant().minus(retention));
+          terminal
+              .out()
+              .println(
+                  "purged data older than "
+                      + DurationText.format(retention)
+                      + ": "
+                      + r.payloadsCleared()
+                      + " event payloads, "
+                      + r.deliveriesCleared()
+                      + " delivery parameter sets, "
+                      + r.attemptsDeleted()
+                      + " attempts");
+          return 0;
+        });
   }
 }

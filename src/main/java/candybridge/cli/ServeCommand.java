@@ -26,7 +26,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "Workflow file (YAML, see examples/workflows.yaml); default: the built-in workflows.")
+      description =
+          "Workflow file (YAML, see examples/workflows.yaml); default: the built-in workflows.")
   Path config;
 
   @Override
@@ -68,7 +69,8 @@ final class ServeCommand implements Callable<Integer> {
   static String causes(Throwable e) {
     StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
     for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-      out.append(": ").append(c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage());
+      out.append(": ")
+          .append(c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage());
     }
     return out.toString();
   }

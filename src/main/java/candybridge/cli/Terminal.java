@@ -16,7 +16,11 @@ import java.util.Optional;
  * answers questions: empty when there is no terminal to ask (a script, a pipe, a cron job).
  */
 record Terminal(
-    Map<String, String> env, Clock clock, PrintStream out, PrintStream err, Optional<BufferedReader> keyboard) {
+    Map<String, String> env,
+    Clock clock,
+    PrintStream out,
+    PrintStream err,
+    Optional<BufferedReader> keyboard) {
 
   /** A terminal that cannot ask questions. */
   Terminal(Map<String, String> env, Clock clock, PrintStream out, PrintStream err) {
@@ -24,9 +28,9 @@ record Terminal(
   }
 
   /**
-   * Stored text (names, dedupe keys, metadata, errors that quote them) as it may be printed: control
-   * characters, line separators and bidi overrides escaped, so a customer cannot write to the
-   * operator's terminal or forge a line of output. See {@link UntrustedText}.
+   * Stored text (names, dedupe keys, metadata, errors that quote them) as it may be printed:
+   * control characters, line separators and bidi overrides escaped, so a customer cannot write to
+   * the operator's terminal or forge a line of output. See {@link UntrustedText}.
    */
   static String shown(Object text) {
     return UntrustedText.forTerminal(String.valueOf(text));
@@ -35,7 +39,11 @@ record Terminal(
   static Terminal system() {
     // Java 17: no console when standard input or output is not a terminal.
     Console console = System.console();
-    return new Terminal(System.getenv(), Clock.systemUTC(), System.out, System.err,
+    return new Terminal(
+        System.getenv(),
+        Clock.systemUTC(),
+        System.out,
+        System.err,
         console == null ? Optional.empty() : Optional.of(new BufferedReader(console.reader())));
   }
 

@@ -8,17 +8,21 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 /**
- * A point in time as every command takes it ({@code --since}, {@code --until}): a date
- * ({@code 2026-11-01}, midnight UTC), an instant with offset ({@code 2026-11-01T12:00:00Z}), or an
- * age before now ({@code 48h}, {@code 7d}, {@code 90m}).
+ * A point in time as every command takes it ({@code --since}, {@code --until}): a date ({@code
+ * 2026-11-01}, midnight UTC), an instant with offset ({@code 2026-11-01T12:00:00Z}), or an age
+ * before now ({@code 48h}, {@code 7d}, {@code 90m}).
  */
 final class When {
   /** For option descriptions: what DATE may be. */
-  static final String FORMS = "2026-11-01 (midnight UTC), 2026-11-01T12:00:00Z, or an age such as 48h or 7d";
+  static final String FORMS =
+      "2026-11-01 (midnight UTC), 2026-11-01T12:00:00Z, or an age such as 48h or 7d";
 
   private When() {}
 
-  /** Parses {@code text}; a message naming {@code option} and the accepted forms when it is none of them. */
+  /**
+   * Parses {@code text}; a message naming {@code option} and the accepted forms when it is none of
+   * them.
+   */
   static Instant parse(String option, String text, Instant now) {
     String t = text.strip();
     try {

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  */
 final class BindAddress {
   private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+      Pattern.compile(
+          "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
   private BindAddress() {}
 
@@ -23,9 +24,14 @@ final class BindAddress {
     if (IPV4.matcher(value).matches()) {
       return value;
     }
-    String v6 = value.startsWith("[") && value.endsWith("]") ? value.substring(1, value.length() - 1) : value;
-    // A string with a colon is parsed as an IPv6 literal, never looked up; anything else is refused.
-    if (v6.contains(":") && v6.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+    String v6 =
+        value.startsWith("[") && value.endsWith("]")
+            ? value.substring(1, value.length() - 1)
+            : value;
+    // A string with a colon is parsed as an IPv6 literal, never looked up; anything else is
+    // refused.
+    if (v6.contains(":")
+        && v6.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
       try {
         InetAddress.getByName(v6);
         return v6;
@@ -49,7 +55,7 @@ final class BindAddress {
   }
 
   private static String refuse(String raw) {
-    throw new IllegalArgumentException("'" + raw.trim()
-        + "' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1) or localhost");
+    throw new IllegalArgumentException(
+        "'" + raw.trim() + "' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1) or localhost");
   }
 }

@@ -9,11 +9,16 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The effective configuration, a tree of records valid by construction. Secrets are {@link Secret}s,
- * so {@code toString()} is safe to log; {@link #describe()} is the start-up log line.
+ * The effective configuration, a tree of records valid by construction. Secrets are {@link
+ * Secret}s, so {@code toString()} is safe to log; {@link #describe()} is the start-up log line.
  */
 public record Config(
-    Http http, Store store, Stripe stripe, ReferralCandy referralCandy, Delivery delivery, Admin admin,
+    Http http,
+    Store store,
+    Stripe stripe,
+    ReferralCandy referralCandy,
+    Delivery delivery,
+    Admin admin,
     Alerting alerting) {
 
   public Config {
@@ -27,16 +32,19 @@ public record Config(
   }
 
   /**
-   * {@code CANDYBRIDGE_BIND_ADDRESS} (an IP literal or {@code localhost}; {@code 0.0.0.0} means every
-   * interface) and {@code CANDYBRIDGE_PORT} (0 means any free port).
+   * {@code CANDYBRIDGE_BIND_ADDRESS} (an IP literal or {@code localhost}; {@code 0.0.0.0} means
+   * every interface) and {@code CANDYBRIDGE_PORT} (0 means any free port).
    */
   public record Http(String bindAddress, int port) {
     public Http {
       requireNonNull(bindAddress, "bindAddress == null");
-      if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+      if (port < 0 || port > 65535)
+        throw new IllegalArgumentException("port out of range: " + port);
     }
 
-    /** True when only this machine can connect: {@code localhost}, {@code 127.x.x.x} or {@code ::1}. */
+    /**
+     * True when only this machine can connect: {@code localhost}, {@code 127.x.x.x} or {@code ::1}.
+     */
     public boolean loopbackOnly() {
       return BindAddress.isLoopback(bindAddress);
     }
@@ -45,7 +53,8 @@ public record Config(
   /**
    * {@code CANDYBRIDGE_DATABASE_URL}, {@code CANDYBRIDGE_RETENTION}, {@code
    * CANDYBRIDGE_DB_POOL_SIZE} (connections per instance on PostgreSQL), and {@code
-   * CANDYBRIDGE_DATABASE_WAIT} (how long start-up waits for PostgreSQL to come up; zero: not at all).
+   * CANDYBRIDGE_DATABASE_WAIT} (how long start-up waits for PostgreSQL to come up; zero: not at
+   * all).
    */
   public record Store(String databaseUrl, Duration retention, int poolSize, Duration databaseWait) {
     public Store {
@@ -155,13 +164,19 @@ public record Config(
 
   /**
    * {@code CANDYBRIDGE_SMTP_URL}: {@code smtp://} (STARTTLS when offered) or {@code smtps://}
-   * (implicit TLS), host, port, optional AUTH user and password. {@code toString()} is scheme,
-   * host and port.
+   * (implicit TLS), host, port, optional AUTH user and password. {@code toString()} is scheme, host
+   * and port.
    */
-  public record Smtp(boolean implicitTls, String host, int port, Optional<String> user, Optional<Secret> password) {
+  public record Smtp(
+      boolean implicitTls,
+      String host,
+      int port,
+      Optional<String> user,
+      Optional<Secret> password) {
     public Smtp {
       requireNonNull(host, "host == null");
-      if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+      if (port < 1 || port > 65535)
+        throw new IllegalArgumentException("port out of range: " + port);
       requireNonNull(user, "user == null");
       requireNonNull(password, "password == null");
     }
@@ -172,7 +187,9 @@ public record Config(
     }
   }
 
-  /** One line for the start-up log: every effective value, secrets and database credentials hidden. */
+  /**
+   * One line for the start-up log: every effective value, secrets and database credentials hidden.
+   */
   public String describe() {
     return "bind="
         + http.bindAddress()
@@ -183,7 +200,10 @@ public record Config(
         + " retention="
         + DurationText.format(store.retention())
         + (store.databaseUrl().startsWith("jdbc:postgresql:")
-            ? " pool=" + store.poolSize() + " databaseWait=" + DurationText.format(store.databaseWait())
+            ? " pool="
+                + store.poolSize()
+                + " databaseWait="
+                + DurationText.format(store.databaseWait())
             : "")
         + " delivery.concurrency="
         + delivery.concurrency()
@@ -202,14 +222,23 @@ public record Config(
         + " stripe.apiBase="
         + stripe.apiBase()
         + " reconcile="
-        + stripe.reconcile().map(r -> "every " + DurationText.format(r.every()) + " over "
-            + DurationText.format(r.window())).orElse("off")
+        + stripe
+            .reconcile()
+            .map(
+                r ->
+                    "every "
+                        + DurationText.format(r.every())
+                        + " over "
+                        + DurationText.format(r.window()))
+            .orElse("off")
         + " referralcandy.apiBase="
         + referralCandy.apiBase()
         + " referralcandy.accessId="
         + referralCandy.accessId()
         + " retrySchedule="
-        + delivery.retrySchedule().stream().map(DurationText::format).collect(Collectors.joining(","))
+        + delivery.retrySchedule().stream()
+            .map(DurationText::format)
+            .collect(Collectors.joining(","))
         + " admin="
         + (admin.token().isPresent() ? "enabled" : "disabled")
         + " alerts="

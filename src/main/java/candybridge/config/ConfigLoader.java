@@ -1,7 +1,5 @@
 package candybridge.config;
 
-import candybridge.config.OnUncertain;
-import candybridge.config.StripeMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -13,18 +11,18 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Builds {@link Config} from the environment variables of the README's configuration table (docs/design.md §4). Every variable is read and
- * checked before anything fails, so one {@link ConfigException} names every bad setting.
+ * Builds {@link Config} from the environment variables of the README's configuration table
+ * (docs/design.md §4). Every variable is read and checked before anything fails, so one {@link
+ * ConfigException} names every bad setting.
  */
 public final class ConfigLoader {
   /**
-   * Default retry delays: exponential from 30 s, capped at a day, 12 retries spanning about 4.3 days,
-   * longer than the 3 days the contract asks for (and than Stripe's own redelivery window).
+   * Default retry delays: exponential from 30 s, capped at a day, 12 retries spanning about 4.3
+   * days, longer than the 3 days the contract asks for (and than Stripe's own redelivery window).
    */
   public static final String DEFAULT_RETRY_SCHEDULE = "30s,2m,10m,30m,1h,2h,4h,8h,16h,24h,24h,24h";
 
   static final int MIN_ADMIN_TOKEN_LENGTH = 24;
-
 
   private final Map<String, String> env;
   private final List<String> problems = new ArrayList<>();
@@ -45,7 +43,8 @@ public final class ConfigLoader {
   public static String databaseUrl(Map<String, String> env) {
     ConfigLoader loader = new ConfigLoader(env);
     String url =
-        loader.optional("CANDYBRIDGE_DATABASE_URL", "jdbc:sqlite:candybridge.db", ConfigLoader::databaseUrl);
+        loader.optional(
+            "CANDYBRIDGE_DATABASE_URL", "jdbc:sqlite:candybridge.db", ConfigLoader::databaseUrl);
     if (!loader.problems.isEmpty()) {
       throw new ConfigException(loader.problems);
     }
@@ -56,7 +55,8 @@ public final class ConfigLoader {
     String bindAddress = optional("CANDYBRIDGE_BIND_ADDRESS", "0.0.0.0", BindAddress::parse);
     Integer port = optional("CANDYBRIDGE_PORT", "8080", ConfigLoader::port);
     String databaseUrl =
-        optional("CANDYBRIDGE_DATABASE_URL", "jdbc:sqlite:candybridge.db", ConfigLoader::databaseUrl);
+        optional(
+            "CANDYBRIDGE_DATABASE_URL", "jdbc:sqlite:candybridge.db", ConfigLoader::databaseUrl);
     Duration retention = optional("CANDYBRIDGE_RETENTION", "30d", ConfigLoader::positiveDuration);
     List<Secret> webhookSecrets = required("STRIPE_WEBHOOK_SECRET", ConfigLoader::secretList);
     Optional<Secret> stripeKey = optionalSecret("STRIPE_API_KEY");
@@ -75,13 +75,18 @@ public final class ConfigLoader {
     Integer poolSize = optional("CANDYBRIDGE_DB_POOL_SIZE", "10", v -> intIn(v, 1, 200));
     Duration databaseWait = optional("CANDYBRIDGE_DATABASE_WAIT", "60s", DurationText::parse);
     Integer concurrency = optional("CANDYBRIDGE_DELIVERY_CONCURRENCY", "16", v -> intIn(v, 1, 256));
-    Duration timeout = optional("CANDYBRIDGE_DELIVERY_TIMEOUT", "10s", ConfigLoader::positiveDuration);
+    Duration timeout =
+        optional("CANDYBRIDGE_DELIVERY_TIMEOUT", "10s", ConfigLoader::positiveDuration);
     Duration lease = optional("CANDYBRIDGE_DELIVERY_LEASE", "60s", ConfigLoader::positiveDuration);
     if (timeout != null && lease != null && lease.compareTo(timeout.multipliedBy(4)) < 0) {
       // A call may take two Stripe lookups and the ReferralCandy call, each up to the timeout:
       // a lease shorter than that could expire under a live call.
-      problems.add("CANDYBRIDGE_DELIVERY_LEASE (" + DurationText.format(lease)
-          + ") must be at least 4 x CANDYBRIDGE_DELIVERY_TIMEOUT (" + DurationText.format(timeout) + ")");
+      problems.add(
+          "CANDYBRIDGE_DELIVERY_LEASE ("
+              + DurationText.format(lease)
+              + ") must be at least 4 x CANDYBRIDGE_DELIVERY_TIMEOUT ("
+              + DurationText.format(timeout)
+              + ")");
     }
     Optional<ReconcileSettings> reconcile = Optional.empty();
     try {
@@ -90,12 +95,21 @@ public final class ConfigLoader {
       problems.add(e.getMessage());
     }
     Optional<URI> alertUrl =
-        Optional.ofNullable(optional("CANDYBRIDGE_ALERT_WEBHOOK_URL", null, ConfigLoader::secretHttpUrl));
+        Optional.ofNullable(
+            optional("CANDYBRIDGE_ALERT_WEBHOOK_URL", null, ConfigLoader::secretHttpUrl));
     Optional<Config.AlertEmail> alertEmail = alertEmail();
     Optional<URI> adminPage =
         Optional.ofNullable(optional("CANDYBRIDGE_PUBLIC_URL", null, ConfigLoader::adminPage));
-    OnUncertain onUncertain = optional("CANDYBRIDGE_ON_UNCERTAIN", "hold", v -> OnUncertain.parse(v)
-        .orElseThrow(() -> new IllegalArgumentException("must be hold or retry, not '" + v.trim() + "'")));
+    OnUncertain onUncertain =
+        optional(
+            "CANDYBRIDGE_ON_UNCERTAIN",
+            "hold",
+            v ->
+                OnUncertain.parse(v)
+                    .orElseThrow(
+                        () ->
+                            new IllegalArgumentException(
+                                "must be hold or retry, not '" + v.trim() + "'")));
 
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -105,14 +119,15 @@ public final class ConfigLoader {
         new Config.Store(databaseUrl, retention, poolSize, databaseWait),
         new Config.Stripe(webhookSecrets, stripeKey, stripeBase, reconcile, stripeMode),
         new Config.ReferralCandy(accessId, secretKey, rcBase, timeout),
-        new Config.Delivery(schedule, concurrency, 64, lease, Duration.ofSeconds(1), alertUrl, onUncertain),
+        new Config.Delivery(
+            schedule, concurrency, 64, lease, Duration.ofSeconds(1), alertUrl, onUncertain),
         new Config.Admin(adminToken),
         new Config.Alerting(alertEmail, adminPage));
   }
 
   /**
-   * E-mail alerts need both the server and a recipient; one without the other is a mistake, said
-   * as one. The sender defaults to the first recipient. Addresses are never repeated in messages.
+   * E-mail alerts need both the server and a recipient; one without the other is a mistake, said as
+   * one. The sender defaults to the first recipient. Addresses are never repeated in messages.
    */
   private Optional<Config.AlertEmail> alertEmail() {
     Config.Smtp smtp = optional("CANDYBRIDGE_SMTP_URL", null, ConfigLoader::smtpUrl);
@@ -121,14 +136,17 @@ public final class ConfigLoader {
     boolean server = isSet("CANDYBRIDGE_SMTP_URL");
     boolean recipients = isSet("CANDYBRIDGE_ALERT_EMAIL_TO");
     if (recipients && !server) {
-      problems.add("CANDYBRIDGE_ALERT_EMAIL_TO is set but CANDYBRIDGE_SMTP_URL is not: e-mail alerts need the"
-          + " mail server (smtp://USER:PASSWORD@HOST:587 or smtps://USER:PASSWORD@HOST:465)");
+      problems.add(
+          "CANDYBRIDGE_ALERT_EMAIL_TO is set but CANDYBRIDGE_SMTP_URL is not: e-mail alerts need the"
+              + " mail server (smtp://USER:PASSWORD@HOST:587 or smtps://USER:PASSWORD@HOST:465)");
     } else if (server && !recipients) {
-      problems.add("CANDYBRIDGE_SMTP_URL is set but CANDYBRIDGE_ALERT_EMAIL_TO is not: name who gets the"
-          + " e-mail alerts (comma-separated addresses)");
+      problems.add(
+          "CANDYBRIDGE_SMTP_URL is set but CANDYBRIDGE_ALERT_EMAIL_TO is not: name who gets the"
+              + " e-mail alerts (comma-separated addresses)");
     } else if (isSet("CANDYBRIDGE_ALERT_EMAIL_FROM") && !server) {
-      problems.add("CANDYBRIDGE_ALERT_EMAIL_FROM is set but e-mail alerts are off: set CANDYBRIDGE_SMTP_URL and"
-          + " CANDYBRIDGE_ALERT_EMAIL_TO too, or remove it");
+      problems.add(
+          "CANDYBRIDGE_ALERT_EMAIL_FROM is set but e-mail alerts are off: set CANDYBRIDGE_SMTP_URL and"
+              + " CANDYBRIDGE_ALERT_EMAIL_TO too, or remove it");
     }
     if (smtp == null || to == null || (isSet("CANDYBRIDGE_ALERT_EMAIL_FROM") && from == null)) {
       return Optional.empty();
@@ -169,12 +187,15 @@ public final class ConfigLoader {
    */
   private Optional<Secret> adminToken() {
     Optional<Secret> token = optionalSecret("CANDYBRIDGE_ADMIN_TOKEN");
-    token.ifPresent(t -> {
-      if (t.reveal().length() < MIN_ADMIN_TOKEN_LENGTH) {
-        problems.add("CANDYBRIDGE_ADMIN_TOKEN is too short: it needs at least " + MIN_ADMIN_TOKEN_LENGTH
-            + " characters (generate one with: openssl rand -hex 32)");
-      }
-    });
+    token.ifPresent(
+        t -> {
+          if (t.reveal().length() < MIN_ADMIN_TOKEN_LENGTH) {
+            problems.add(
+                "CANDYBRIDGE_ADMIN_TOKEN is too short: it needs at least "
+                    + MIN_ADMIN_TOKEN_LENGTH
+                    + " characters (generate one with: openssl rand -hex 32)");
+          }
+        });
     return token;
   }
 
@@ -259,8 +280,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * An http(s) URL that may hold a secret (a webhook's path often does): a malformed one is
-   * refused without repeating it.
+   * An http(s) URL that may hold a secret (a webhook's path often does): a malformed one is refused
+   * without repeating it.
    */
   private static URI secretHttpUrl(String raw) {
     URI uri;
@@ -268,9 +289,11 @@ public final class ConfigLoader {
       uri = new URI(raw.trim());
     } catch (URISyntaxException unused) {
       // Not kept as the cause: URISyntaxException's message repeats the input, which may be secret.
-      throw new IllegalArgumentException("is not a URL (the value is not shown: it may hold a secret)");
+      throw new IllegalArgumentException(
+          "is not a URL (the value is not shown: it may hold a secret)");
     }
-    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        || uri.getHost() == null) {
       throw new IllegalArgumentException(
           "is not an http(s) URL with a host (the value is not shown: it may hold a secret)");
     }
@@ -288,14 +311,17 @@ public final class ConfigLoader {
       uri = new URI(raw.trim());
     } catch (URISyntaxException unused) {
       // Not kept as the cause: URISyntaxException's message repeats the input, password included.
-      throw new IllegalArgumentException("is not a URL (the value is not shown: it may hold a password);"
-          + " give smtp://USER:PASSWORD@HOST:587 or smtps://USER:PASSWORD@HOST:465, with special characters"
-          + " in the password percent-encoded");
+      throw new IllegalArgumentException(
+          "is not a URL (the value is not shown: it may hold a password);"
+              + " give smtp://USER:PASSWORD@HOST:587 or smtps://USER:PASSWORD@HOST:465, with special characters"
+              + " in the password percent-encoded");
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme =
+        uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
     if (!(scheme.equals("smtp") || scheme.equals("smtps")) || uri.getHost() == null) {
-      throw new IllegalArgumentException("is not an smtp:// or smtps:// URL with a host (the value is not shown:"
-          + " it may hold a password); give smtp://USER:PASSWORD@HOST:587 or smtps://USER:PASSWORD@HOST:465");
+      throw new IllegalArgumentException(
+          "is not an smtp:// or smtps:// URL with a host (the value is not shown:"
+              + " it may hold a password); give smtp://USER:PASSWORD@HOST:587 or smtps://USER:PASSWORD@HOST:465");
     }
     boolean implicitTls = scheme.equals("smtps");
     int port = uri.getPort() > 0 ? uri.getPort() : implicitTls ? 465 : 587;
@@ -305,21 +331,28 @@ public final class ConfigLoader {
     if (userInfo != null && !userInfo.isEmpty()) {
       int colon = userInfo.indexOf(':');
       user = Optional.of(colon < 0 ? userInfo : userInfo.substring(0, colon));
-      password = colon < 0 ? Optional.empty() : Optional.of(new Secret(userInfo.substring(colon + 1)));
+      password =
+          colon < 0 ? Optional.empty() : Optional.of(new Secret(userInfo.substring(colon + 1)));
     }
     return new Config.Smtp(implicitTls, uri.getHost(), port, user, password);
   }
 
   /** Comma-separated e-mail addresses; a bad one is named by its position, not its value. */
   private static List<String> addresses(String raw) {
-    List<String> entries = Arrays.stream(raw.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
+    List<String> entries =
+        Arrays.stream(raw.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
     if (entries.isEmpty()) {
-      throw new IllegalArgumentException("holds no address (comma-separated name@example.com values)");
+      throw new IllegalArgumentException(
+          "holds no address (comma-separated name@example.com values)");
     }
     for (int i = 0; i < entries.size(); i++) {
       if (!entries.get(i).matches("[^\\s@<>(),;:\"]+@[^\\s@<>(),;:\"]+\\.[^\\s@<>(),;:\"]+")) {
-        throw new IllegalArgumentException("address " + (i + 1) + " of " + entries.size()
-            + " is not an e-mail address like name@example.com (the value is not shown)");
+        throw new IllegalArgumentException(
+            "address "
+                + (i + 1)
+                + " of "
+                + entries.size()
+                + " is not an e-mail address like name@example.com (the value is not shown)");
       }
     }
     return entries;
@@ -327,7 +360,8 @@ public final class ConfigLoader {
 
   /**
    * The admin page's public address, for the links in alerts: {@code CANDYBRIDGE_PUBLIC_URL} is the
-   * webhook URL ({@code https://HOST/webhooks/stripe}); the page is {@code /admin} beside that route.
+   * webhook URL ({@code https://HOST/webhooks/stripe}); the page is {@code /admin} beside that
+   * route.
    */
   private static URI adminPage(String raw) {
     URI uri;
@@ -337,10 +371,12 @@ public final class ConfigLoader {
       // Not kept as the cause: URISyntaxException's message repeats the input, which may be secret.
       throw new IllegalArgumentException("is not a URL; give https://HOST/webhooks/stripe");
     }
-    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        || uri.getHost() == null
         || uri.getRawUserInfo() != null) {
-      throw new IllegalArgumentException("is not an http(s) URL with a host (and no user name);"
-          + " give https://HOST/webhooks/stripe");
+      throw new IllegalArgumentException(
+          "is not an http(s) URL with a host (and no user name);"
+              + " give https://HOST/webhooks/stripe");
     }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     if (path.endsWith("/webhooks/stripe")) {

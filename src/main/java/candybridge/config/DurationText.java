@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the durations operators write in settings: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 3d}. */
+/**
+ * Parses the durations operators write in settings: {@code 500ms}, {@code 30s}, {@code 2m}, {@code
+ * 1h}, {@code 3d}.
+ */
 public final class DurationText {
   private static final Pattern ONE = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
 
@@ -17,7 +20,9 @@ public final class DurationText {
     Matcher m = ONE.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "'" + text.trim() + "' is not a duration (use a whole number with ms, s, m, h or d, e.g. 30s)");
+          "'"
+              + text.trim()
+              + "' is not a duration (use a whole number with ms, s, m, h or d, e.g. 30s)");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -6,9 +6,9 @@ import java.util.Map;
 /**
  * {@code CANDYBRIDGE_LOG_FORMAT}: {@code text} (the default, {@code logback.xml}) or {@code json}
  * ({@code logback-json.xml}: one JSON object per line). Logback reads its configuration when the
- * first logger is made, so {@link Main} chooses it before anything logs. An explicit
- * {@code -Dlogback.configurationFile} wins. Any other value is reported by the configuration check
- * of {@code serve} and {@code check-config} (the log then stays text).
+ * first logger is made, so {@link Main} chooses it before anything logs. An explicit {@code
+ * -Dlogback.configurationFile} wins. Any other value is reported by the configuration check of
+ * {@code serve} and {@code check-config} (the log then stays text).
  */
 public final class LogFormat {
   public static final String VARIABLE = "CANDYBRIDGE_LOG_FORMAT";

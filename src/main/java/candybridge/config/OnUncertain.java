@@ -5,9 +5,9 @@ import java.util.Optional;
 
 /**
  * {@code CANDYBRIDGE_ON_UNCERTAIN}: what the worker does with a call that may have been processed
- * (docs/design.md §6). {@code HOLD} (the default) keeps it {@code in_doubt} for an operator, because
- * ReferralCandy does not deduplicate purchases; {@code RETRY} resends it on the schedule, accepting
- * a possible second purchase for never leaving a sale unsent.
+ * (docs/design.md §6). {@code HOLD} (the default) keeps it {@code in_doubt} for an operator,
+ * because ReferralCandy does not deduplicate purchases; {@code RETRY} resends it on the schedule,
+ * accepting a possible second purchase for never leaving a sale unsent.
  */
 public enum OnUncertain {
   HOLD,

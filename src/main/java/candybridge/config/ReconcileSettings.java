@@ -23,11 +23,14 @@ public record ReconcileSettings(Duration every, Duration window) {
     requireNonNull(every, "every == null");
     requireNonNull(window, "window == null");
     if (every.compareTo(MIN_EVERY) < 0) {
-      throw new IllegalArgumentException(EVERY + " must be at least " + DurationText.format(MIN_EVERY));
+      throw new IllegalArgumentException(
+          EVERY + " must be at least " + DurationText.format(MIN_EVERY));
     }
     if (window.isZero() || window.isNegative() || window.compareTo(STRIPE_RETENTION) > 0) {
       throw new IllegalArgumentException(
-          WINDOW + " must be longer than zero and at most " + DurationText.format(STRIPE_RETENTION)
+          WINDOW
+              + " must be longer than zero and at most "
+              + DurationText.format(STRIPE_RETENTION)
               + " (Stripe keeps events for 30 days)");
     }
   }
@@ -45,7 +48,12 @@ public record ReconcileSettings(Duration every, Duration window) {
     if (every.isEmpty()) {
       if (!window.isEmpty()) {
         throw new IllegalArgumentException(
-            WINDOW + " is set but " + EVERY + " is not: set " + EVERY + " (e.g. 6h) to turn reconciliation on");
+            WINDOW
+                + " is set but "
+                + EVERY
+                + " is not: set "
+                + EVERY
+                + " (e.g. 6h) to turn reconciliation on");
       }
       return Optional.empty();
     }
@@ -53,8 +61,9 @@ public record ReconcileSettings(Duration every, Duration window) {
       throw new IllegalArgumentException(
           EVERY + " needs STRIPE_API_KEY: reconciliation reads Stripe's Events API");
     }
-    return Optional.of(new ReconcileSettings(
-        duration(EVERY, every), window.isEmpty() ? DEFAULT_WINDOW : duration(WINDOW, window)));
+    return Optional.of(
+        new ReconcileSettings(
+            duration(EVERY, every), window.isEmpty() ? DEFAULT_WINDOW : duration(WINDOW, window)));
   }
 
   private static Duration duration(String name, String text) {

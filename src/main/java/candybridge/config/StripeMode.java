@@ -17,14 +17,18 @@ public enum StripeMode {
 
   public static final String SETTING = "CANDYBRIDGE_STRIPE_MODE";
 
-  /** Parses {@code live}, {@code test} or {@code any}; throws IllegalArgumentException otherwise. */
+  /**
+   * Parses {@code live}, {@code test} or {@code any}; throws IllegalArgumentException otherwise.
+   */
   public static StripeMode parse(String raw) {
     String v = raw.strip().toLowerCase(Locale.ROOT);
     return switch (v) {
       case "live" -> LIVE;
       case "test" -> TEST;
       case "any" -> ANY;
-      default -> throw new IllegalArgumentException("must be live, test or any, not '" + raw.strip() + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "must be live, test or any, not '" + raw.strip() + "'");
     };
   }
 
@@ -44,7 +48,9 @@ public enum StripeMode {
    */
   public static StripeMode ofKey(String key) {
     String k = key.strip();
-    return k.startsWith("sk_test_") || k.startsWith("rk_test_") || k.startsWith("pk_test_") ? TEST : LIVE;
+    return k.startsWith("sk_test_") || k.startsWith("rk_test_") || k.startsWith("pk_test_")
+        ? TEST
+        : LIVE;
   }
 
   public String wireName() {
@@ -59,6 +65,7 @@ public enum StripeMode {
     if (this == ANY || (this == LIVE) == livemode) {
       return Optional.empty();
     }
-    return Optional.of((livemode ? "live-mode" : "test-mode") + " event while " + SETTING + "=" + wireName());
+    return Optional.of(
+        (livemode ? "live-mode" : "test-mode") + " event while " + SETTING + "=" + wireName());
   }
 }

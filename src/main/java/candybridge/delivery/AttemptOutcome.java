@@ -53,14 +53,19 @@ public record AttemptOutcome(
   /** An outcome that stands in for an attempt when no call was made. */
   static AttemptOutcome noCall(Verdict verdict, String why) {
     return new AttemptOutcome(
-        verdict, OptionalInt.empty(), Optional.empty(), Optional.of(why), Optional.empty(), Transport.NONE);
+        verdict,
+        OptionalInt.empty(),
+        Optional.empty(),
+        Optional.of(why),
+        Optional.empty(),
+        Transport.NONE);
   }
 
   /**
    * Classifies any HTTP response of a call sent at {@code sentAt}: 2xx Success delivered; 429 and
    * 503 not processed (the server says it did not act); 500, 502, 504 and every other 5xx may have
-   * been processed (a gateway or a crash after the write: the safe reading of the ones docs/design.md §6
-   * does not name); any other status rejected.
+   * been processed (a gateway or a crash after the write: the safe reading of the ones
+   * docs/design.md §6 does not name); any other status rejected.
    */
   public static AttemptOutcome of(RcResponse response, Instant sentAt) {
     int status = response.status();
@@ -80,8 +85,12 @@ public record AttemptOutcome(
     } else if (status >= 500) {
       verdict = Verdict.IN_DOUBT;
       transport = Transport.BROKEN;
-      error = "sent " + SENT_AT.format(sentAt) + ", ReferralCandy answered " + status
-          + ": it may have processed the call";
+      error =
+          "sent "
+              + SENT_AT.format(sentAt)
+              + ", ReferralCandy answered "
+              + status
+              + ": it may have processed the call";
     } else if (status >= 200 && status < 300) {
       verdict = Verdict.FAIL;
       error = "ReferralCandy answered " + status + " without message Success; not retried";
@@ -106,9 +115,13 @@ public record AttemptOutcome(
   public static AttemptOutcome of(IOException e, Instant startedAt, Duration took) {
     String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (e instanceof NotSentException) {
-      return new AttemptOutcome(Verdict.RETRY, OptionalInt.empty(), Optional.empty(),
+      return new AttemptOutcome(
+          Verdict.RETRY,
+          OptionalInt.empty(),
+          Optional.empty(),
           Optional.of("could not reach ReferralCandy, nothing was sent: " + detail),
-          Optional.empty(), Transport.BROKEN);
+          Optional.empty(),
+          Transport.BROKEN);
     }
     Instant sentAt = e instanceof NoAnswerException n ? n.sentAt() : startedAt;
     String what;
@@ -117,13 +130,20 @@ public record AttemptOutcome(
     } else {
       what = "no answer (" + detail + ")";
     }
-    return new AttemptOutcome(Verdict.IN_DOUBT, OptionalInt.empty(), Optional.empty(),
-        Optional.of("sent " + SENT_AT.format(sentAt) + ", " + what + ": it may have processed the call"),
-        Optional.empty(), Transport.BROKEN);
+    return new AttemptOutcome(
+        Verdict.IN_DOUBT,
+        OptionalInt.empty(),
+        Optional.empty(),
+        Optional.of(
+            "sent " + SENT_AT.format(sentAt) + ", " + what + ": it may have processed the call"),
+        Optional.empty(),
+        Transport.BROKEN);
   }
 
   private static String seconds(Duration d) {
     long ms = d.toMillis();
-    return ms >= 10_000 || ms % 1000 == 0 ? Math.round(ms / 1000.0) + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    return ms >= 10_000 || ms % 1000 == 0
+        ? Math.round(ms / 1000.0) + " s"
+        : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
   }
 }

@@ -8,8 +8,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Decides when a new call to ReferralCandy may start: the breaker and flow control of docs/design.md §6,
- * and the strict cap on calls in flight. One per worker (so one per instance); thread-safe.
+ * Decides when a new call to ReferralCandy may start: the breaker and flow control of
+ * docs/design.md §6, and the strict cap on calls in flight. One per worker (so one per instance);
+ * thread-safe.
  *
  * <p><b>Permits.</b> A sender holds a permit from before its delivery is claimed until its outcome
  * is recorded, so an instance never holds more claims than {@code cap}. At most {@link #limit()}
@@ -37,6 +38,7 @@ public final class CallGate {
 
   public static final Duration FIRST_PROBE = Duration.ofSeconds(5);
   public static final Duration MAX_PROBE = Duration.ofMinutes(2);
+
   /** The longest pause a 429 imposes on every sender (its own delivery may wait longer). */
   public static final Duration MAX_PAUSE = Duration.ofMinutes(2);
 

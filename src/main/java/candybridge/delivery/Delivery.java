@@ -43,7 +43,18 @@ public record Delivery(
   /** The business parameters are customer data: never print them. */
   @Override
   public String toString() {
-    return "Delivery[id=" + id + ", workflow=" + workflow + ", key=" + dedupeKey + ", event=" + eventId + ", status=" + status
-        + ", attempts=" + attemptCount + "]";
+    return "Delivery[id="
+        + id
+        + ", workflow="
+        + workflow
+        + ", key="
+        + dedupeKey
+        + ", event="
+        + eventId
+        + ", status="
+        + status
+        + ", attempts="
+        + attemptCount
+        + "]";
   }
 }

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One attempt at a claimed delivery, in two steps the worker keeps apart so that the call's outcome
- * reaches the gate even when recording it fails: {@link #send} completes the parameters, checks them
- * and only then calls ReferralCandy; {@link #record} appends the attempt and moves the delivery
- * where {@link NextStep} says.
+ * reaches the gate even when recording it fails: {@link #send} completes the parameters, checks
+ * them and only then calls ReferralCandy; {@link #record} appends the attempt and moves the
+ * delivery where {@link NextStep} says.
  */
 final class DeliveryAttempt {
   // The worker's logger: these lines were always the worker's, and log settings name it.
@@ -29,8 +29,13 @@ final class DeliveryAttempt {
   private final Clock clock;
   private final NextStep nextStep;
 
-  DeliveryAttempt(Store store, ReferralCandy referralCandy, Enrichment enrichment, DeliveryListener listener,
-      Clock clock, NextStep nextStep) {
+  DeliveryAttempt(
+      Store store,
+      ReferralCandy referralCandy,
+      Enrichment enrichment,
+      DeliveryListener listener,
+      Clock clock,
+      NextStep nextStep) {
     this.store = store;
     this.referralCandy = referralCandy;
     this.enrichment = enrichment;
@@ -47,21 +52,41 @@ final class DeliveryAttempt {
     int number = d.attemptCount() + 1;
     NextStep.Transition next = nextStep.after(d, outcome, number);
     Attempt attempt =
-        new Attempt(d.id(), number, d.manual() ? AttemptTrigger.MANUAL : AttemptTrigger.SCHEDULED,
-            started, took, outcome.httpStatus(), outcome.responseExcerpt(), next.error(), outcome.verdict());
+        new Attempt(
+            d.id(),
+            number,
+            d.manual() ? AttemptTrigger.MANUAL : AttemptTrigger.SCHEDULED,
+            started,
+            took,
+            outcome.httpStatus(),
+            outcome.responseExcerpt(),
+            next.error(),
+            outcome.verdict());
     if (!store.recordAttempt(d, attempt, next.status(), next.at())) {
-      log.warn("delivery={} key={}: claim was lost before the outcome ({}) could be recorded",
-          d.id(), UntrustedText.forLog(d.dedupeKey()), next.status());
+      log.warn(
+          "delivery={} key={}: claim was lost before the outcome ({}) could be recorded",
+          d.id(),
+          UntrustedText.forLog(d.dedupeKey()),
+          next.status());
       return;
     }
     if (next.status() == DeliveryStatus.IN_DOUBT) {
-      log.warn("delivery={} key={} attempt={} is in doubt, held for an operator: {}", d.id(),
-          UntrustedText.forLog(d.dedupeKey()), number, UntrustedText.forLog(next.error().orElse("?")));
+      log.warn(
+          "delivery={} key={} attempt={} is in doubt, held for an operator: {}",
+          d.id(),
+          UntrustedText.forLog(d.dedupeKey()),
+          number,
+          UntrustedText.forLog(next.error().orElse("?")));
     }
     listener.attemptRecorded(d, attempt, next.status());
-    log.info("delivery={} key={} attempt={} http={} -> {}{}", d.id(), UntrustedText.forLog(d.dedupeKey()), number,
+    log.info(
+        "delivery={} key={} attempt={} http={} -> {}{}",
+        d.id(),
+        UntrustedText.forLog(d.dedupeKey()),
+        number,
         outcome.httpStatus().isPresent() ? outcome.httpStatus().getAsInt() : "-",
-        next.status().wireName(), next.at().map(t -> " at " + t).orElse(""));
+        next.status().wireName(),
+        next.at().map(t -> " at " + t).orElse(""));
   }
 
   /** Completes the parameters if needed, checks them, and only then calls ReferralCandy. */
@@ -72,10 +97,17 @@ final class DeliveryAttempt {
     }
     RcCall call = prepared.call().orElseThrow();
     List<String> missing =
-        Action.of(call.method()).required().stream().filter(p -> !call.params().containsKey(p)).toList();
+        Action.of(call.method()).required().stream()
+            .filter(p -> !call.params().containsKey(p))
+            .toList();
     if (!missing.isEmpty()) {
-      return AttemptOutcome.noCall(Verdict.FAIL, "required parameter(s) " + String.join(", ", missing)
-          + " missing for " + call.method().path() + "; nothing was sent");
+      return AttemptOutcome.noCall(
+          Verdict.FAIL,
+          "required parameter(s) "
+              + String.join(", ", missing)
+              + " missing for "
+              + call.method().path()
+              + "; nothing was sent");
     }
     Instant sentAt = clock.instant();
     long t0 = System.nanoTime();

@@ -1,11 +1,9 @@
 package candybridge.delivery;
 
 import candybridge.config.OnUncertain;
-import candybridge.referralcandy.RcCall;
 import candybridge.referralcandy.RcResponse;
 import candybridge.referralcandy.ReferralCandy;
 import candybridge.text.UntrustedText;
-import candybridge.workflow.Action;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,9 +50,11 @@ public final class DeliveryWorker implements AutoCloseable {
   private final Clock clock;
   private final Settings settings;
   private final DeliveryAttempt attempt;
+
   /**
    * Claims under way at once: one waiting for its commit while the next gathers the senders freed
-   * meanwhile, so a freed sender waits for one commit, not for the end of a claim round and another.
+   * meanwhile, so a freed sender waits for one commit, not for the end of a claim round and
+   * another.
    */
   private static final int CLAIMS_IN_FLIGHT = 2;
 
@@ -63,8 +63,12 @@ public final class DeliveryWorker implements AutoCloseable {
   private final Semaphore wakeUp = new Semaphore(0);
   private final CallGate gate;
   private final Semaphore claimSlots = new Semaphore(CLAIMS_IN_FLIGHT);
-  /** Set when a claim found fewer due deliveries than free senders: wait for a wake-up or a poll. */
+
+  /**
+   * Set when a claim found fewer due deliveries than free senders: wait for a wake-up or a poll.
+   */
   private final AtomicBoolean drained = new AtomicBoolean();
+
   private volatile boolean running;
   private Thread loop;
 
@@ -81,13 +85,21 @@ public final class DeliveryWorker implements AutoCloseable {
     this.listener = listener;
     this.clock = clock;
     this.settings = settings;
-    this.attempt = new DeliveryAttempt(store, referralCandy, enrichment, listener, clock,
-        new NextStep(retryPolicy, settings.onUncertain(), clock));
-    this.gate = new CallGate(settings.concurrency(), retryPolicy.afterThrottle(Optional.empty()),
-        listener.gate());
+    this.attempt =
+        new DeliveryAttempt(
+            store,
+            referralCandy,
+            enrichment,
+            listener,
+            clock,
+            new NextStep(retryPolicy, settings.onUncertain(), clock));
+    this.gate =
+        new CallGate(
+            settings.concurrency(), retryPolicy.afterThrottle(Optional.empty()), listener.gate());
     // One thread per permit: a sender keeps its permit (its claim) until the outcome is recorded.
     this.senders = Executors.newFixedThreadPool(settings.concurrency(), daemonThreads("delivery-"));
-    this.claimers = Executors.newFixedThreadPool(CLAIMS_IN_FLIGHT, daemonThreads("delivery-claim-"));
+    this.claimers =
+        Executors.newFixedThreadPool(CLAIMS_IN_FLIGHT, daemonThreads("delivery-claim-"));
   }
 
   private static ThreadFactory daemonThreads(String namePrefix) {
@@ -108,8 +120,10 @@ public final class DeliveryWorker implements AutoCloseable {
     List<Delivery> marked = store.markAbandonedInDoubt(clock.instant(), everyClaim);
     for (Delivery d : marked) {
       listener.markedInDoubt(d);
-      log.warn("delivery={} key={} is in doubt: the process stopped mid-call; resolve it by hand",
-          d.id(), UntrustedText.forLog(d.dedupeKey()));
+      log.warn(
+          "delivery={} key={} is in doubt: the process stopped mid-call; resolve it by hand",
+          d.id(),
+          UntrustedText.forLog(d.dedupeKey()));
     }
     return marked.size();
   }
@@ -200,7 +214,9 @@ public final class DeliveryWorker implements AutoCloseable {
       what = "verify.json answered " + r.status();
     } catch (IOException e) {
       ok = false;
-      what = "verify.json: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      what =
+          "verify.json: "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     } catch (RuntimeException e) {
       ok = false;
       what = "verify.json: " + e;
@@ -241,7 +257,8 @@ public final class DeliveryWorker implements AutoCloseable {
     // What the gate learns when the call never happened (enrichment threw): nothing.
     AttemptOutcome outcome = AttemptOutcome.noCall(Verdict.RETRY, "not sent");
     // For the JSON log format (CANDYBRIDGE_LOG_FORMAT=json): each line of this call names both.
-    try (MDC.MDCCloseable delivery = MDC.putCloseable("delivery_id", Long.toString(d.id().value()));
+    try (MDC.MDCCloseable delivery =
+            MDC.putCloseable("delivery_id", Long.toString(d.id().value()));
         MDC.MDCCloseable event = MDC.putCloseable("event_id", d.eventId().value())) {
       Instant started = clock.instant();
       long t0 = System.nanoTime();
@@ -250,7 +267,10 @@ public final class DeliveryWorker implements AutoCloseable {
     } catch (RuntimeException e) {
       // Store down while recording: the claim stays in flight and is resolved as in doubt. The
       // call's own outcome still reaches the gate below.
-      log.error("delivery={} key={}: outcome not recorded: {}", d.id(), UntrustedText.forLog(d.dedupeKey()),
+      log.error(
+          "delivery={} key={}: outcome not recorded: {}",
+          d.id(),
+          UntrustedText.forLog(d.dedupeKey()),
           UntrustedText.forLog(e.toString()));
     } finally {
       gate.finished(outcome, generation, clock.instant());

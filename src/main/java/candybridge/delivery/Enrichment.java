@@ -3,7 +3,6 @@ package candybridge.delivery;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import candybridge.referralcandy.RcCall;
-import candybridge.delivery.Store;
 import candybridge.stripe.InvalidEventException;
 import candybridge.stripe.StripeEvent;
 import candybridge.stripe.StripeEventParser;
@@ -46,8 +45,11 @@ public final class Enrichment {
     }
     Optional<String> payload = store.eventPayload(d.eventId().value());
     if (payload.isEmpty()) {
-      return Prepared.not(Verdict.FAIL, "the event " + d.eventId()
-          + " is no longer stored, so its Stripe lookups cannot be done; nothing was sent");
+      return Prepared.not(
+          Verdict.FAIL,
+          "the event "
+              + d.eventId()
+              + " is no longer stored, so its Stripe lookups cannot be done; nothing was sent");
     }
     StripeEvent event;
     try {
@@ -57,10 +59,14 @@ public final class Enrichment {
     }
     Workflow.Completion completion;
     try {
-      completion = workflow.complete(d.workflow(),
-          new EventView(event, () -> store.sessionCompletedAt(event.objectId())), lookups);
+      completion =
+          workflow.complete(
+              d.workflow(),
+              new EventView(event, () -> store.sessionCompletedAt(event.objectId())),
+              lookups);
     } catch (Lookups.UnavailableException e) {
-      return Prepared.not(Verdict.RETRY, "waiting for Stripe: " + e.getMessage() + "; nothing was sent");
+      return Prepared.not(
+          Verdict.RETRY, "waiting for Stripe: " + e.getMessage() + "; nothing was sent");
     }
     if (completion.blockedReason().isPresent()) {
       return Prepared.not(Verdict.FAIL, completion.blockedReason().get());

@@ -7,9 +7,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What an attempt's outcome does to its delivery: delivered, failed, held in doubt, or pending again
- * on the retry schedule. An operator's replay ({@link Delivery#manual()}) is one attempt and never
- * retried or resent on its own; a call that may have been processed is held unless {@code
+ * What an attempt's outcome does to its delivery: delivered, failed, held in doubt, or pending
+ * again on the retry schedule. An operator's replay ({@link Delivery#manual()}) is one attempt and
+ * never retried or resent on its own; a call that may have been processed is held unless {@code
  * CANDYBRIDGE_ON_UNCERTAIN=retry}.
  */
 final class NextStep {
@@ -37,12 +37,15 @@ final class NextStep {
           // Held for an operator: ReferralCandy may have it, and does not deduplicate.
           yield new Transition(DeliveryStatus.IN_DOUBT, Optional.empty(), error);
         }
-        yield retry(d, outcome, number, error.map(e -> e + "; resent (CANDYBRIDGE_ON_UNCERTAIN=retry)"));
+        yield retry(
+            d, outcome, number, error.map(e -> e + "; resent (CANDYBRIDGE_ON_UNCERTAIN=retry)"));
       }
       case RETRY -> {
         if (d.manual()) {
           // An operator's replay is one attempt: if it fails, the operator decides again.
-          yield new Transition(DeliveryStatus.FAILED, Optional.empty(),
+          yield new Transition(
+              DeliveryStatus.FAILED,
+              Optional.empty(),
               Optional.of("replay failed, not retried automatically: " + error.orElse("?")));
         }
         yield retry(d, outcome, number, error);
@@ -58,15 +61,18 @@ final class NextStep {
     Instant now = clock.instant();
     Optional<Duration> delay;
     if (outcome.transport() == AttemptOutcome.Transport.THROTTLED) {
-      delay = now.isBefore(d.createdAt().plus(retryPolicy.span()))
-          ? Optional.of(retryPolicy.afterThrottle(outcome.retryAfter()))
-          : Optional.empty();
+      delay =
+          now.isBefore(d.createdAt().plus(retryPolicy.span()))
+              ? Optional.of(retryPolicy.afterThrottle(outcome.retryAfter()))
+              : Optional.empty();
     } else {
       delay = retryPolicy.delayAfter(number, outcome.retryAfter());
     }
     return delay.isPresent()
         ? new Transition(DeliveryStatus.PENDING, Optional.of(now.plus(delay.get())), error)
-        : new Transition(DeliveryStatus.FAILED, Optional.empty(),
+        : new Transition(
+            DeliveryStatus.FAILED,
+            Optional.empty(),
             Optional.of("gave up after " + number + " attempts; last: " + error.orElse("?")));
   }
 }

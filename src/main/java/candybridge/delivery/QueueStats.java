@@ -2,7 +2,6 @@ package candybridge.delivery;
 
 import static java.util.Objects.requireNonNull;
 
-import candybridge.delivery.DeliveryStatus;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

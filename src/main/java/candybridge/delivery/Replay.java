@@ -1,7 +1,5 @@
 package candybridge.delivery;
 
-import candybridge.delivery.DeliveryQuery;
-import candybridge.delivery.Store;
 import candybridge.text.UntrustedText;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -34,7 +32,8 @@ public final class Replay {
 
     /** {@code sent} or {@code resend}, as operators write it; empty otherwise. */
     public static Optional<Resolution> parse(String word) {
-      return "sent".equals(word) ? Optional.of(SENT)
+      return "sent".equals(word)
+          ? Optional.of(SENT)
           : "resend".equals(word) ? Optional.of(RESEND) : Optional.empty();
     }
   }
@@ -63,7 +62,10 @@ public final class Replay {
     if (after.isEmpty()) {
       return new Result(Outcome.CONFLICT, before);
     }
-    log.info("operator replay: delivery={} key={} was {}", id, UntrustedText.forLog(after.get().dedupeKey()),
+    log.info(
+        "operator replay: delivery={} key={} was {}",
+        id,
+        UntrustedText.forLog(after.get().dedupeKey()),
         before.get().status().wireName());
     wakeWorker.run();
     return new Result(Outcome.DONE, after);
@@ -91,7 +93,10 @@ public final class Replay {
    */
   public int resolveMatching(DeliveryQuery query, Resolution how) {
     int n = store.resolveMatching(inDoubt(query), how, clock.instant());
-    log.info("operator bulk resolve: {} in-doubt deliveries as {}", n, how == Resolution.SENT ? "sent" : "resend");
+    log.info(
+        "operator bulk resolve: {} in-doubt deliveries as {}",
+        n,
+        how == Resolution.SENT ? "sent" : "resend");
     if (n > 0 && how == Resolution.RESEND) {
       wakeWorker.run();
     }
@@ -119,8 +124,12 @@ public final class Replay {
       return replay(id);
     }
     Optional<Delivery> after = store.resolveAsSent(id, clock.instant());
-    after.ifPresent(d -> log.info("operator resolved in-doubt delivery={} key={} as sent", id,
-        UntrustedText.forLog(d.dedupeKey())));
+    after.ifPresent(
+        d ->
+            log.info(
+                "operator resolved in-doubt delivery={} key={} as sent",
+                id,
+                UntrustedText.forLog(d.dedupeKey())));
     return new Result(after.isPresent() ? Outcome.DONE : Outcome.CONFLICT, after.or(() -> before));
   }
 }

@@ -6,10 +6,10 @@ import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
 /**
- * When to try again. The schedule is data: one delay per retry ({@code CANDYBRIDGE_RETRY_SCHEDULE}),
- * each spread by ±{@value #JITTER_PERCENT}% jitter so that a burst of failures does not come back
- * as a burst. A {@code Retry-After} from ReferralCandy is honoured: the delay is never shorter than
- * it (capped at a day, so a bogus header cannot park a sale for ever).
+ * When to try again. The schedule is data: one delay per retry ({@code
+ * CANDYBRIDGE_RETRY_SCHEDULE}), each spread by ±{@value #JITTER_PERCENT}% jitter so that a burst of
+ * failures does not come back as a burst. A {@code Retry-After} from ReferralCandy is honoured: the
+ * delay is never shorter than it (capped at a day, so a bogus header cannot park a sale for ever).
  */
 public final class RetryPolicy {
   static final int JITTER_PERCENT = 10;
@@ -18,7 +18,9 @@ public final class RetryPolicy {
   private final List<Duration> schedule;
   private final DoubleSupplier random;
 
-  /** @param random uniform values in [0, 1); the jitter source, injected so tests are exact */
+  /**
+   * @param random uniform values in [0, 1); the jitter source, injected so tests are exact
+   */
   public RetryPolicy(List<Duration> schedule, DoubleSupplier random) {
     this.schedule = List.copyOf(schedule);
     this.random = random;
@@ -31,7 +33,9 @@ public final class RetryPolicy {
    */
   public Duration afterThrottle(Optional<Duration> retryAfter) {
     Duration first = schedule.isEmpty() ? Duration.ofSeconds(30) : schedule.get(0);
-    return retryAfter.map(r -> r.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : r).orElse(first);
+    return retryAfter
+        .map(r -> r.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : r)
+        .orElse(first);
   }
 
   /**
@@ -59,7 +63,9 @@ public final class RetryPolicy {
     double factor = 1 + (random.getAsDouble() * 2 - 1) * JITTER_PERCENT / 100.0;
     Duration jittered = Duration.ofMillis(Math.round(base.toMillis() * factor));
     Duration floor =
-        retryAfter.map(r -> r.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : r).orElse(Duration.ZERO);
+        retryAfter
+            .map(r -> r.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : r)
+            .orElse(Duration.ZERO);
     return Optional.of(jittered.compareTo(floor) >= 0 ? jittered : floor);
   }
 }

@@ -2,7 +2,6 @@ package candybridge.delivery;
 
 import static java.util.Objects.requireNonNull;
 
-import candybridge.delivery.DeliveryId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,8 +16,9 @@ import java.util.Map;
  */
 public record SaveResult(boolean isDuplicate, Map<String, DeliveryId> alreadyPlanned) {
   public SaveResult {
-    alreadyPlanned = Collections.unmodifiableMap(
-        new LinkedHashMap<>(requireNonNull(alreadyPlanned, "alreadyPlanned == null")));
+    alreadyPlanned =
+        Collections.unmodifiableMap(
+            new LinkedHashMap<>(requireNonNull(alreadyPlanned, "alreadyPlanned == null")));
     if (isDuplicate && !alreadyPlanned.isEmpty()) {
       throw new IllegalArgumentException("a duplicate event plans nothing");
     }

@@ -1,11 +1,5 @@
 package candybridge.delivery;
 
-import candybridge.delivery.Attempt;
-import candybridge.delivery.Delivery;
-import candybridge.delivery.DeliveryId;
-import candybridge.delivery.DeliveryStatus;
-import candybridge.delivery.Replay;
-import candybridge.delivery.DeliveryQuery;
 import candybridge.referralcandy.RcCall;
 import candybridge.stripe.StripeEvent;
 import candybridge.workflow.Plan;
@@ -23,10 +17,10 @@ public interface Store extends AutoCloseable {
   /**
    * Stores the event and its planned deliveries in one transaction, durable on return. Idempotent
    * on the Stripe event id ({@link SaveResult#duplicate()}, nothing changed) and on each delivery's
-   * dedupe key: a key already planned by another event (earlier, or concurrent and committed
-   * first) is not planned again, the result names the delivery that holds it ({@link
-   * SaveResult#alreadyPlanned()}), and the event's stored decisions and summary are those of
-   * {@link Plan#alreadyPlanned} ("already planned as delivery #N"), written in the same transaction.
+   * dedupe key: a key already planned by another event (earlier, or concurrent and committed first)
+   * is not planned again, the result names the delivery that holds it ({@link
+   * SaveResult#alreadyPlanned()}), and the event's stored decisions and summary are those of {@link
+   * Plan#alreadyPlanned} ("already planned as delivery #N"), written in the same transaction.
    */
   SaveResult saveEvent(StripeEvent event, Plan plan, Instant now);
 
@@ -43,14 +37,16 @@ public interface Store extends AutoCloseable {
   boolean completeLookup(Delivery claimed, RcCall call);
 
   /**
-   * Atomically moves up to {@code limit} pending deliveries due at {@code now} to {@code IN_FLIGHT},
-   * owned by {@code claimant} until {@code leaseUntil}. Never hands one delivery to two callers.
+   * Atomically moves up to {@code limit} pending deliveries due at {@code now} to {@code
+   * IN_FLIGHT}, owned by {@code claimant} until {@code leaseUntil}. Never hands one delivery to two
+   * callers.
    */
   List<Delivery> claimDue(Instant now, int limit, String claimant, Instant leaseUntil);
 
   /**
-   * Appends the attempt and moves the claimed delivery to {@code status}. Returns false, and changes
-   * nothing, when the claim was lost (the delivery is no longer in flight under this claim).
+   * Appends the attempt and moves the claimed delivery to {@code status}. Returns false, and
+   * changes nothing, when the claim was lost (the delivery is no longer in flight under this
+   * claim).
    */
   boolean recordAttempt(
       Delivery claimed, Attempt attempt, DeliveryStatus status, Optional<Instant> nextAttemptAt);
@@ -98,8 +94,8 @@ public interface Store extends AutoCloseable {
    * was settled meanwhile (another operator, another instance) is skipped and never resent twice.
    * Returns how many were resolved.
    *
-   * @throws IllegalArgumentException when the query asks for a status other than in-doubt (an
-   *     empty status set means in-doubt)
+   * @throws IllegalArgumentException when the query asks for a status other than in-doubt (an empty
+   *     status set means in-doubt)
    */
   int resolveMatching(DeliveryQuery query, Replay.Resolution how, Instant now);
 

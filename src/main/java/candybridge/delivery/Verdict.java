@@ -3,8 +3,9 @@ package candybridge.delivery;
 import java.util.Locale;
 
 /**
- * The class of one attempt's outcome, exactly the four of docs/design.md §6. The enum names are stored in
- * the database; {@link #outcomeClass()} is how the admin API, the page and the CLI name them.
+ * The class of one attempt's outcome, exactly the four of docs/design.md §6. The enum names are
+ * stored in the database; {@link #outcomeClass()} is how the admin API, the page and the CLI name
+ * them.
  */
 public enum Verdict {
   /** 2xx with message Success. */
@@ -30,7 +31,9 @@ public enum Verdict {
     this.outcomeClass = outcomeClass;
   }
 
-  /** {@code delivered}, {@code not_processed}, {@code may_have_been_processed} or {@code rejected}. */
+  /**
+   * {@code delivered}, {@code not_processed}, {@code may_have_been_processed} or {@code rejected}.
+   */
   public String outcomeClass() {
     return outcomeClass;
   }

@@ -27,8 +27,8 @@ import java.util.stream.Stream;
 /**
  * {@code candybridge demo}: the real service ({@link App}, the same ingest, store, workflows and
  * worker as {@code serve}) on a throw-away SQLite file, talking to a {@link DemoReferralCandy}.
- * {@link #run()} sends the sample events signed over HTTP, waits until the worker has settled
- * them, and reports each outcome as the service's admin API shows it.
+ * {@link #run()} sends the sample events signed over HTTP, waits until the worker has settled them,
+ * and reports each outcome as the service's admin API shows it.
  */
 public final class Demo implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +43,12 @@ public final class Demo implements AutoCloseable {
   private final String adminToken;
   private final Clock clock;
 
-  private Demo(Path dir, DemoReferralCandy referralCandy, App app, String webhookSecret, String adminToken,
+  private Demo(
+      Path dir,
+      DemoReferralCandy referralCandy,
+      App app,
+      String webhookSecret,
+      String adminToken,
       Clock clock) {
     this.dir = dir;
     this.referralCandy = referralCandy;
@@ -70,16 +75,26 @@ public final class Demo implements AutoCloseable {
     String adminToken = token(random);
     DemoReferralCandy rc = DemoReferralCandy.start(ACCESS_ID, rcSecret);
     try {
-      Config config = ConfigLoader.fromEnv(Map.of(
-          "CANDYBRIDGE_PORT", Integer.toString(port),
-          "CANDYBRIDGE_DATABASE_URL", "jdbc:sqlite:" + dir.resolve("demo.db"),
-          "STRIPE_WEBHOOK_SECRET", webhookSecret,
-          "REFERRALCANDY_ACCESS_ID", ACCESS_ID,
-          "REFERRALCANDY_SECRET_KEY", rcSecret,
-          "REFERRALCANDY_API_BASE", rc.apiBase().toString(),
-          "CANDYBRIDGE_ADMIN_TOKEN", adminToken,
-          // The sample events are Stripe test-mode events (livemode: false).
-          "CANDYBRIDGE_STRIPE_MODE", "test"));
+      Config config =
+          ConfigLoader.fromEnv(
+              Map.of(
+                  "CANDYBRIDGE_PORT",
+                  Integer.toString(port),
+                  "CANDYBRIDGE_DATABASE_URL",
+                  "jdbc:sqlite:" + dir.resolve("demo.db"),
+                  "STRIPE_WEBHOOK_SECRET",
+                  webhookSecret,
+                  "REFERRALCANDY_ACCESS_ID",
+                  ACCESS_ID,
+                  "REFERRALCANDY_SECRET_KEY",
+                  rcSecret,
+                  "REFERRALCANDY_API_BASE",
+                  rc.apiBase().toString(),
+                  "CANDYBRIDGE_ADMIN_TOKEN",
+                  adminToken,
+                  // The sample events are Stripe test-mode events (livemode: false).
+                  "CANDYBRIDGE_STRIPE_MODE",
+                  "test"));
       App app = App.start(config, Workflow.defaults(), clock, App.Options.production());
       return new Demo(dir, rc, app, webhookSecret, adminToken, clock);
     } catch (RuntimeException e) {
@@ -97,7 +112,10 @@ public final class Demo implements AutoCloseable {
     for (DemoSample sample : samples) {
       HttpResponse<String> response = stripe.send(sample.payload());
       JsonNode body = JSON.readTree(response.body());
-      answers.add(response.statusCode() == 200 ? body : ((ObjectNode) body).put("status", "HTTP " + response.statusCode()));
+      answers.add(
+          response.statusCode() == 200
+              ? body
+              : ((ObjectNode) body).put("status", "HTTP " + response.statusCode()));
     }
     DemoAdmin admin = new DemoAdmin(baseUrl(), adminToken);
     awaitSettled(admin);
@@ -105,7 +123,10 @@ public final class Demo implements AutoCloseable {
     for (int i = 0; i < samples.size(); i++) {
       JsonNode answer = answers.get(i);
       boolean stored = answer.path("status").asText().equals("stored");
-      events.add(stored ? admin.event(answer.path("event").asText()) : JSON.readTree(samples.get(i).payload()));
+      events.add(
+          stored
+              ? admin.event(answer.path("event").asText())
+              : JSON.readTree(samples.get(i).payload()));
     }
     return DemoOutcomes.of(samples, answers, events, referralCandy.received());
   }

@@ -12,15 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Reads what happened through the service's own admin API, the way an operator's browser does:
- * the demo looks at the product from the outside, never at its internals.
+ * Reads what happened through the service's own admin API, the way an operator's browser does: the
+ * demo looks at the product from the outside, never at its internals.
  */
 final class DemoAdmin {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
   private final String token;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   DemoAdmin(URI base, String token) {
     this.base = base;
@@ -38,14 +39,16 @@ final class DemoAdmin {
   }
 
   private JsonNode get(String path) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
-        .timeout(Duration.ofSeconds(10))
-        .header("Authorization", "Bearer " + token)
-        .GET()
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + token)
+            .GET()
+            .build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IOException("admin API " + path + " answered " + response.statusCode() + ": " + response.body());
+      throw new IOException(
+          "admin API " + path + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.readTree(response.body());
   }

@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * What happened to one sample event, as the service reports it: the webhook's answer, then the
- * fate of the sale (sent, waiting, skipped, duplicate…) with the reason, and, when a purchase was
- * sent, the calls the demo ReferralCandy received for that session.
+ * What happened to one sample event, as the service reports it: the webhook's answer, then the fate
+ * of the sale (sent, waiting, skipped, duplicate…) with the reason, and, when a purchase was sent,
+ * the calls the demo ReferralCandy received for that session.
  */
 public record DemoOutcome(
     int number,

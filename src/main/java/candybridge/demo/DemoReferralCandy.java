@@ -18,15 +18,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The demo's stand-in for ReferralCandy: a JDK {@link HttpServer} on {@code 127.0.0.1:0} that
- * answers like the real API (reference §8) and checks every request's MD5 signature on its own,
- * as ReferralCandy does: {@code md5(secret + sorted "k=v" strings)}; a wrong one gets 401 {@code
- * Invalid Credentials}. It deliberately does not reuse our {@code RcSigner}: a check written by
- * the code under demonstration would prove nothing. Records every call; thread-safe.
+ * answers like the real API (reference §8) and checks every request's MD5 signature on its own, as
+ * ReferralCandy does: {@code md5(secret + sorted "k=v" strings)}; a wrong one gets 401 {@code
+ * Invalid Credentials}. It deliberately does not reuse our {@code RcSigner}: a check written by the
+ * code under demonstration would prove nothing. Records every call; thread-safe.
  */
 public final class DemoReferralCandy implements AutoCloseable {
   /** One request as received: the method file name, the decoded parameters, the verdict. */
@@ -42,7 +42,8 @@ public final class DemoReferralCandy implements AutoCloseable {
   private final ExecutorService executor;
   private final List<Received> received = new ArrayList<>();
 
-  private DemoReferralCandy(String accessId, String secret, HttpServer server, ExecutorService executor) {
+  private DemoReferralCandy(
+      String accessId, String secret, HttpServer server, ExecutorService executor) {
     this.accessId = accessId;
     this.secret = secret;
     this.server = server;
@@ -52,12 +53,16 @@ public final class DemoReferralCandy implements AutoCloseable {
   /** Binds a free loopback port and starts answering. */
   public static DemoReferralCandy start(String accessId, String secret) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "demo-referralcandy");
-        t.setDaemon(true);
-        return t;
-      });
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      ExecutorService executor =
+          Executors.newFixedThreadPool(
+              4,
+              r -> {
+                Thread t = new Thread(r, "demo-referralcandy");
+                t.setDaemon(true);
+                return t;
+              });
       DemoReferralCandy fake = new DemoReferralCandy(accessId, secret, server, executor);
       server.createContext("/", fake::handle);
       server.setExecutor(executor);
@@ -107,7 +112,10 @@ public final class DemoReferralCandy implements AutoCloseable {
       if (!valid) {
         answer(exchange, 401, "{\"message\":\"Invalid Credentials\"}");
       } else if (method.equals("purchase.json")) {
-        answer(exchange, 200, "{\"message\":\"Success\",\"referralcorner_url\":\"http://127.0.0.1/demo-referral-corner\"}");
+        answer(
+            exchange,
+            200,
+            "{\"message\":\"Success\",\"referralcorner_url\":\"http://127.0.0.1/demo-referral-corner\"}");
       } else {
         answer(exchange, 200, "{\"message\":\"Success\"}");
       }
@@ -133,7 +141,8 @@ public final class DemoReferralCandy implements AutoCloseable {
         .forEach(signed::append);
     try {
       byte[] digest = MessageDigest.getInstance("MD5").digest(signed.toString().getBytes(UTF_8));
-      return MessageDigest.isEqual(HexFormat.of().formatHex(digest).getBytes(UTF_8), got.getBytes(UTF_8));
+      return MessageDigest.isEqual(
+          HexFormat.of().formatHex(digest).getBytes(UTF_8), got.getBytes(UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform must provide MD5", e);
     }

@@ -36,12 +36,13 @@ final class DemoStripe {
   /** Sends one signed event; returns the service's answer (status code and JSON body). */
   HttpResponse<String> send(String payload) throws IOException, InterruptedException {
     long t = clock.instant().getEpochSecond();
-    HttpRequest request = HttpRequest.newBuilder(webhook)
-        .timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json; charset=utf-8")
-        .header("Stripe-Signature", "t=" + t + ",v1=" + hmac(t + "." + payload))
-        .POST(HttpRequest.BodyPublishers.ofString(payload, UTF_8))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(webhook)
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json; charset=utf-8")
+            .header("Stripe-Signature", "t=" + t + ",v1=" + hmac(t + "." + payload))
+            .POST(HttpRequest.BodyPublishers.ofString(payload, UTF_8))
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString(UTF_8));
   }
 

@@ -1,7 +1,7 @@
 package candybridge.history;
 
-import candybridge.delivery.DeliveryQuery;
 import candybridge.delivery.Delivery;
+import candybridge.delivery.DeliveryQuery;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -22,9 +22,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * pool, and {@code /healthz} and real webhooks waited). A body must be complete within {@link
  * #deadline} of its headers (Stripe sends a whole event at once): otherwise 408 {@code
  * request_timeout}, with the JSON error body, and the connection is closed. A body over the limit
- * gets 413 {@code payload_too_large} after up to the webhook route's drain limit (8 MiB) of it
- * were read and dropped (so its sender can read the answer); one cut short or broken gets 400.
- * 408s are logged as at most one WARN line a minute ({@link BurstWarning}), never one per request.
+ * gets 413 {@code payload_too_large} after up to the webhook route's drain limit (8 MiB) of it were
+ * read and dropped (so its sender can read the answer); one cut short or broken gets 400. 408s are
+ * logged as at most one WARN line a minute ({@link BurstWarning}), never one per request.
  */
 public final class BodyDeadlineHandler extends Handler.Wrapper {
   /** Time from the request's headers to the last byte of its body. */
@@ -36,7 +36,8 @@ public final class BodyDeadlineHandler extends Handler.Wrapper {
   private final Json json;
   private final BurstWarning timeouts;
 
-  public BodyDeadlineHandler(Duration deadline, int maxBody, long maxDrained, Json json, BurstWarning timeouts) {
+  public BodyDeadlineHandler(
+      Duration deadline, int maxBody, long maxDrained, Json json, BurstWarning timeouts) {
     this.deadline = deadline;
     this.maxBody = maxBody;
     this.maxDrained = maxDrained;
@@ -47,7 +48,10 @@ public final class BodyDeadlineHandler extends Handler.Wrapper {
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-    boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING, HttpHeaderValue.CHUNKED.asString());
+    boolean chunked =
+        request
+            .getHeaders()
+            .contains(HttpHeader.TRANSFER_ENCODING, HttpHeaderValue.CHUNKED.asString());
     if (declared <= 0 && !chunked) {
       return super.handle(request, response, callback);
     }
@@ -60,7 +64,9 @@ public final class BodyDeadlineHandler extends Handler.Wrapper {
     return true;
   }
 
-  /** One request's body on its way in; whoever ends it first (last byte, deadline, failure) answers. */
+  /**
+   * One request's body on its way in; whoever ends it first (last byte, deadline, failure) answers.
+   */
   private final class Body implements Invocable.Task {
     private final Request request;
     private final Response response;
@@ -77,12 +83,17 @@ public final class BodyDeadlineHandler extends Handler.Wrapper {
       this.response = response;
       this.callback = callback;
       this.oversized = declared > maxBody;
-      // Grown as bytes arrive (a declared length is a claim, not bytes sent), from a Stripe-sized start.
+      // Grown as bytes arrive (a declared length is a claim, not bytes sent), from a Stripe-sized
+      // start.
       this.bytes = new byte[(int) Math.min(Math.max(declared, 0), 16 * 1024)];
     }
 
     void start() {
-      timer = request.getComponents().getScheduler().schedule(this::expire, deadline.toMillis(), TimeUnit.MILLISECONDS);
+      timer =
+          request
+              .getComponents()
+              .getScheduler()
+              .schedule(this::expire, deadline.toMillis(), TimeUnit.MILLISECONDS);
       run();
     }
 
@@ -168,8 +179,12 @@ public final class BodyDeadlineHandler extends Handler.Wrapper {
         tooLarge();
         return;
       }
-      if (end(408, "request_timeout", "the request body did not arrive within " + deadline.toSeconds()
-          + " s of its headers; send the whole body at once")) {
+      if (end(
+          408,
+          "request_timeout",
+          "the request body did not arrive within "
+              + deadline.toSeconds()
+              + " s of its headers; send the whole body at once")) {
         timeouts.record();
       }
     }
@@ -179,10 +194,14 @@ public final class BodyDeadlineHandler extends Handler.Wrapper {
     }
 
     private String badBodyCode() {
-      return request.getHttpURI().getPath().startsWith("/webhooks/") ? "invalid_event" : "bad_request";
+      return request.getHttpURI().getPath().startsWith("/webhooks/")
+          ? "invalid_event"
+          : "bad_request";
     }
 
-    /** Answers with the JSON error body and closes the connection, unless someone ended it first. */
+    /**
+     * Answers with the JSON error body and closes the connection, unless someone ended it first.
+     */
     private boolean end(int status, String code, String detail) {
       if (!ended.compareAndSet(false, true)) {
         return false;

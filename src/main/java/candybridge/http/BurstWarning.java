@@ -5,9 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A WARN for a kind of event that comes in bursts (slow request bodies answered 408): the first
- * one of a quiet period is logged at once, the ones that follow within a minute are only counted,
- * and the first one after that minute logs the count. A burst of any size is one line a minute.
+ * A WARN for a kind of event that comes in bursts (slow request bodies answered 408): the first one
+ * of a quiet period is logged at once, the ones that follow within a minute are only counted, and
+ * the first one after that minute logs the count. A burst of any size is one line a minute.
  */
 public final class BurstWarning {
   private static final Logger log = LoggerFactory.getLogger(BurstWarning.class);
@@ -32,10 +32,15 @@ public final class BurstWarning {
     if (loggedOnce && now - lastLogged < PERIOD_NANOS) {
       return null;
     }
-    String line = loggedOnce
-        ? what + ": " + unlogged + " since the last such line " + (now - lastLogged) / 1_000_000_000L
-            + " s ago; further ones within a minute are counted in the next line"
-        : what + ": 1; further ones within a minute are counted in the next line";
+    String line =
+        loggedOnce
+            ? what
+                + ": "
+                + unlogged
+                + " since the last such line "
+                + (now - lastLogged) / 1_000_000_000L
+                + " s ago; further ones within a minute are counted in the next line"
+            : what + ": 1; further ones within a minute are counted in the next line";
     loggedOnce = true;
     lastLogged = now;
     unlogged = 0;

@@ -1,6 +1,8 @@
 package candybridge.http;
 
-/** An expected failure at the HTTP edge with its status and JSON error code; mapped in one place. */
+/**
+ * An expected failure at the HTTP edge with its status and JSON error code; mapped in one place.
+ */
 public final class HttpProblem extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final int status;

@@ -16,12 +16,22 @@ public final class ProtocolErrorHandler extends ErrorHandler {
 
   @Override
   protected void generateResponse(
-      Request request, Response response, int code, String message, Throwable cause, Callback callback)
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
+      Callback callback)
       throws java.io.IOException {
     if (code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
       response.setStatus(HttpStatus.BAD_REQUEST_400);
       super.generateResponse(
-          request, response, HttpStatus.BAD_REQUEST_400, "unsupported HTTP version", cause, callback);
+          request,
+          response,
+          HttpStatus.BAD_REQUEST_400,
+          "unsupported HTTP version",
+          cause,
+          callback);
       return;
     }
     super.generateResponse(request, response, code, message, cause, callback);

@@ -1,19 +1,19 @@
 package candybridge.ingest;
 
-import candybridge.config.ReconcileSettings;
-import candybridge.stripe.StripeUnavailableException;
-import candybridge.stripe.StripeEvents;
-import candybridge.stripe.StripeEvent;
 import static java.util.Objects.requireNonNull;
 
+import candybridge.config.ReconcileSettings;
 import candybridge.delivery.StoreException;
+import candybridge.stripe.StripeEvent;
+import candybridge.stripe.StripeEvents;
+import candybridge.stripe.StripeUnavailableException;
 import candybridge.text.UntrustedText;
 import candybridge.workflow.Workflow;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -26,16 +26,17 @@ import org.slf4j.LoggerFactory;
  * webhooks arrive, changes nothing twice: an event already stored is a duplicate, and a sale
  * already planned by another event is not planned again.
  *
- * <p>Stripe lists newest first; the run reads every page of the window first, then takes the
- * events in oldest first (ascending {@code created}, ties in Stripe's order reversed), so that a
- * sale whose completion and later events fall on different pages is mapped as if they had come by
- * webhook: its {@code order_timestamp} is the completion's {@code created} (docs/design.md §3). The pages
- * are kept in a temporary file meanwhile ({@link EventSpool}: about 60 bytes of heap an event).
+ * <p>Stripe lists newest first; the run reads every page of the window first, then takes the events
+ * in oldest first (ascending {@code created}, ties in Stripe's order reversed), so that a sale
+ * whose completion and later events fall on different pages is mapped as if they had come by
+ * webhook: its {@code order_timestamp} is the completion's {@code created} (docs/design.md §3). The
+ * pages are kept in a temporary file meanwhile ({@link EventSpool}: about 60 bytes of heap an
+ * event).
  *
  * <p>A page that fails stops the run before anything is taken in (the next page's cursor is
  * unknown, and taking in part of the window would bring back the order problem): the result says
- * which page, and running again completes it. A store failure while taking in stops the run
- * too, with the counts so far; what was stored is safe, a rerun counts it as duplicate.
+ * which page, and running again completes it. A store failure while taking in stops the run too,
+ * with the counts so far; what was stored is safe, a rerun counts it as duplicate.
  */
 public final class Backfill {
   private static final Logger log = LoggerFactory.getLogger(Backfill.class);
@@ -55,7 +56,8 @@ public final class Backfill {
   /** The share of the progress fraction given to reading the pages; taking them in is the rest. */
   static final double READ_SHARE = 0.5;
 
-  private static final String SPOOL_FAILED = "the events read could not be kept in a temporary file: ";
+  private static final String SPOOL_FAILED =
+      "the events read could not be kept in a temporary file: ";
 
   /**
    * Told after every page read (the pages so far, how far back through the window: the first half
@@ -83,7 +85,12 @@ public final class Backfill {
    * workflow handles (ignored), unreadable items skipped, and the failure that stopped the run.
    */
   public record Result(
-      int pages, int stored, int duplicate, int ignored, int unreadable, Optional<Failure> failure) {
+      int pages,
+      int stored,
+      int duplicate,
+      int ignored,
+      int unreadable,
+      Optional<Failure> failure) {
     public Result {
       requireNonNull(failure, "failure == null");
     }
@@ -97,9 +104,14 @@ public final class Backfill {
       return failure.isEmpty();
     }
 
-    /** {@code new 120  duplicate 40  ignored 2}, and the unreadable count when there are any. */
+    /** {@code new 120 duplicate 40 ignored 2}, and the unreadable count when there are any. */
     public String counts() {
-      return "new " + stored + "  duplicate " + duplicate + "  ignored " + ignored
+      return "new "
+          + stored
+          + "  duplicate "
+          + duplicate
+          + "  ignored "
+          + ignored
           + (unreadable > 0 ? "  unreadable " + unreadable : "");
     }
 
@@ -120,7 +132,8 @@ public final class Backfill {
     }
 
     Result failed(int page, String reason) {
-      return new Result(pages, stored, duplicate, ignored, unreadable, Optional.of(new Failure(page, reason)));
+      return new Result(
+          pages, stored, duplicate, ignored, unreadable, Optional.of(new Failure(page, reason)));
     }
   }
 
@@ -129,7 +142,9 @@ public final class Backfill {
   private final List<String> defaultTypes;
   private final Clock clock;
 
-  /** @param workflow the same workflows as {@code ingest}: the default types are those it handles */
+  /**
+   * @param workflow the same workflows as {@code ingest}: the default types are those it handles
+   */
   public Backfill(StripeEvents events, StripeIngest ingest, Workflow workflow, Clock clock) {
     this.events = requireNonNull(events, "events == null");
     this.ingest = requireNonNull(ingest, "ingest == null");
@@ -147,8 +162,8 @@ public final class Backfill {
    * #defaultTypes()}). Stripe failures and store failures end the run and are in the result.
    *
    * @throws IllegalArgumentException before any request when the window or types are not valid:
-   *     {@code since} more than 30 days ago or in the future, {@code until} not after {@code since},
-   *     more than 20 types
+   *     {@code since} more than 30 days ago or in the future, {@code until} not after {@code
+   *     since}, more than 20 types
    */
   public Result run(Instant since, Instant until, List<String> types, Progress progress) {
     requireNonNull(progress, "progress == null");
@@ -195,7 +210,10 @@ public final class Backfill {
       } catch (IOException e) {
         return result.failed(page, SPOOL_FAILED + e.getMessage());
       }
-      read.unreadable().forEach(item -> log.warn("backfill skipped an unreadable event {}", UntrustedText.forLog(item)));
+      read.unreadable()
+          .forEach(
+              item ->
+                  log.warn("backfill skipped an unreadable event {}", UntrustedText.forLog(item)));
       result = result.withUnreadable(read.unreadable().size()).withPage();
       more = read.hasMore();
       cursor = read.lastId();
@@ -222,7 +240,8 @@ public final class Backfill {
       try {
         result = result.with(ingest.ingest(event).status());
       } catch (StoreException e) {
-        return result.failed(entry.page(), "the store failed at event " + event.id() + ": " + e.getMessage());
+        return result.failed(
+            entry.page(), "the store failed at event " + event.id() + ": " + e.getMessage());
       }
       done++;
       if (done % PROGRESS_EVERY == 0 && done < spool.size()) {
@@ -254,13 +273,24 @@ public final class Backfill {
     Instant oldest = now.minus(STRIPE_RETENTION);
     if (since.isBefore(oldest.minus(RETENTION_SLACK))) {
       throw new IllegalArgumentException(
-          "since " + since + " is " + Duration.between(since, now).toDays() + " days ago, but Stripe"
-              + " keeps events for " + STRIPE_RETENTION.toDays() + " days only and cannot list older"
-              + " ones; choose a --since within the last " + STRIPE_RETENTION.toDays() + " days (on or"
-              + " after " + oldest.truncatedTo(ChronoUnit.SECONDS) + ")");
+          "since "
+              + since
+              + " is "
+              + Duration.between(since, now).toDays()
+              + " days ago, but Stripe"
+              + " keeps events for "
+              + STRIPE_RETENTION.toDays()
+              + " days only and cannot list older"
+              + " ones; choose a --since within the last "
+              + STRIPE_RETENTION.toDays()
+              + " days (on or"
+              + " after "
+              + oldest.truncatedTo(ChronoUnit.SECONDS)
+              + ")");
     }
     if (since.isAfter(now)) {
-      throw new IllegalArgumentException("since " + since + " is in the future (now is " + now + ")");
+      throw new IllegalArgumentException(
+          "since " + since + " is in the future (now is " + now + ")");
     }
     if (!until.isAfter(since)) {
       throw new IllegalArgumentException("until " + until + " must be after since " + since);
@@ -271,8 +301,10 @@ public final class Backfill {
   public static void checkTypes(List<String> types) {
     if (types.size() > StripeEvents.MAX_TYPES) {
       throw new IllegalArgumentException(
-          types.size() + " event types asked, but Stripe's Events API takes at most "
-              + StripeEvents.MAX_TYPES + " in one query");
+          types.size()
+              + " event types asked, but Stripe's Events API takes at most "
+              + StripeEvents.MAX_TYPES
+              + " in one query");
     }
     if (types.stream().anyMatch(t -> t == null || t.isBlank())) {
       throw new IllegalArgumentException("an event type is blank");
@@ -281,8 +313,11 @@ public final class Backfill {
 
   private static Result stopped(Result result) {
     Failure failure = result.failure().orElseThrow();
-    log.info("backfill stopped at page {}: {} ({} so far)", failure.page(),
-        UntrustedText.forLog(failure.reason()), result.counts());
+    log.info(
+        "backfill stopped at page {}: {} ({} so far)",
+        failure.page(),
+        UntrustedText.forLog(failure.reason()),
+        result.counts());
     return result;
   }
 
@@ -290,9 +325,11 @@ public final class Backfill {
   private static double fraction(StripeEvents.Query query, StripeEvents.Page page) {
     long span = Duration.between(query.since(), query.until()).getSeconds();
     long oldest =
-        page.events().stream().mapToLong(StripeEvent::created).min().orElse(query.until().getEpochSecond());
+        page.events().stream()
+            .mapToLong(StripeEvent::created)
+            .min()
+            .orElse(query.until().getEpochSecond());
     double done = (double) (query.until().getEpochSecond() - oldest) / Math.max(1, span);
     return Math.max(0, Math.min(0.99, done));
   }
-
 }

@@ -1,10 +1,10 @@
 package candybridge.ingest;
 
-import candybridge.stripe.StripeEventParser;
-import candybridge.stripe.InvalidEventException;
-import candybridge.stripe.StripeEvent;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import candybridge.stripe.InvalidEventException;
+import candybridge.stripe.StripeEvent;
+import candybridge.stripe.StripeEventParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,17 +20,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The events of one backfill window, held until every page is read so that they can be taken in
  * oldest first. Payloads go to a temporary file (owner-only, deleted on {@link #close}, and on
- * Linux unlinked as soon as it is open, so that not even a crash leaves it behind); memory
- * keeps only where each one is and how it sorts, about 60 bytes an event, so a month of a busy
- * merchant's events (a million: 60 MB) does not depend on how large the events are. An event is
- * parsed again from its exact payload when it is read back. Not thread-safe: one backfill run.
+ * Linux unlinked as soon as it is open, so that not even a crash leaves it behind); memory keeps
+ * only where each one is and how it sorts, about 60 bytes an event, so a month of a busy merchant's
+ * events (a million: 60 MB) does not depend on how large the events are. An event is parsed again
+ * from its exact payload when it is read back. Not thread-safe: one backfill run.
  */
 final class EventSpool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventSpool.class);
 
-  /** Oldest first: ascending {@code created}; Stripe lists newer first, so a tie goes to the later listed. */
+  /**
+   * Oldest first: ascending {@code created}; Stripe lists newer first, so a tie goes to the later
+   * listed.
+   */
   static final Comparator<Entry> OLDEST_FIRST =
-      Comparator.comparingLong(Entry::created).thenComparing(Comparator.comparingInt(Entry::listed).reversed());
+      Comparator.comparingLong(Entry::created)
+          .thenComparing(Comparator.comparingInt(Entry::listed).reversed());
 
   /**
    * Where one event is: its {@code created}, its position in Stripe's list across all pages, the
@@ -51,11 +55,17 @@ final class EventSpool implements AutoCloseable {
 
   /** A new, empty spool in the default temporary directory. */
   static EventSpool create() throws IOException {
-    // createTempFile makes the file readable by its owner only (POSIX): payloads hold customer data.
+    // createTempFile makes the file readable by its owner only (POSIX): payloads hold customer
+    // data.
     Path file = Files.createTempFile("candybridge-backfill-", ".events");
     try {
-      return new EventSpool(file, FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-          StandardOpenOption.DELETE_ON_CLOSE));
+      return new EventSpool(
+          file,
+          FileChannel.open(
+              file,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.DELETE_ON_CLOSE));
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(file);
       throw e;

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import candybridge.config.DurationText;
 import candybridge.config.ReconcileSettings;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -37,13 +36,20 @@ public final class Reconciliation implements AutoCloseable {
   /** One reconciliation now: a backfill of {@code [now - window, now)} with the default types. */
   public Backfill.Result runOnce() {
     Instant now = clock.instant();
-    Backfill.Result result = backfill.run(now.minus(settings.window()), now, List.of(), Backfill.Progress.none());
+    Backfill.Result result =
+        backfill.run(now.minus(settings.window()), now, List.of(), Backfill.Progress.none());
     if (result.complete()) {
-      log.info("reconciliation of the last {}: pages={} {}",
-          DurationText.format(settings.window()), result.pages(), result.counts());
+      log.info(
+          "reconciliation of the last {}: pages={} {}",
+          DurationText.format(settings.window()),
+          result.pages(),
+          result.counts());
     } else {
-      log.warn("reconciliation of the last {} incomplete, next try in {}: {}",
-          DurationText.format(settings.window()), DurationText.format(settings.every()), result.counts());
+      log.warn(
+          "reconciliation of the last {} incomplete, next try in {}: {}",
+          DurationText.format(settings.window()),
+          DurationText.format(settings.every()),
+          result.counts());
     }
     return result;
   }
@@ -60,9 +66,12 @@ public final class Reconciliation implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    scheduler.scheduleWithFixedDelay(this::runSafely, 0, settings.every().toMillis(), TimeUnit.MILLISECONDS);
-    log.info("reconciliation every {} over the last {}",
-        DurationText.format(settings.every()), DurationText.format(settings.window()));
+    scheduler.scheduleWithFixedDelay(
+        this::runSafely, 0, settings.every().toMillis(), TimeUnit.MILLISECONDS);
+    log.info(
+        "reconciliation every {} over the last {}",
+        DurationText.format(settings.every()),
+        DurationText.format(settings.window()));
   }
 
   /** An exception would cancel the schedule: log it and try again next time. */

@@ -1,8 +1,8 @@
 package candybridge.ingest;
 
-import candybridge.stripe.StripeEvent;
 import candybridge.delivery.SaveResult;
 import candybridge.delivery.Store;
+import candybridge.stripe.StripeEvent;
 import candybridge.text.UntrustedText;
 import candybridge.workflow.EventView;
 import candybridge.workflow.Lookups;
@@ -16,8 +16,8 @@ import org.slf4j.MDC;
 
 /**
  * The one idempotent way an event enters the system, whether it came by webhook or (later) by
- * backfill: plan it with the workflows, then store event and plan in one transaction. An event
- * that the workflows' {@link candybridge.config.StripeMode} refuses is stored with no delivery and
+ * backfill: plan it with the workflows, then store event and plan in one transaction. An event that
+ * the workflows' {@link candybridge.config.StripeMode} refuses is stored with no delivery and
  * answered IGNORED with the reason.
  */
 public final class StripeIngest {
@@ -83,7 +83,8 @@ public final class StripeIngest {
     }
     // As the store recorded it: a sale already planned by another event says by which delivery.
     String summary = plan.alreadyPlanned(saved.alreadyPlannedIds()).summary();
-    log.info("event={} type={} stored: {}", event.id(), event.type(), UntrustedText.forLog(summary));
+    log.info(
+        "event={} type={} stored: {}", event.id(), event.type(), UntrustedText.forLog(summary));
     onStored.run();
     return new Result(Status.STORED, summary);
   }

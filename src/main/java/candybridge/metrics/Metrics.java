@@ -1,10 +1,10 @@
 package candybridge.metrics;
 
-import candybridge.delivery.QueueStats;
 import static java.util.Objects.requireNonNull;
 
 import candybridge.delivery.CallGate;
 import candybridge.delivery.DeliveryStatus;
+import candybridge.delivery.QueueStats;
 import candybridge.delivery.Verdict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -20,7 +20,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -36,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * this class. Counters and timers are fed by the webhook route, the ingest and the worker; the
  * queue gauges read a {@link QueueStats} supplier (one store query) at most once per {@code
  * statsTtl} of the injected clock, however many gauges a scrape reads. Thread-safe; recording never
- * throws for an unexpected label value, it is counted as {@code other} instead, so a metrics slip can
- * never fail a webhook or a delivery.
+ * throws for an unexpected label value, it is counted as {@code other} instead, so a metrics slip
+ * can never fail a webhook or a delivery.
  */
 public final class Metrics implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Metrics.class);
@@ -52,9 +51,9 @@ public final class Metrics implements AutoCloseable {
   static final Duration DEFAULT_STATS_TTL = Duration.ofSeconds(5);
 
   /**
-   * Event types that get their own label value; any other type is {@code other}, because the
-   * type comes from the request and an unbounded label would let anyone with a valid signature
-   * (or Stripe adding types) grow the series without limit. The workflow triggers.
+   * Event types that get their own label value; any other type is {@code other}, because the type
+   * comes from the request and an unbounded label would let anyone with a valid signature (or
+   * Stripe adding types) grow the series without limit. The workflow triggers.
    */
   static final Set<String> KNOWN_EVENT_TYPES = candybridge.workflow.WorkflowFile.TRIGGERS;
 
@@ -79,19 +78,26 @@ public final class Metrics implements AutoCloseable {
   private final Clock clock;
   private final Supplier<QueueStats> statsSource;
   private final Duration statsTtl;
+
   /** Per-request meters, looked up once: the webhook path must not build and register each time. */
   private final Map<String, Counter> webhookCounters = new ConcurrentHashMap<>();
+
   private volatile Timer ingestTimer;
   private final Timer commitTimer;
+
   /** Listens to the JVM's collectors until {@link #close}; null in {@link #noop} and tests. */
   private volatile JvmGcMetrics gcMetrics;
+
   private final AtomicInteger breakerState = new AtomicInteger();
   private final AtomicInteger concurrencyLimit = new AtomicInteger(-1);
   private Optional<QueueStats> cachedStats = Optional.empty();
   private Instant cachedUntil = Instant.MIN;
 
   Metrics(
-      PrometheusMeterRegistry registry, Clock clock, Supplier<QueueStats> stats, Duration statsTtl) {
+      PrometheusMeterRegistry registry,
+      Clock clock,
+      Supplier<QueueStats> stats,
+      Duration statsTtl) {
     this.registry = requireNonNull(registry, "registry == null");
     this.clock = requireNonNull(clock, "clock == null");
     this.statsSource = requireNonNull(stats, "stats == null");
@@ -108,12 +114,14 @@ public final class Metrics implements AutoCloseable {
       breakerTransitions(s);
     }
     Gauge.builder("candybridge.breaker.state", breakerState, AtomicInteger::get)
-        .description("ReferralCandy breaker: 0 closed (sending), 1 half open (one trial call), 2 open"
-            + " (no new call; probing verify.json)")
+        .description(
+            "ReferralCandy breaker: 0 closed (sending), 1 half open (one trial call), 2 open"
+                + " (no new call; probing verify.json)")
         .register(registry);
     Gauge.builder("candybridge.delivery.concurrency.limit", concurrencyLimit, AtomicInteger::get)
-        .description("Calls to ReferralCandy allowed in flight now (flow control; the cap is"
-            + " CANDYBRIDGE_DELIVERY_CONCURRENCY)")
+        .description(
+            "Calls to ReferralCandy allowed in flight now (flow control; the cap is"
+                + " CANDYBRIDGE_DELIVERY_CONCURRENCY)")
         .register(registry);
     commitTimer =
         Timer.builder("candybridge.store.commit.duration")
@@ -142,7 +150,8 @@ public final class Metrics implements AutoCloseable {
 
   /** Only our own meters, with a chosen cache time for the queue statistics (tests). */
   static Metrics withStatsTtl(Clock clock, Supplier<QueueStats> stats, Duration statsTtl) {
-    return new Metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, stats, statsTtl);
+    return new Metrics(
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, stats, statsTtl);
   }
 
   /** Records nothing and scrapes to an empty page: for tests and tools that do not care. */
@@ -157,8 +166,8 @@ public final class Metrics implements AutoCloseable {
    *
    * @param eventType the Stripe event type, or {@link #UNKNOWN_TYPE} (or null) when no event was
    *     parsed; types outside the known set are counted as {@code other}
-   * @param outcome {@code stored}, {@code duplicate}, {@code ignored}, {@code rejected} (400/413) or
-   *     {@code unavailable} (503)
+   * @param outcome {@code stored}, {@code duplicate}, {@code ignored}, {@code rejected} (400/413)
+   *     or {@code unavailable} (503)
    */
   public void webhookReceived(String eventType, String outcome) {
     String type = typeLabel(eventType);
@@ -211,11 +220,12 @@ public final class Metrics implements AutoCloseable {
 
   /** The ReferralCandy breaker moved to {@code to}. */
   public void breakerChanged(CallGate.State to) {
-    breakerState.set(switch (to) {
-      case CLOSED -> 0;
-      case HALF_OPEN -> 1;
-      case OPEN -> 2;
-    });
+    breakerState.set(
+        switch (to) {
+          case CLOSED -> 0;
+          case HALF_OPEN -> 1;
+          case OPEN -> 2;
+        });
     breakerTransitions(to).increment();
   }
 
@@ -304,7 +314,8 @@ public final class Metrics implements AutoCloseable {
 
   private Gauge.Builder<Metrics> gauge(
       String name, String description, ToDoubleFunction<QueueStats> read) {
-    return Gauge.builder(name, this, m -> m.queueStats().map(read::applyAsDouble).orElse(Double.NaN))
+    return Gauge.builder(
+            name, this, m -> m.queueStats().map(read::applyAsDouble).orElse(Double.NaN))
         .description(description)
         .strongReference(true);
   }

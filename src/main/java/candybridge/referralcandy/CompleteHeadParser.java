@@ -16,9 +16,9 @@ import org.apache.hc.core5.http.io.SessionInputBuffer;
  * HttpClient's response parser, except that a response head cut off by the end of the stream is a
  * failure, not a response. HttpCore ends the header block at end of stream as if the blank line had
  * come, so {@code HTTP/1.1 200 OK} followed by a close would read as an answered 200; for
- * ReferralCandy it is "sent, no answer" (docs/design.md §6). A complete head ends with its blank line,
- * which the parser finds without reading further, so any end of stream met while parsing means the
- * head was incomplete.
+ * ReferralCandy it is "sent, no answer" (docs/design.md §6). A complete head ends with its blank
+ * line, which the parser finds without reading further, so any end of stream met while parsing
+ * means the head was incomplete.
  */
 final class CompleteHeadParser extends DefaultHttpResponseParser {
   /** Makes one parser per connection, with HttpCore's default limits. */

@@ -27,11 +27,11 @@ import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
@@ -44,46 +44,54 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * {@link ReferralCandy} over HTTP: a signed, form-encoded {@code POST {apiBase}/{method}.json}, sent
- * on the calling thread over a pool of keep-alive connections (Apache HttpClient, classic API).
- * Thread-safe. Parameters, e-mail addresses and the secret are never logged nor put into exception
- * messages.
+ * {@link ReferralCandy} over HTTP: a signed, form-encoded {@code POST {apiBase}/{method}.json},
+ * sent on the calling thread over a pool of keep-alive connections (Apache HttpClient, classic
+ * API). Thread-safe. Parameters, e-mail addresses and the secret are never logged nor put into
+ * exception messages.
  *
  * <p>Nothing is sent twice behind the caller's back: no automatic retries (a POST that may have
  * reached RC is the delivery worker's to judge), no redirects followed, no cookies kept.
  *
- * <p>Failures are told apart as docs/design.md §6 needs ({@link ReferralCandy} states the contract). A
- * {@link WriteStartRecorder} notes in the call's context the instant HttpClient starts to write the
- * request, on a connection already leased, connected and through TLS. A call that fails without
- * that instant throws {@link NotSentException}; once it is there, every failure before the status
- * line and headers are read throws {@link NoAnswerException}, whatever its exception says, since
- * an unplaceable failure must be read as "may have been sent". A response head cut off by the end
- * of the connection is no answer either ({@link CompleteHeadParser}). Once the head is read, the
- * call is answered and returns its status, whatever happens to the body.
+ * <p>Failures are told apart as docs/design.md §6 needs ({@link ReferralCandy} states the
+ * contract). A {@link WriteStartRecorder} notes in the call's context the instant HttpClient starts
+ * to write the request, on a connection already leased, connected and through TLS. A call that
+ * fails without that instant throws {@link NotSentException}; once it is there, every failure
+ * before the status line and headers are read throws {@link NoAnswerException}, whatever its
+ * exception says, since an unplaceable failure must be read as "may have been sent". A response
+ * head cut off by the end of the connection is no answer either ({@link CompleteHeadParser}). Once
+ * the head is read, the call is answered and returns its status, whatever happens to the body.
  *
  * <p>A pooled connection idle for {@link #VALIDATE_AFTER} or more is checked before it is used, so
  * one RC closed meanwhile is not written to: a request written to a connection the server had
  * already closed fails after writing started, and so is held in doubt. A server that closes a
- * connection right after answering, without saying {@code Connection: close}, can still make a
- * call that follows within that time fail that way.
+ * connection right after answering, without saying {@code Connection: close}, can still make a call
+ * that follows within that time fail that way.
  */
 public final class HttpReferralCandy implements ReferralCandy, AutoCloseable {
   private static final ContentType FORM =
       ContentType.create("application/x-www-form-urlencoded", UTF_8);
-  /** More than the most senders a worker may run (256), so a sender never waits for a connection. */
-  private static final int MAX_CONNECTIONS = 512;
-  /** RC answers in a few hundred bytes; a larger body is cut here (the excerpt is shorter still). */
-  private static final int MAX_BODY_BYTES = 64 * 1024;
+
   /**
-   * A pooled connection idle this long is checked for a close by the server before reuse. The
-   * check is a read with a 1 ms timeout: measured against a local server, checking before every
-   * reuse cost about 1.2 ms of wall time and 100 us of CPU a call (a call costs about 60 us
-   * otherwise). At 100 ms, calls that follow one another on a busy connection (a backlog draining)
-   * skip the check, and a connection idle long enough for a server's keep-alive timeout to close
-   * it (seconds) is always checked; HttpClient's default of 2 s, like the 1 s used before, left
-   * the calls of a server that closes sooner in doubt.
+   * More than the most senders a worker may run (256), so a sender never waits for a connection.
+   */
+  private static final int MAX_CONNECTIONS = 512;
+
+  /**
+   * RC answers in a few hundred bytes; a larger body is cut here (the excerpt is shorter still).
+   */
+  private static final int MAX_BODY_BYTES = 64 * 1024;
+
+  /**
+   * A pooled connection idle this long is checked for a close by the server before reuse. The check
+   * is a read with a 1 ms timeout: measured against a local server, checking before every reuse
+   * cost about 1.2 ms of wall time and 100 us of CPU a call (a call costs about 60 us otherwise).
+   * At 100 ms, calls that follow one another on a busy connection (a backlog draining) skip the
+   * check, and a connection idle long enough for a server's keep-alive timeout to close it
+   * (seconds) is always checked; HttpClient's default of 2 s, like the 1 s used before, left the
+   * calls of a server that closes sooner in doubt.
    */
   private static final TimeValue VALIDATE_AFTER = TimeValue.ofMilliseconds(100);
+
   /** Ends calls at their deadline (one daemon thread for every client of the process). */
   private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
@@ -229,21 +237,23 @@ public final class HttpReferralCandy implements ReferralCandy, AutoCloseable {
   }
 
   /**
-   * The failure of a call that got no status line and headers: not sent if it failed before
-   * {@link WriteStartRecorder} saw the request start to be written (leasing, resolving, connecting,
-   * the TLS handshake), otherwise "may have been sent", whatever the exception says.
+   * The failure of a call that got no status line and headers: not sent if it failed before {@link
+   * WriteStartRecorder} saw the request start to be written (leasing, resolving, connecting, the
+   * TLS handshake), otherwise "may have been sent", whatever the exception says.
    */
   private IOException failure(String call, HttpContext context, boolean timedOut, Exception e) {
     Optional<Instant> sentAt = WriteStartRecorder.sentAt(context);
     if (sentAt.isEmpty()) {
       return new NotSentException(
-          call + " not sent: "
+          call
+              + " not sent: "
               + (timedOut ? "no connection within " + timeout : "could not connect")
               + cause(e),
           e);
     }
     return new NoAnswerException(
-        call + " sent, but "
+        call
+            + " sent, but "
             + (timedOut
                 ? "no answer within " + timeout
                 : "the connection closed or broke before an answer")

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.time.Instant;
 
 /**
- * The request was written (wholly or in part) and no complete status line and headers came back:
- * a response timeout, or the connection closed or reset after the request was written.
- * ReferralCandy may have processed it (docs/design.md §6 "may have been processed").
+ * The request was written (wholly or in part) and no complete status line and headers came back: a
+ * response timeout, or the connection closed or reset after the request was written. ReferralCandy
+ * may have processed it (docs/design.md §6 "may have been processed").
  *
  * @see NotSentException for failures known to be before anything was written
  */

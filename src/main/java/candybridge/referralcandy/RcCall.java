@@ -9,8 +9,8 @@ import java.util.TreeMap;
 
 /**
  * One planned ReferralCandy call: the method and the business parameters, exactly as they will be
- * sent and signed. The authentication parameters ({@code accessID}, {@code timestamp},
- * {@code signature}) are added by the client at send time and are never part of a call.
+ * sent and signed. The authentication parameters ({@code accessID}, {@code timestamp}, {@code
+ * signature}) are added by the client at send time and are never part of a call.
  */
 public record RcCall(RcMethod method, SortedMap<String, String> params) {
   public RcCall {

@@ -14,9 +14,9 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 
 /**
  * HttpClient's request executor, noting in the call's context the instant it starts to write the
- * request. HttpClient runs it on a connection already leased, connected and (for https) through
- * its TLS handshake; the first thing it does is write the request head. So a call whose context
- * has no such instant failed before any byte of its request could leave the process.
+ * request. HttpClient runs it on a connection already leased, connected and (for https) through its
+ * TLS handshake; the first thing it does is write the request head. So a call whose context has no
+ * such instant failed before any byte of its request could leave the process.
  */
 final class WriteStartRecorder extends HttpRequestExecutor {
   private static final String SENT_AT = "candybridge.referralcandy.sentAt";

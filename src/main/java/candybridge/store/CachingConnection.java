@@ -18,19 +18,22 @@ import java.util.Map;
  * HikariCP), which cost the writer thread about as much as running the inserts themselves.
  *
  * <p>{@code prepareStatement(sql)} returns the cached statement; its {@code close()} only clears
- * the parameters, so store code keeps its ordinary try-with-resources. Every other call goes to
- * the real connection, except {@code close()}, which is left to the owner: {@link #release}.
- * Confined to one thread, like the connection.
+ * the parameters, so store code keeps its ordinary try-with-resources. Every other call goes to the
+ * real connection, except {@code close()}, which is left to the owner: {@link #release}. Confined
+ * to one thread, like the connection.
  */
 final class CachingConnection implements InvocationHandler {
   /** The store writes with a few dozen distinct statements; more means SQL built at run time. */
   static final int MAX_STATEMENTS = 100;
 
   private final Connection connection;
+
   /** The proxies handed out, by SQL. */
   private final Map<String, PreparedStatement> statements = new HashMap<>();
+
   /** The statements behind them, closed by {@link #release}. */
   private final List<PreparedStatement> real = new ArrayList<>();
+
   private final Connection proxy;
 
   private CachingConnection(Connection connection) {

@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How long each durable commit took: the {@code COMMIT} of one group commit on SQLite (the WAL
- * write and its fsync, for every transaction in the batch), of one transaction on PostgreSQL.
- * Every webhook waits for one, so a disk slow to flush shows here first. A commit of a second or
- * more is also logged as a warning. Thread-safe.
+ * write and its fsync, for every transaction in the batch), of one transaction on PostgreSQL. Every
+ * webhook waits for one, so a disk slow to flush shows here first. A commit of a second or more is
+ * also logged as a warning. Thread-safe.
  */
 final class CommitTimes {
   private static final Logger log = LoggerFactory.getLogger(CommitTimes.class);
@@ -28,7 +28,10 @@ final class CommitTimes {
     void run() throws SQLException;
   }
 
-  /** Runs {@code commit} of {@code transactions} transactions; when it succeeds, tells how long it took. */
+  /**
+   * Runs {@code commit} of {@code transactions} transactions; when it succeeds, tells how long it
+   * took.
+   */
   void time(int transactions, Commit commit) throws SQLException {
     long started = System.nanoTime();
     commit.run();

@@ -1,8 +1,8 @@
 package candybridge.store;
 
-import candybridge.delivery.StoreException;
 import static java.util.Objects.requireNonNull;
 
+import candybridge.delivery.StoreException;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -18,18 +18,19 @@ import org.slf4j.LoggerFactory;
 /**
  * How long start-up waits for a database server that is not up yet (PostgreSQL started together
  * with the service, or slow on a loaded machine): it tries to connect, and after a failure that
- * waiting can fix it waits 1 s, then twice as long each time up to 10 s, until {@code patience}
- * is spent; each wait is one WARN line. Failures that waiting cannot fix (bad credentials, no such
+ * waiting can fix it waits 1 s, then twice as long each time up to 10 s, until {@code patience} is
+ * spent; each wait is one WARN line. Failures that waiting cannot fix (bad credentials, no such
  * database, a URL the driver does not take) fail at once.
  */
 public final class DatabaseWait {
   private static final Logger log = LoggerFactory.getLogger(DatabaseWait.class);
   static final Duration FIRST = Duration.ofSeconds(1);
   static final Duration LONGEST = Duration.ofSeconds(10);
+
   /**
-   * SQLStates that mean "not reachable yet": connection exceptions (class 08, minus 08004
-   * rejected and 08P01 protocol violation, which do not heal), the server starting up or shutting
-   * down (57P01-57P03), and too many connections (53300, as while old instances drain).
+   * SQLStates that mean "not reachable yet": connection exceptions (class 08, minus 08004 rejected
+   * and 08P01 protocol violation, which do not heal), the server starting up or shutting down
+   * (57P01-57P03), and too many connections (53300, as while old instances drain).
    */
   private static final Set<String> TRANSIENT =
       Set.of("08000", "08001", "08003", "08006", "57P01", "57P02", "57P03", "53300");
@@ -62,7 +63,8 @@ public final class DatabaseWait {
    * logged (no password).
    */
   public static DatabaseWait upTo(Duration patience, String shownUrl) {
-    return new DatabaseWait(patience, shownUrl, Clock.systemUTC(), pause -> Thread.sleep(pause.toMillis()));
+    return new DatabaseWait(
+        patience, shownUrl, Clock.systemUTC(), pause -> Thread.sleep(pause.toMillis()));
   }
 
   /** One try, no waiting (the operator commands: a person is there to try again). */
@@ -80,15 +82,18 @@ public final class DatabaseWait {
     try {
       driver = DriverManager.getDriver(jdbcUrl);
     } catch (SQLException e) {
-      throw new StoreException("no database driver takes the URL " + shownUrl + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "no database driver takes the URL " + shownUrl + ": " + e.getMessage(), e);
     }
-    Connection c = until(() -> {
-      Connection made = driver.connect(jdbcUrl, properties);
-      if (made == null) {
-        throw new SQLException("the driver does not take the URL " + shownUrl);
-      }
-      return made;
-    });
+    Connection c =
+        until(
+            () -> {
+              Connection made = driver.connect(jdbcUrl, properties);
+              if (made == null) {
+                throw new SQLException("the driver does not take the URL " + shownUrl);
+              }
+              return made;
+            });
     try {
       c.close();
     } catch (SQLException e) {
@@ -109,13 +114,24 @@ public final class DatabaseWait {
           throw new StoreException("database " + shownUrl + " refused: " + e.getMessage(), e);
         }
         if (left.isNegative() || left.isZero()) {
-          throw new StoreException("database " + shownUrl + " not reachable"
-              + (patience.isZero() ? "" : " after waiting " + seconds(patience) + " (CANDYBRIDGE_DATABASE_WAIT)")
-              + ": " + e.getMessage(), e);
+          throw new StoreException(
+              "database "
+                  + shownUrl
+                  + " not reachable"
+                  + (patience.isZero()
+                      ? ""
+                      : " after waiting " + seconds(patience) + " (CANDYBRIDGE_DATABASE_WAIT)")
+                  + ": "
+                  + e.getMessage(),
+              e);
         }
         Duration next = pause.compareTo(left) < 0 ? pause : left;
-        log.warn("database {} not reachable yet ({}); trying again in {}, giving up in {}",
-            shownUrl, e.getMessage(), seconds(next), seconds(left));
+        log.warn(
+            "database {} not reachable yet ({}); trying again in {}, giving up in {}",
+            shownUrl,
+            e.getMessage(),
+            seconds(next),
+            seconds(left));
         sleep(next);
         pause = pause.multipliedBy(2).compareTo(LONGEST) < 0 ? pause.multipliedBy(2) : LONGEST;
       }

@@ -1,9 +1,9 @@
 package candybridge.store;
 
-import candybridge.delivery.StoreException;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
 import candybridge.delivery.DeliveryStatus;
+import candybridge.delivery.StoreException;
 import candybridge.referralcandy.RcCall;
 import candybridge.referralcandy.RcMethod;
 import candybridge.stripe.StripeEventId;
@@ -59,9 +59,22 @@ final class DeliveryRows {
     boolean manual = rs.getInt("manual") != 0;
     Instant createdAt = Instant.ofEpochMilli(rs.getLong("created_at"));
     Instant updatedAt = Instant.ofEpochMilli(rs.getLong("updated_at"));
-    return () -> new Delivery(new DeliveryId(id), workflow, dedupeKey, new StripeEventId(eventId),
-        new RcCall(method, params(params)), status, attemptCount, nextAttemptAt, lastError, version,
-        needsLookup, manual, createdAt, updatedAt);
+    return () ->
+        new Delivery(
+            new DeliveryId(id),
+            workflow,
+            dedupeKey,
+            new StripeEventId(eventId),
+            new RcCall(method, params(params)),
+            status,
+            attemptCount,
+            nextAttemptAt,
+            lastError,
+            version,
+            needsLookup,
+            manual,
+            createdAt,
+            updatedAt);
   }
 
   static List<Delivery> readAll(PreparedStatement p) throws SQLException {
@@ -86,7 +99,8 @@ final class DeliveryRows {
     return jdbc.query(c -> first(c, sql, arg));
   }
 
-  static Optional<Delivery> first(java.sql.Connection c, String sql, Object arg) throws SQLException {
+  static Optional<Delivery> first(java.sql.Connection c, String sql, Object arg)
+      throws SQLException {
     try (PreparedStatement p = c.prepareStatement(sql)) {
       Jdbc.bind(p, arg);
       List<Delivery> all = readAll(p);

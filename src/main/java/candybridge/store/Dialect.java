@@ -2,7 +2,9 @@ package candybridge.store;
 
 import com.zaxxer.hikari.HikariConfig;
 
-/** What differs between databases: connection tuning, the claim statement, the migrations folder. */
+/**
+ * What differs between databases: connection tuning, the claim statement, the migrations folder.
+ */
 interface Dialect {
   /** Folder under {@code db/} holding this dialect's versioned migrations. */
   String name();
@@ -27,7 +29,10 @@ interface Dialect {
     return false;
   }
 
-  /** True for a server that may come up after this process: start-up waits for it ({@link DatabaseWait}). */
+  /**
+   * True for a server that may come up after this process: start-up waits for it ({@link
+   * DatabaseWait}).
+   */
   default boolean waitsForServer() {
     return false;
   }
@@ -50,6 +55,7 @@ interface Dialect {
     if (jdbcUrl.startsWith("jdbc:postgresql:")) {
       return new PostgresDialect(poolSize);
     }
-    throw new IllegalArgumentException("unsupported database URL: use jdbc:sqlite: or jdbc:postgresql:");
+    throw new IllegalArgumentException(
+        "unsupported database URL: use jdbc:sqlite: or jdbc:postgresql:");
   }
 }

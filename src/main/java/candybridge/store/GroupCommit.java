@@ -2,8 +2,8 @@ package candybridge.store;
 
 import candybridge.delivery.StoreException;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -27,15 +27,20 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupCommit implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
-  /** Bounds how long the first work of a batch waits for the last; SQLite commits 1,000 rows in ms. */
+
+  /**
+   * Bounds how long the first work of a batch waits for the last; SQLite commits 1,000 rows in ms.
+   */
   private static final int MAX_BATCH = 256;
 
   private final DataSource dataSource;
   private final CommitTimes commitTimes;
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
+
   /** Touched by the writer thread only. */
   private CachingConnection writerConnection;
+
   private volatile boolean open = true;
 
   GroupCommit(DataSource dataSource, CommitTimes commitTimes) {
@@ -94,8 +99,8 @@ final class GroupCommit implements AutoCloseable {
   /**
    * One transaction for the whole batch. BEGIN and COMMIT are our own statements on a connection
    * left in auto-commit mode: sqlite-jdbc's {@code commit()} would begin the next transaction at
-   * once (taking the write lock again, and failing the commit that did succeed when another
-   * process holds the lock), and would compile its SQL every time.
+   * once (taking the write lock again, and failing the commit that did succeed when another process
+   * holds the lock), and would compile its SQL every time.
    */
   private void commit(List<Pending<?>> batch) {
     try {
@@ -120,7 +125,8 @@ final class GroupCommit implements AutoCloseable {
     } catch (SQLException e) {
       // The database is unavailable (e.g. locked by another process past the busy timeout): the
       // work queued meanwhile would only wait as long again, batch after batch; fail it now too.
-      StoreException failure = new StoreException("database operation failed: " + e.getMessage(), e);
+      StoreException failure =
+          new StoreException("database operation failed: " + e.getMessage(), e);
       queue.drainTo(batch);
       batch.forEach(p -> p.failed(failure));
     } catch (RuntimeException | Error e) {
@@ -142,8 +148,8 @@ final class GroupCommit implements AutoCloseable {
    *
    * <p>Its temporary storage is memory: each work's savepoint keeps the pages it changes in a
    * sub-journal, which sqlite-jdbc otherwise writes to a temporary file, page by page, for every
-   * work of every batch. That cost the writer about a quarter of its CPU per event (BENCHMARKS.md). The
-   * sub-journal lasts one work, so it stays small; the writer runs no large sorts.
+   * work of every batch. That cost the writer about a quarter of its CPU per event (BENCHMARKS.md).
+   * The sub-journal lasts one work, so it stays small; the writer runs no large sorts.
    */
   private Connection connection() throws SQLException {
     if (writerConnection == null) {
@@ -211,9 +217,9 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /**
-     * Runs the work in its own savepoint; its failure undoes only its own statements. The
-     * savepoint statements are prepared ones (cached with the connection): sqlite-jdbc's
-     * {@code setSavepoint} formats and compiles new SQL every time.
+     * Runs the work in its own savepoint; its failure undoes only its own statements. The savepoint
+     * statements are prepared ones (cached with the connection): sqlite-jdbc's {@code setSavepoint}
+     * formats and compiles new SQL every time.
      */
     void runIn(Connection c) throws SQLException {
       execute(c, "SAVEPOINT work");

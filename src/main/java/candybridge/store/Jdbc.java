@@ -15,8 +15,10 @@ final class Jdbc {
   }
 
   private final DataSource dataSource;
+
   /** Null: each transaction commits on its own (PostgreSQL flushes concurrent commits together). */
   private final GroupCommit groupCommit;
+
   /** Times this class's own commits; the group commit times its own. */
   private final CommitTimes commitTimes;
 

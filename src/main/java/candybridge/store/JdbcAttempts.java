@@ -89,7 +89,9 @@ final class JdbcAttempts {
           List<Long> claimedAt = new ArrayList<>();
           try (PreparedStatement p =
               c.prepareStatement(
-                  "SELECT " + DeliveryRows.COLUMNS + ", claimed_at FROM delivery"
+                  "SELECT "
+                      + DeliveryRows.COLUMNS
+                      + ", claimed_at FROM delivery"
                       + " WHERE status = 'in_flight' AND (? OR lease_until < ?)")) {
             p.setBoolean(1, everyClaim);
             p.setLong(2, now.toEpochMilli());
@@ -108,18 +110,19 @@ final class JdbcAttempts {
           for (int i = 0; i < abandoned.size(); i++) {
             Delivery d = abandoned.get(i);
             // Guarded by version: when two instances notice the same expired lease, one marks it.
-            int updated = Jdbc.update(
-                c,
-                """
+            int updated =
+                Jdbc.update(
+                    c,
+                    """
                 UPDATE delivery SET status = 'in_doubt', attempt_count = ?, last_error = ?,
                        claimed_by = NULL, lease_until = NULL, updated_at = ?, version = version + 1
                  WHERE id = ? AND version = ? AND status = 'in_flight'
                 """,
-                d.attemptCount() + 1,
-                why,
-                now.toEpochMilli(),
-                d.id().value(),
-                d.version());
+                    d.attemptCount() + 1,
+                    why,
+                    now.toEpochMilli(),
+                    d.id().value(),
+                    d.version());
             if (updated == 0) {
               continue;
             }

@@ -40,7 +40,8 @@ final class JdbcDeliveries {
   }
 
   boolean completeLookup(Delivery claimed, RcCall call) {
-    String params = DeliveryRows.paramsJson(call.params()); // before the transaction, as in saveEvent
+    String params =
+        DeliveryRows.paramsJson(call.params()); // before the transaction, as in saveEvent
     return jdbc.inTransaction(
         c ->
             Jdbc.update(
@@ -57,17 +58,19 @@ final class JdbcDeliveries {
 
   List<Delivery> claimDue(Instant now, int limit, String claimant, Instant leaseUntil) {
     // The rows' parameters are parsed after the transaction, on this thread, not the writer's.
-    List<Supplier<Delivery>> claimed = jdbc.inTransaction(
-        c -> {
-          try (PreparedStatement p = c.prepareStatement(dialect.claimSql(DeliveryRows.COLUMNS))) {
-            p.setString(1, claimant);
-            p.setLong(2, leaseUntil.toEpochMilli());
-            p.setLong(3, now.toEpochMilli());
-            p.setLong(4, now.toEpochMilli());
-            p.setInt(5, limit);
-            return DeliveryRows.readLater(p);
-          }
-        });
+    List<Supplier<Delivery>> claimed =
+        jdbc.inTransaction(
+            c -> {
+              try (PreparedStatement p =
+                  c.prepareStatement(dialect.claimSql(DeliveryRows.COLUMNS))) {
+                p.setString(1, claimant);
+                p.setLong(2, leaseUntil.toEpochMilli());
+                p.setLong(3, now.toEpochMilli());
+                p.setLong(4, now.toEpochMilli());
+                p.setInt(5, limit);
+                return DeliveryRows.readLater(p);
+              }
+            });
     List<Delivery> out = new ArrayList<>(claimed.size());
     for (Supplier<Delivery> row : claimed) {
       out.add(row.get());
@@ -90,7 +93,9 @@ final class JdbcDeliveries {
         c -> {
           try (PreparedStatement p =
               c.prepareStatement(
-                  "SELECT " + DeliveryRows.COLUMNS + " FROM delivery WHERE event_id = ? ORDER BY id")) {
+                  "SELECT "
+                      + DeliveryRows.COLUMNS
+                      + " FROM delivery WHERE event_id = ? ORDER BY id")) {
             p.setString(1, eventId);
             return DeliveryRows.readAll(p);
           }
@@ -98,7 +103,8 @@ final class JdbcDeliveries {
   }
 
   Optional<Delivery> replay(DeliveryId id, Instant now) {
-    boolean replayed = jdbc.inTransaction(c -> requeue(c, id, "('delivered', 'failed', 'in_doubt')", now));
+    boolean replayed =
+        jdbc.inTransaction(c -> requeue(c, id, "('delivered', 'failed', 'in_doubt')", now));
     return replayed ? findDelivery(id) : Optional.empty();
   }
 
@@ -106,19 +112,30 @@ final class JdbcDeliveries {
    * An operator's replay of one delivery: due now, its next attempt manual. One statement, guarded
    * by the delivery being in one of {@code statuses} (an SQL list) at that moment.
    */
-  private static boolean requeue(Connection c, DeliveryId id, String statuses, Instant now) throws SQLException {
-    return Jdbc.update(c, """
+  private static boolean requeue(Connection c, DeliveryId id, String statuses, Instant now)
+      throws SQLException {
+    return Jdbc.update(
+            c,
+            """
         UPDATE delivery SET status = 'pending', next_attempt_at = ?, manual = 1, updated_at = ?,
                version = version + 1
-         WHERE id = ? AND status IN """ + statuses, now.toEpochMilli(), now.toEpochMilli(), id.value()) == 1;
+         WHERE id = ? AND status IN """
+                + statuses,
+            now.toEpochMilli(),
+            now.toEpochMilli(),
+            id.value())
+        == 1;
   }
 
   int replayMatching(DeliveryQuery query, Instant now) {
-    java.util.Set<DeliveryStatus> statuses = query.statuses().isEmpty()
-        ? java.util.EnumSet.of(DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.IN_DOUBT)
-        : query.statuses();
+    java.util.Set<DeliveryStatus> statuses =
+        query.statuses().isEmpty()
+            ? java.util.EnumSet.of(
+                DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.IN_DOUBT)
+            : query.statuses();
     if (statuses.stream().anyMatch(s -> !s.isReplayable())) {
-      throw new IllegalArgumentException("only delivered, failed and in-doubt deliveries can be replayed");
+      throw new IllegalArgumentException(
+          "only delivered, failed and in-doubt deliveries can be replayed");
     }
     int n = 0;
     for (long id : history.deliveryIds(query.withStatuses(statuses))) {
@@ -137,23 +154,46 @@ final class JdbcDeliveries {
    * nothing written, when it is not in doubt or changed between the read and the update (the
    * version guard: on PostgreSQL another instance may commit in between).
    */
-  private static boolean settleAsSent(Connection c, DeliveryId id, Instant now) throws SQLException {
-    Optional<Delivery> d = DeliveryRows.first(c, "SELECT " + DeliveryRows.COLUMNS
-        + " FROM delivery WHERE id = ? AND status = 'in_doubt'", id.value());
+  private static boolean settleAsSent(Connection c, DeliveryId id, Instant now)
+      throws SQLException {
+    Optional<Delivery> d =
+        DeliveryRows.first(
+            c,
+            "SELECT "
+                + DeliveryRows.COLUMNS
+                + " FROM delivery WHERE id = ? AND status = 'in_doubt'",
+            id.value());
     if (d.isEmpty()) {
       return false;
     }
     String note = "resolved by an operator: the call reached ReferralCandy";
-    int updated = Jdbc.update(c, """
+    int updated =
+        Jdbc.update(
+            c,
+            """
         UPDATE delivery SET status = 'delivered', attempt_count = ?, last_error = NULL,
                next_attempt_at = NULL, updated_at = ?, version = version + 1
          WHERE id = ? AND version = ? AND status = 'in_doubt'
-        """, d.get().attemptCount() + 1, now.toEpochMilli(), id.value(), d.get().version());
+        """,
+            d.get().attemptCount() + 1,
+            now.toEpochMilli(),
+            id.value(),
+            d.get().version());
     if (updated == 0) {
       return false;
     }
-    JdbcAttempts.insert(c, new Attempt(id, d.get().attemptCount() + 1, AttemptTrigger.RESOLUTION, now,
-        Duration.ZERO, OptionalInt.empty(), Optional.empty(), Optional.of(note), Verdict.DELIVERED));
+    JdbcAttempts.insert(
+        c,
+        new Attempt(
+            id,
+            d.get().attemptCount() + 1,
+            AttemptTrigger.RESOLUTION,
+            now,
+            Duration.ZERO,
+            OptionalInt.empty(),
+            Optional.empty(),
+            Optional.of(note),
+            Verdict.DELIVERED));
     return true;
   }
 
@@ -166,9 +206,12 @@ final class JdbcDeliveries {
     for (long id : history.deliveryIds(query.withStatuses(inDoubt))) {
       DeliveryId d = new DeliveryId(id);
       // One transaction per delivery, each re-checking "still in doubt" as it changes the row.
-      boolean resolved = jdbc.inTransaction(c -> how == Replay.Resolution.SENT
-          ? settleAsSent(c, d, now)
-          : requeue(c, d, "('in_doubt')", now));
+      boolean resolved =
+          jdbc.inTransaction(
+              c ->
+                  how == Replay.Resolution.SENT
+                      ? settleAsSent(c, d, now)
+                      : requeue(c, d, "('in_doubt')", now));
       n += resolved ? 1 : 0;
     }
     return n;

@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Stores Stripe events ({@code stripe_event}) and reads them back; saving an event also inserts
- * the deliveries planned from it, in the same transaction. Answers {@code saveEvent}, {@code
+ * Stores Stripe events ({@code stripe_event}) and reads them back; saving an event also inserts the
+ * deliveries planned from it, in the same transaction. Answers {@code saveEvent}, {@code
  * sessionCompletedAt}, {@code eventPayload} and {@code eventSummary} of {@link
  * candybridge.delivery.Store} for {@link JdbcStore}.
  */
@@ -110,7 +110,8 @@ final class JdbcEvents {
       p.setString(1, dedupeKey);
       try (ResultSet rs = p.executeQuery()) {
         if (!rs.next()) {
-          throw new IllegalStateException("dedupe key " + dedupeKey + " conflicted but no delivery holds it");
+          throw new IllegalStateException(
+              "dedupe key " + dedupeKey + " conflicted but no delivery holds it");
         }
         return new DeliveryId(rs.getLong(1));
       }
@@ -122,7 +123,8 @@ final class JdbcEvents {
    * some of its deliveries were already planned. Only a second event for a sale pays for this, and
    * for the JSON written here on the writer thread (see {@link #saveEvent}).
    */
-  private static void recordDecisions(Connection c, StripeEvent event, Plan recorded) throws SQLException {
+  private static void recordDecisions(Connection c, StripeEvent event, Plan recorded)
+      throws SQLException {
     Jdbc.update(
         c,
         "UPDATE stripe_event SET plan_summary = ?, decisions = ? WHERE event_id = ?",

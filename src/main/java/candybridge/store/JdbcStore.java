@@ -1,18 +1,18 @@
 package candybridge.store;
 
-import candybridge.delivery.StoreException;
-import candybridge.delivery.PurgeResult;
-import candybridge.delivery.QueueStats;
-import candybridge.delivery.SaveResult;
-import candybridge.delivery.Store;
 import static java.util.Objects.requireNonNull;
 
 import candybridge.delivery.Attempt;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryId;
-import candybridge.delivery.DeliveryStatus;
-import candybridge.delivery.Replay;
 import candybridge.delivery.DeliveryQuery;
+import candybridge.delivery.DeliveryStatus;
+import candybridge.delivery.PurgeResult;
+import candybridge.delivery.QueueStats;
+import candybridge.delivery.Replay;
+import candybridge.delivery.SaveResult;
+import candybridge.delivery.Store;
+import candybridge.delivery.StoreException;
 import candybridge.history.History;
 import candybridge.referralcandy.RcCall;
 import candybridge.stripe.StripeEvent;
@@ -109,10 +109,10 @@ public final class JdbcStore implements Store {
   }
 
   /**
-   * Tells {@code listener} how long each durable commit took (one group commit of many
-   * transactions on SQLite, one transaction on PostgreSQL). It runs on the committing thread, so it
-   * must be quick; when it throws, that is logged and the commit still counts as made. It replaces
-   * any listener before it.
+   * Tells {@code listener} how long each durable commit took (one group commit of many transactions
+   * on SQLite, one transaction on PostgreSQL). It runs on the committing thread, so it must be
+   * quick; when it throws, that is logged and the commit still counts as made. It replaces any
+   * listener before it.
    */
   public void onCommit(Consumer<Duration> listener) {
     commitTimes.onCommit(requireNonNull(listener, "listener == null"));

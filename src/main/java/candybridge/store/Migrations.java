@@ -1,8 +1,8 @@
 package candybridge.store;
 
-import candybridge.delivery.StoreException;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import candybridge.delivery.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -66,8 +66,7 @@ final class Migrations {
     }
   }
 
-  private static void applyOne(
-      Connection c, String dialect, String file, int version, Instant now)
+  private static void applyOne(Connection c, String dialect, String file, int version, Instant now)
       throws SQLException {
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
@@ -75,7 +74,8 @@ final class Migrations {
         s.execute(sql);
       }
       try (PreparedStatement p =
-          c.prepareStatement("INSERT INTO schema_version (version, script, applied_at) VALUES (?, ?, ?)")) {
+          c.prepareStatement(
+              "INSERT INTO schema_version (version, script, applied_at) VALUES (?, ?, ?)")) {
         p.setInt(1, version);
         p.setString(2, file);
         p.setLong(3, now.toEpochMilli());

@@ -46,7 +46,8 @@ final class PostgresDialect implements Dialect {
                        ORDER BY next_attempt_at, id
                        LIMIT ?
                        FOR UPDATE SKIP LOCKED)
-        RETURNING\s""" + returning;
+        RETURNING\s"""
+        + returning;
   }
 
   @Override

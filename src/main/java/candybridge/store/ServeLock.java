@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@code serve} per SQLite file (docs/design.md §7): an OS lock on the sibling file {@code
- * <database>.lock}, held for the life of the service. The OS drops it when the process ends, however
- * it ends (SIGKILL included), so a lock file left behind never blocks a restart. The holder writes
- * its process id and start time into the file so that a refused second process can name it.
+ * <database>.lock}, held for the life of the service. The OS drops it when the process ends,
+ * however it ends (SIGKILL included), so a lock file left behind never blocks a restart. The holder
+ * writes its process id and start time into the file so that a refused second process can name it.
  * Operator commands do not take it: they may work on the file while {@code serve} runs.
  */
 public final class ServeLock implements AutoCloseable {
@@ -83,7 +83,8 @@ public final class ServeLock implements AutoCloseable {
       channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
       return new ServeLock(file, channel, lock);
     } catch (OverlappingFileLockException unused) {
-      // Held through a channel this class did not open; closing ours would release it (see HELD_HERE).
+      // Held through a channel this class did not open; closing ours would release it (see
+      // HELD_HERE).
       throw inUse(database, "");
     } catch (IOException e) {
       closeQuietly(channel);
@@ -97,7 +98,9 @@ public final class ServeLock implements AutoCloseable {
     try {
       try {
         return FileChannel.open(
-            file, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            file,
+            options,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
         return FileChannel.open(file, options); // not a POSIX file system
       }
@@ -115,11 +118,20 @@ public final class ServeLock implements AutoCloseable {
   private static DatabaseInUseException inUse(Path database, String holderLine) {
     String pid = field(holderLine, "pid");
     String started = field(holderLine, "started");
-    String who = pid.isEmpty()
-        ? "another process (it has not written its id yet)"
-        : "process " + pid + " (started " + (started.isEmpty() ? "at an unknown time" : started) + ")";
-    return new DatabaseInUseException(database + " is already served by " + who
-        + "; one serve per SQLite file (operator commands work alongside it), lock file " + lockFile(database));
+    String who =
+        pid.isEmpty()
+            ? "another process (it has not written its id yet)"
+            : "process "
+                + pid
+                + " (started "
+                + (started.isEmpty() ? "at an unknown time" : started)
+                + ")";
+    return new DatabaseInUseException(
+        database
+            + " is already served by "
+            + who
+            + "; one serve per SQLite file (operator commands work alongside it), lock file "
+            + lockFile(database));
   }
 
   private static String field(String holderLine, String name) {

@@ -25,8 +25,8 @@ import org.sqlite.SQLiteConnection;
  * <p>The whole copy is one backup step ({@code sqlite3_backup_step(-1)}), so it is one read
  * transaction: the copy is the database as of one commit. sqlite-jdbc's {@code backup to FILE}
  * statement copies 100 pages a step instead, and SQLite restarts a step-wise backup from the first
- * page whenever another connection writes between two steps, so under a steady stream of webhooks
- * a large file might never finish.
+ * page whenever another connection writes between two steps, so under a steady stream of webhooks a
+ * large file might never finish.
  *
  * <p>The copy is written to a temporary file created 0600 next to the target (it holds customer
  * e-mail addresses) and renamed onto the target when complete, so a failed or interrupted backup
@@ -61,9 +61,15 @@ public final class SqliteBackup {
    * @throws StoreException when SQLite fails; the target is then untouched
    */
   public static Result copy(String jdbcUrl, Path target, boolean overwrite) throws IOException {
-    Path source = sqliteFile(jdbcUrl).orElseThrow(() -> new NotApplicableException(
-        "backup copies an SQLite file; " + (jdbcUrl.startsWith("jdbc:sqlite:")
-            ? "this database is in memory" : "this database is not SQLite")));
+    Path source =
+        sqliteFile(jdbcUrl)
+            .orElseThrow(
+                () ->
+                    new NotApplicableException(
+                        "backup copies an SQLite file; "
+                            + (jdbcUrl.startsWith("jdbc:sqlite:")
+                                ? "this database is in memory"
+                                : "this database is not SQLite")));
     if (!Files.isRegularFile(source)) {
       throw new IOException("no database at " + source);
     }
@@ -72,14 +78,19 @@ public final class SqliteBackup {
       throw new NotApplicableException("the backup file is the database itself: " + to);
     }
     if (!overwrite && Files.exists(to)) {
-      throw new FileAlreadyExistsException(to.toString(), null, "exists (pass --force to replace it)");
+      throw new FileAlreadyExistsException(
+          to.toString(), null, "exists (pass --force to replace it)");
     }
     Path directory = to.getParent();
     if (!Files.isDirectory(directory)) {
       throw new IOException("no such directory: " + directory);
     }
-    Path partial = Files.createTempFile(directory, "." + to.getFileName() + ".", ".partial",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path partial =
+        Files.createTempFile(
+            directory,
+            "." + to.getFileName() + ".",
+            ".partial",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
       backup(jdbcUrl, partial);
       Result result = inspect(source, to, partial);
@@ -104,8 +115,10 @@ public final class SqliteBackup {
         s.execute("PRAGMA busy_timeout = 10000");
       }
       // one step of all pages (-1); a busy source is tried again every 100 ms, 100 times
-      int rc = c.unwrap(SQLiteConnection.class).getDatabase()
-          .backup("main", partial.toString(), null, 100, 100, -1);
+      int rc =
+          c.unwrap(SQLiteConnection.class)
+              .getDatabase()
+              .backup("main", partial.toString(), null, 100, 100, -1);
       if (rc != 0) {
         throw new StoreException("SQLite backup failed (code " + rc + ")", null);
       }

@@ -43,7 +43,8 @@ final class SqliteDialect implements Dialect {
                        WHERE status = 'pending' AND next_attempt_at <= ?
                        ORDER BY next_attempt_at, id
                        LIMIT ?)
-        RETURNING\s""" + returning;
+        RETURNING\s"""
+        + returning;
   }
 
   @Override

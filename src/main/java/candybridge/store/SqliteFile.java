@@ -48,8 +48,11 @@ final class SqliteFile {
     try {
       Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
       if (mode.stream().anyMatch(WORLD::contains)) {
-        log.warn("database file {} is open to every user ({}): it holds customer data;"
-            + " chmod 600 it and its -wal and -shm files", file, PosixFilePermissions.toString(mode));
+        log.warn(
+            "database file {} is open to every user ({}): it holds customer data;"
+                + " chmod 600 it and its -wal and -shm files",
+            file,
+            PosixFilePermissions.toString(mode));
       }
     } catch (IOException e) {
       // Unreadable attributes: the driver's open says what is wrong, if anything.

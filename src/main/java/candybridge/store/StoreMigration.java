@@ -1,8 +1,8 @@
 package candybridge.store;
 
-import candybridge.delivery.StoreException;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import candybridge.delivery.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -32,14 +32,17 @@ public final class StoreMigration implements AutoCloseable {
   public static final int BATCH_SIZE = 500;
 
   /** One table's outcome: rows on each side, rows copied by this run, and rows already there. */
-  public record TableCount(String table, long source, long target, long copied, long present, long missing) {
+  public record TableCount(
+      String table, long source, long target, long copied, long present, long missing) {
     /** Every source row has its key in the target, and the target has at least as many rows. */
     public boolean matches() {
       return missing == 0 && target >= source;
     }
   }
 
-  /** Told after each committed batch: {@code done} of {@code total} source rows of {@code table}. */
+  /**
+   * Told after each committed batch: {@code done} of {@code total} source rows of {@code table}.
+   */
   public interface Progress {
     void batch(String table, long done, long total);
   }
@@ -64,14 +67,17 @@ public final class StoreMigration implements AutoCloseable {
       throw new IllegalArgumentException("--from and --to name the same database");
     }
     if (!sourceUrl.startsWith("jdbc:sqlite:")) {
-      throw new IllegalArgumentException("--from must be a SQLite URL, e.g. jdbc:sqlite:/var/lib/candybridge/candybridge.db");
+      throw new IllegalArgumentException(
+          "--from must be a SQLite URL, e.g. jdbc:sqlite:/var/lib/candybridge/candybridge.db");
     }
     if (!targetUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("--to must be a PostgreSQL URL, e.g. jdbc:postgresql://db/candybridge?user=…");
+      throw new IllegalArgumentException(
+          "--to must be a PostgreSQL URL, e.g. jdbc:postgresql://db/candybridge?user=…");
     }
     Path file = sqliteFile(sourceUrl);
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--from: there is no database file " + file + " (nothing was created)");
+      throw new IllegalArgumentException(
+          "--from: there is no database file " + file + " (nothing was created)");
     }
   }
 
@@ -107,7 +113,9 @@ public final class StoreMigration implements AutoCloseable {
     }
   }
 
-  /** Deliveries the source has in flight: non-zero means its service is running (or died mid-call). */
+  /**
+   * Deliveries the source has in flight: non-zero means its service is running (or died mid-call).
+   */
   public long inFlight() {
     try {
       return MigrationTables.count(source, "delivery WHERE status = 'in_flight'");
@@ -162,11 +170,17 @@ public final class StoreMigration implements AutoCloseable {
     try (Connection c = connect(option, url)) {
       OptionalInt version = schemaVersion(c);
       if (version.isEmpty() && mustExist) {
-        throw new IllegalArgumentException(option + ": not a Candybridge database (it has no schema_version table)");
+        throw new IllegalArgumentException(
+            option + ": not a Candybridge database (it has no schema_version table)");
       }
       if (version.orElse(0) > known) {
-        throw new IllegalArgumentException(option + ": the database has schema version " + version.getAsInt()
-            + " but this build knows versions up to " + known + ": migrate with the build that wrote it");
+        throw new IllegalArgumentException(
+            option
+                + ": the database has schema version "
+                + version.getAsInt()
+                + " but this build knows versions up to "
+                + known
+                + ": migrate with the build that wrote it");
       }
     } catch (SQLException e) {
       throw new StoreException(option + ": " + e.getMessage(), e);
@@ -194,10 +208,13 @@ public final class StoreMigration implements AutoCloseable {
       if (in == null) {
         throw new IllegalStateException("migration resource missing from the build: " + resource);
       }
-      return new String(in.readAllBytes(), UTF_8).lines().map(String::strip)
+      return new String(in.readAllBytes(), UTF_8)
+          .lines()
+          .map(String::strip)
           .filter(l -> l.startsWith("V") && l.contains("__"))
           .mapToInt(l -> Integer.parseInt(l.substring(1, l.indexOf("__"))))
-          .max().orElse(0);
+          .max()
+          .orElse(0);
     } catch (IOException e) {
       throw new IllegalStateException("could not read " + resource, e);
     }

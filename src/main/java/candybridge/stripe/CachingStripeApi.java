@@ -49,7 +49,8 @@ public final class CachingStripeApi implements StripeApi {
   }
 
   @Override
-  public Optional<String> promotionCodeText(String promotionCodeId) throws StripeUnavailableException {
+  public Optional<String> promotionCodeText(String promotionCodeId)
+      throws StripeUnavailableException {
     requireNonNull(promotionCodeId, "promotionCodeId == null");
     Optional<Optional<String>> cached = promotionCodes.get(promotionCodeId, clock.instant());
     if (cached.isPresent()) {
@@ -76,7 +77,9 @@ public final class CachingStripeApi implements StripeApi {
           };
     }
 
-    /** The remembered answer, or empty when there is none or it expired at or before {@code now}. */
+    /**
+     * The remembered answer, or empty when there is none or it expired at or before {@code now}.
+     */
     synchronized Optional<Optional<V>> get(String id, Instant now) {
       Entry<V> entry = map.get(id);
       if (entry == null) {

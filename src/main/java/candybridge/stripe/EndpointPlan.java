@@ -14,7 +14,8 @@ import java.util.Optional;
  * the one for the URL marked {@code metadata[candybridge]=1}, else the only one for the URL (made
  * in the Dashboard: it is taken over and marked); several are ambiguous. Pure.
  */
-public record EndpointPlan(Action action, Optional<WebhookEndpoint> endpoint, List<String> events, List<String> changes) {
+public record EndpointPlan(
+    Action action, Optional<WebhookEndpoint> endpoint, List<String> events, List<String> changes) {
   public enum Action {
     CREATE,
     UPDATE,
@@ -30,19 +31,32 @@ public record EndpointPlan(Action action, Optional<WebhookEndpoint> endpoint, Li
     changes = List.copyOf(changes);
   }
 
-  /** @param events exactly the event types the endpoint must send */
+  /**
+   * @param events exactly the event types the endpoint must send
+   */
   public static EndpointPlan of(List<WebhookEndpoint> existing, String url, List<String> events) {
     List<WebhookEndpoint> forUrl = existing.stream().filter(e -> e.url().equals(url)).toList();
     List<WebhookEndpoint> marked = forUrl.stream().filter(WebhookEndpoint::marked).toList();
     if (forUrl.isEmpty()) {
-      return new EndpointPlan(Action.CREATE, Optional.empty(), events,
+      return new EndpointPlan(
+          Action.CREATE,
+          Optional.empty(),
+          events,
           List.of("create an endpoint for " + url + " sending " + String.join(", ", events)));
     }
     if (marked.size() > 1 || (marked.isEmpty() && forUrl.size() > 1)) {
-      return new EndpointPlan(Action.AMBIGUOUS, Optional.empty(), events, List.of(forUrl.size()
-          + " endpoints for " + url + " (" + String.join(", ", forUrl.stream().map(WebhookEndpoint::id).toList())
-          + "): each delivers every event once more; delete all but one in the Dashboard"
-          + " (Developers > Webhooks) and run again"));
+      return new EndpointPlan(
+          Action.AMBIGUOUS,
+          Optional.empty(),
+          events,
+          List.of(
+              forUrl.size()
+                  + " endpoints for "
+                  + url
+                  + " ("
+                  + String.join(", ", forUrl.stream().map(WebhookEndpoint::id).toList())
+                  + "): each delivers every event once more; delete all but one in the Dashboard"
+                  + " (Developers > Webhooks) and run again"));
     }
     WebhookEndpoint endpoint = marked.isEmpty() ? forUrl.get(0) : marked.get(0);
     List<String> changes = new ArrayList<>();
@@ -50,14 +64,24 @@ public record EndpointPlan(Action action, Optional<WebhookEndpoint> endpoint, Li
       changes.add("enable it (it is disabled)");
     }
     if (!new HashSet<>(endpoint.enabledEvents()).equals(new HashSet<>(events))) {
-      changes.add("set its events from " + String.join(", ", endpoint.enabledEvents()) + " to "
-          + String.join(", ", events));
+      changes.add(
+          "set its events from "
+              + String.join(", ", endpoint.enabledEvents())
+              + " to "
+              + String.join(", ", events));
     }
     if (!endpoint.marked()) {
-      changes.add("mark it metadata[" + WebhookEndpoint.MARKER_KEY + "]=" + WebhookEndpoint.MARKER_VALUE
-          + " (it was made by hand)");
+      changes.add(
+          "mark it metadata["
+              + WebhookEndpoint.MARKER_KEY
+              + "]="
+              + WebhookEndpoint.MARKER_VALUE
+              + " (it was made by hand)");
     }
-    return new EndpointPlan(changes.isEmpty() ? Action.UP_TO_DATE : Action.UPDATE, Optional.of(endpoint),
-        events, changes);
+    return new EndpointPlan(
+        changes.isEmpty() ? Action.UP_TO_DATE : Action.UPDATE,
+        Optional.of(endpoint),
+        events,
+        changes);
   }
 }

@@ -23,7 +23,8 @@ final class StripeClients {
       throw new IllegalArgumentException("Stripe API key must not be blank");
     }
     if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("Stripe timeout must be positive and fit in int millis: " + timeout);
+      throw new IllegalArgumentException(
+          "Stripe timeout must be positive and fit in int millis: " + timeout);
     }
     int millis = (int) timeout.toMillis();
     String base = apiBase.toString();

@@ -35,7 +35,8 @@ public final class StripeEventParser {
       // to be UTF-8 above, is what gets stored).
       root = json.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new InvalidEventException("body is not valid JSON (or nests deeper than " + MAX_NESTING_DEPTH + " levels)", e);
+      throw new InvalidEventException(
+          "body is not valid JSON (or nests deeper than " + MAX_NESTING_DEPTH + " levels)", e);
     } catch (IOException e) {
       throw new InvalidEventException("body could not be read as JSON", e);
     }
@@ -55,7 +56,8 @@ public final class StripeEventParser {
     if (!object.isObject()) {
       throw new InvalidEventException("Stripe event has no data.object");
     }
-    String apiVersion = root.path("api_version").isTextual() ? root.path("api_version").asText() : "";
+    String apiVersion =
+        root.path("api_version").isTextual() ? root.path("api_version").asText() : "";
     boolean livemode = root.path("livemode").isBoolean() && root.path("livemode").booleanValue();
     String account = root.path("account").isTextual() ? root.path("account").asText() : "";
     if (account.length() > 255) {

@@ -16,8 +16,8 @@ public interface StripeEvents {
   int MAX_TYPES = 20;
 
   /**
-   * One page of events created in {@code [since, until)} of the given types, after the event
-   * {@code startingAfter} (empty: the first, newest page).
+   * One page of events created in {@code [since, until)} of the given types, after the event {@code
+   * startingAfter} (empty: the first, newest page).
    *
    * @throws StripeUnavailableException when Stripe did not answer with a page (network, timeout,
    *     429, 5xx, rejected key or query); the message never holds the key
@@ -44,7 +44,8 @@ public interface StripeEvents {
    * A page: the events read, newest first; {@code unreadable} names items that are not events we
    * can parse (by id when they have one); {@code lastId} is the cursor for the next page.
    */
-  record Page(List<StripeEvent> events, List<String> unreadable, boolean hasMore, Optional<String> lastId) {
+  record Page(
+      List<StripeEvent> events, List<String> unreadable, boolean hasMore, Optional<String> lastId) {
     public Page {
       events = List.copyOf(events);
       unreadable = List.copyOf(unreadable);

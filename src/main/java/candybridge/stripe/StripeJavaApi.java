@@ -1,6 +1,5 @@
 package candybridge.stripe;
 
-
 import candybridge.config.Secret;
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
@@ -33,7 +32,6 @@ public final class StripeJavaApi implements StripeApi {
     this.client = StripeClients.create(apiKey, apiBase, timeout);
   }
 
-
   @Override
   public Optional<StripeCustomer> customer(String customerId) throws StripeUnavailableException {
     StripeIds.require(customerId, "Customer");
@@ -43,7 +41,8 @@ public final class StripeJavaApi implements StripeApi {
         return Optional.empty();
       }
       return Optional.of(
-          new StripeCustomer(customerId, nonBlank(customer.getEmail()), nonBlank(customer.getName())));
+          new StripeCustomer(
+              customerId, nonBlank(customer.getEmail()), nonBlank(customer.getName())));
     } catch (StripeException e) {
       if (isMissing(e)) {
         return Optional.empty();
@@ -55,7 +54,8 @@ public final class StripeJavaApi implements StripeApi {
   }
 
   @Override
-  public Optional<String> promotionCodeText(String promotionCodeId) throws StripeUnavailableException {
+  public Optional<String> promotionCodeText(String promotionCodeId)
+      throws StripeUnavailableException {
     StripeIds.require(promotionCodeId, "promotion code");
     try {
       PromotionCode code = client.v1().promotionCodes().retrieve(promotionCodeId);
@@ -81,10 +81,14 @@ public final class StripeJavaApi implements StripeApi {
   }
 
   private static StripeUnavailableException unavailable(String lookup, Exception e) {
-    return new StripeUnavailableException("Stripe did not answer the " + lookup + ": " + reason(e), e);
+    return new StripeUnavailableException(
+        "Stripe did not answer the " + lookup + ": " + reason(e), e);
   }
 
-  /** A short reason built from types, status and codes only: Stripe's message text is left to the cause. */
+  /**
+   * A short reason built from types, status and codes only: Stripe's message text is left to the
+   * cause.
+   */
   static String reason(Exception e) {
     if (e instanceof ApiConnectionException) {
       Throwable cause = e.getCause();
@@ -102,13 +106,17 @@ public final class StripeJavaApi implements StripeApi {
     StripeException se = (StripeException) e;
     // PermissionException extends AuthenticationException, so it is tested first.
     String kind =
-        se instanceof PermissionException ? "permission denied"
-            : se instanceof AuthenticationException ? "API key rejected"
-            : se instanceof RateLimitException ? "rate limited"
-            : se.getCode() != null ? se.getCode()
-            : se.getStripeError() != null && se.getStripeError().getType() != null
-                ? se.getStripeError().getType()
-            : se.getClass().getSimpleName();
+        se instanceof PermissionException
+            ? "permission denied"
+            : se instanceof AuthenticationException
+                ? "API key rejected"
+                : se instanceof RateLimitException
+                    ? "rate limited"
+                    : se.getCode() != null
+                        ? se.getCode()
+                        : se.getStripeError() != null && se.getStripeError().getType() != null
+                            ? se.getStripeError().getType()
+                            : se.getClass().getSimpleName();
     String status = se.getStatusCode() == null ? "" : "HTTP " + se.getStatusCode() + " ";
     String request = se.getRequestId() == null ? "" : " (request " + se.getRequestId() + ")";
     return status + kind + request;
@@ -117,5 +125,4 @@ public final class StripeJavaApi implements StripeApi {
   private static Optional<String> nonBlank(String value) {
     return Optional.ofNullable(value).filter(v -> !v.isBlank());
   }
-
 }

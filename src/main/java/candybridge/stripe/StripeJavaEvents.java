@@ -21,11 +21,11 @@ import java.util.Optional;
 
 /**
  * {@link StripeEvents} over stripe-java's {@link StripeClient}: one {@code GET /v1/events} per
- * page, {@code created[gte]}/{@code created[lt]}, {@code types[]}, {@code limit},
- * {@code starting_after}. Each item of the page's raw response body goes through {@link
- * StripeEventParser} as Stripe rendered it, so a backfilled event is stored just like a webhook
- * one; stripe-java's typed {@code Event} (version-sensitive) is not used. One HTTP request per
- * page, stripe-java's own retries off. Logs nothing. Thread-safe.
+ * page, {@code created[gte]}/{@code created[lt]}, {@code types[]}, {@code limit}, {@code
+ * starting_after}. Each item of the page's raw response body goes through {@link StripeEventParser}
+ * as Stripe rendered it, so a backfilled event is stored just like a webhook one; stripe-java's
+ * typed {@code Event} (version-sensitive) is not used. One HTTP request per page, stripe-java's own
+ * retries off. Logs nothing. Thread-safe.
  */
 public final class StripeJavaEvents implements StripeEvents {
   static final int MAX_PAGE_SIZE = 100;
@@ -45,12 +45,12 @@ public final class StripeJavaEvents implements StripeEvents {
 
   public StripeJavaEvents(Secret apiKey, URI apiBase, Duration timeout, int pageSize) {
     if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw new IllegalArgumentException("page size must be 1 to " + MAX_PAGE_SIZE + ": " + pageSize);
+      throw new IllegalArgumentException(
+          "page size must be 1 to " + MAX_PAGE_SIZE + ": " + pageSize);
     }
     this.client = StripeClients.create(apiKey, apiBase, timeout);
     this.pageSize = pageSize;
   }
-
 
   @Override
   public Page page(Query query, Optional<String> startingAfter) throws StripeUnavailableException {
@@ -87,7 +87,8 @@ public final class StripeJavaEvents implements StripeEvents {
    */
   private Page read(StripeCollection<Event> collection) throws StripeUnavailableException {
     if (collection.getLastResponse() == null) {
-      throw new IllegalStateException("stripe-java kept no response body for the events list; backfill reads it");
+      throw new IllegalStateException(
+          "stripe-java kept no response body for the events list; backfill reads it");
     }
     List<JsonNode> items = new ArrayList<>();
     boolean hasMore;
@@ -112,7 +113,8 @@ public final class StripeJavaEvents implements StripeEvents {
     }
     if (hasMore && lastId.isEmpty()) {
       throw new StripeUnavailableException(
-          "Stripe's events list says it has more but its page has no event id to continue from", null);
+          "Stripe's events list says it has more but its page has no event id to continue from",
+          null);
     }
     return new Page(events, unreadable, hasMore, lastId);
   }

@@ -43,10 +43,12 @@ public final class StripeSignatureVerifier {
   /** Returns normally when the header proves the body; throws with a reason otherwise. */
   public void verify(byte[] body, String header) throws InvalidSignatureException {
     if (header == null || header.isBlank()) {
-      throw new InvalidSignatureException("missing_signature", "Stripe-Signature header is missing");
+      throw new InvalidSignatureException(
+          "missing_signature", "Stripe-Signature header is missing");
     }
     if (header.length() > MAX_HEADER_LENGTH) {
-      throw new InvalidSignatureException("invalid_signature", "Stripe-Signature header is too long");
+      throw new InvalidSignatureException(
+          "invalid_signature", "Stripe-Signature header is too long");
     }
     long timestamp = -1;
     List<byte[]> candidates = new ArrayList<>();
@@ -91,7 +93,9 @@ public final class StripeSignatureVerifier {
 
   private static long parseTimestamp(String value) {
     // ASCII digits only: Character.isDigit and Long.parseLong also take other scripts' digits.
-    if (value.isEmpty() || value.length() > 12 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (value.isEmpty()
+        || value.length() > 12
+        || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return -1;
     }
     return Long.parseLong(value);

@@ -35,7 +35,9 @@ public final class StripeWebhookEndpoints {
     try {
       List<WebhookEndpoint> out = new ArrayList<>();
       StripeCollection<com.stripe.model.WebhookEndpoint> page =
-          client.webhookEndpoints().list(WebhookEndpointListParams.builder().setLimit(100L).build());
+          client
+              .webhookEndpoints()
+              .list(WebhookEndpointListParams.builder().setLimit(100L).build());
       for (com.stripe.model.WebhookEndpoint e : page.autoPagingIterable()) {
         out.add(of(e));
       }
@@ -48,13 +50,17 @@ public final class StripeWebhookEndpoints {
   /** Creates an endpoint for {@code url} sending exactly {@code events}, marked as ours. */
   public WebhookEndpoint create(String url, List<String> events) throws StripeCallException {
     try {
-      return of(client.webhookEndpoints().create(WebhookEndpointCreateParams.builder()
-          .setUrl(url)
-          .setDescription(DESCRIPTION)
-          .putMetadata(WebhookEndpoint.MARKER_KEY, WebhookEndpoint.MARKER_VALUE)
-          // Any event type a workflow names, not only those of stripe-java's enum.
-          .putExtraParam("enabled_events", List.copyOf(events))
-          .build()));
+      return of(
+          client
+              .webhookEndpoints()
+              .create(
+                  WebhookEndpointCreateParams.builder()
+                      .setUrl(url)
+                      .setDescription(DESCRIPTION)
+                      .putMetadata(WebhookEndpoint.MARKER_KEY, WebhookEndpoint.MARKER_VALUE)
+                      // Any event type a workflow names, not only those of stripe-java's enum.
+                      .putExtraParam("enabled_events", List.copyOf(events))
+                      .build()));
     } catch (StripeException | RuntimeException e) {
       throw failure(e);
     }
@@ -63,11 +69,16 @@ public final class StripeWebhookEndpoints {
   /** Sets the endpoint's events to exactly {@code events}, enables it and marks it as ours. */
   public WebhookEndpoint update(String id, List<String> events) throws StripeCallException {
     try {
-      return of(client.webhookEndpoints().update(id, WebhookEndpointUpdateParams.builder()
-          .setDisabled(false)
-          .putMetadata(WebhookEndpoint.MARKER_KEY, WebhookEndpoint.MARKER_VALUE)
-          .putExtraParam("enabled_events", List.copyOf(events))
-          .build()));
+      return of(
+          client
+              .webhookEndpoints()
+              .update(
+                  id,
+                  WebhookEndpointUpdateParams.builder()
+                      .setDisabled(false)
+                      .putMetadata(WebhookEndpoint.MARKER_KEY, WebhookEndpoint.MARKER_VALUE)
+                      .putExtraParam("enabled_events", List.copyOf(events))
+                      .build()));
     } catch (StripeException | RuntimeException e) {
       throw failure(e);
     }
@@ -90,12 +101,14 @@ public final class StripeWebhookEndpoints {
     }
     if (e instanceof StripeException se) {
       int status = se.getStatusCode() == null ? -1 : se.getStatusCode();
-      String message = se.getStripeError() != null && se.getStripeError().getMessage() != null
-          ? se.getStripeError().getMessage()
-          : se.getMessage();
+      String message =
+          se.getStripeError() != null && se.getStripeError().getMessage() != null
+              ? se.getStripeError().getMessage()
+              : se.getMessage();
       return new StripeCallException(status, "HTTP " + status + ": " + excerpt(message), e);
     }
-    return new StripeCallException(-1, "an answer that is not Stripe's JSON: " + excerpt(e.getMessage()), e);
+    return new StripeCallException(
+        -1, "an answer that is not Stripe's JSON: " + excerpt(e.getMessage()), e);
   }
 
   /** The text on one line, at most 200 characters of it. */

@@ -19,6 +19,7 @@ public record WebhookEndpoint(
     Optional<String> secret) {
   /** The metadata key and value that mark the endpoints this command made or took over. */
   public static final String MARKER_KEY = "candybridge";
+
   public static final String MARKER_VALUE = "1";
 
   public WebhookEndpoint {

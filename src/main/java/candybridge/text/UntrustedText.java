@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
  * only neutralises what a terminal would act on.
  *
  * <p>Escaped: backslash ({@code \\}), CR, LF and tab ({@code \r \n \t}), every other C0 and C1
- * control character and DEL (ESC becomes a backslash, then u001b), the Unicode line and paragraph separators
- * (U+2028, U+2029), and the bidirectional overrides, embeddings, isolates and marks (U+061C,
- * U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) that reorder what a reader sees. The result is
- * one line, free of escape sequences; the backslash is escaped too, so the encoding is
+ * control character and DEL (ESC becomes a backslash, then u001b), the Unicode line and paragraph
+ * separators (U+2028, U+2029), and the bidirectional overrides, embeddings, isolates and marks
+ * (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) that reorder what a reader sees. The
+ * result is one line, free of escape sequences; the backslash is escaped too, so the encoding is
  * unambiguous.
  *
  * <p>This package depends on no other package of Candybridge, so any package may use it.
@@ -39,7 +39,9 @@ public final class UntrustedText {
     return text == null ? "" : escaped(text);
   }
 
-  /** {@code text} with anything that looks like an e-mail address replaced by {@link #EMAIL_MASK}. */
+  /**
+   * {@code text} with anything that looks like an e-mail address replaced by {@link #EMAIL_MASK}.
+   */
   public static String masked(String text) {
     return EMAIL.matcher(text).replaceAll(Matcher.quoteReplacement(EMAIL_MASK));
   }
@@ -77,8 +79,11 @@ public final class UntrustedText {
   private static boolean isDangerous(char c) {
     return c < 0x20
         || (c >= 0x7f && c <= 0x9f)
-        || c == '\u2028' || c == '\u2029'
-        || c == '\u061c' || c == '\u200e' || c == '\u200f'
+        || c == '\u2028'
+        || c == '\u2029'
+        || c == '\u061c'
+        || c == '\u200e'
+        || c == '\u200f'
         || (c >= '\u202a' && c <= '\u202e')
         || (c >= '\u2066' && c <= '\u2069');
   }

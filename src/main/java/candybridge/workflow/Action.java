@@ -13,8 +13,15 @@ public enum Action {
   CREATE_PURCHASE(
       RcMethod.PURCHASE,
       List.of("first_name", "email", "order_timestamp", "invoice_amount", "currency_code"),
-      List.of("last_name", "browser_ip", "user_agent", "locale", "discount_code",
-          "accepts_marketing", "external_reference_id", "referrer_id")),
+      List.of(
+          "last_name",
+          "browser_ip",
+          "user_agent",
+          "locale",
+          "discount_code",
+          "accepts_marketing",
+          "external_reference_id",
+          "referrer_id")),
   MARK_REFERRAL_RETURNED(
       RcMethod.REFERRAL, List.of("customer_email", "returned"), List.of("notify")),
   SIGN_UP_CONTACT(RcMethod.SIGNUP, List.of("email", "first_name"), List.of("last_name"));

@@ -81,7 +81,9 @@ record Condition(FieldPath field, Operator operator, JsonNode operand) {
       return a.isPresent() && b.isPresent() && a.get().compareTo(b.get()) == 0;
     }
     if (value.isBoolean() || expected.isBoolean()) {
-      return value.isBoolean() && expected.isBoolean() && value.booleanValue() == expected.booleanValue();
+      return value.isBoolean()
+          && expected.isBoolean()
+          && value.booleanValue() == expected.booleanValue();
     }
     return value.asText().equals(expected.asText());
   }
@@ -105,7 +107,8 @@ record Condition(FieldPath field, Operator operator, JsonNode operand) {
 
   /** A JSON number as a decimal; empty for anything else, and for infinity and NaN. */
   private static Optional<BigDecimal> decimal(JsonNode node) {
-    if (!node.isNumber() || ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue()))) {
+    if (!node.isNumber()
+        || ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue()))) {
       return Optional.empty();
     }
     return Optional.of(node.decimalValue());
@@ -121,7 +124,9 @@ record Condition(FieldPath field, Operator operator, JsonNode operand) {
 
   private static String show(JsonNode node) {
     if (node.isArray()) {
-      return "[" + toList(node).stream().map(Condition::show).collect(Collectors.joining(", ")) + "]";
+      return "["
+          + toList(node).stream().map(Condition::show).collect(Collectors.joining(", "))
+          + "]";
     }
     if (node.isNumber() || node.isBoolean()) {
       return node.asText();
@@ -129,7 +134,9 @@ record Condition(FieldPath field, Operator operator, JsonNode operand) {
     if (node.isTextual() && SHOWABLE.matcher(node.asText()).matches()) {
       return "'" + node.asText() + "'";
     }
-    return node.isContainerNode() ? "(" + node.getNodeType().name().toLowerCase(Locale.ROOT) + ")" : "(a value not shown)";
+    return node.isContainerNode()
+        ? "(" + node.getNodeType().name().toLowerCase(Locale.ROOT) + ")"
+        : "(a value not shown)";
   }
 
   private static List<JsonNode> toList(JsonNode array) {

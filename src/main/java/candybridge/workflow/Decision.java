@@ -3,8 +3,8 @@ package candybridge.workflow;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What one workflow made of one event, kept with the event for history: whether it matched, and
- * why or why not (ids and field names only, never customer data).
+ * What one workflow made of one event, kept with the event for history: whether it matched, and why
+ * or why not (ids and field names only, never customer data).
  */
 public record Decision(String workflow, boolean matched, String reason) {
   public Decision {

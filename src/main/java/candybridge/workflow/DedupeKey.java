@@ -25,7 +25,9 @@ record DedupeKey(String template, List<FieldPath> fields) {
     }
     if (fields.isEmpty()) {
       throw new IllegalArgumentException(
-          "'" + template + "' names no field: every event would share one key (use e.g. purchase:{id})");
+          "'"
+              + template
+              + "' names no field: every event would share one key (use e.g. purchase:{id})");
     }
     return new DedupeKey(template, List.copyOf(fields));
   }

@@ -34,8 +34,8 @@ public final class DryRun {
 
   /**
    * Evaluates every workflow, disabled ones and other triggers included (they say why they do not
-   * match); in a {@link Workflow#mode} that refuses the event, each says so. With live lookups, Stripe's API is read (GET only); with {@link Lookups#atIngest} the
-   * entries that need it say so.
+   * match); in a {@link Workflow#mode} that refuses the event, each says so. With live lookups,
+   * Stripe's API is read (GET only); with {@link Lookups#atIngest} the entries that need it say so.
    */
   public static List<Entry> of(Workflow workflow, EventView view, Lookups lookups)
       throws Lookups.UnavailableException {
@@ -46,7 +46,8 @@ public final class DryRun {
    * The same; with {@code includeDisabled}, a disabled workflow is evaluated as if it were enabled
    * (what it would do once turned on) instead of answering "disabled".
    */
-  public static List<Entry> of(Workflow workflow, EventView view, Lookups lookups, boolean includeDisabled)
+  public static List<Entry> of(
+      Workflow workflow, EventView view, Lookups lookups, boolean includeDisabled)
       throws Lookups.UnavailableException {
     List<Entry> out = new ArrayList<>();
     Optional<String> refused = workflow.refusal(view.event());
@@ -57,7 +58,11 @@ public final class DryRun {
   }
 
   private static Entry entry(
-      WorkflowDefinition d, EventView view, Lookups lookups, Optional<String> refused, boolean includeDisabled)
+      WorkflowDefinition d,
+      EventView view,
+      Lookups lookups,
+      Optional<String> refused,
+      boolean includeDisabled)
       throws Lookups.UnavailableException {
     String type = view.event().type();
     if (!d.trigger().equals(type)) {
@@ -79,14 +84,22 @@ public final class DryRun {
     }
     Mapper.Result mapped = Mapper.map(d, view, lookups);
     RcCall call = new RcCall(d.action().method(), mapped.params());
-    Optional<String> blocked = mapped.status() == Mapper.Status.BLOCKED
-        ? Optional.of(String.join("; ", mapped.problems()))
-        : Optional.empty();
-    return new Entry(d.name(), true, d.action().key(), key.key(), Optional.of(call), blocked,
+    Optional<String> blocked =
+        mapped.status() == Mapper.Status.BLOCKED
+            ? Optional.of(String.join("; ", mapped.problems()))
+            : Optional.empty();
+    return new Entry(
+        d.name(),
+        true,
+        d.action().key(),
+        key.key(),
+        Optional.of(call),
+        blocked,
         mapped.status() == Mapper.Status.DEFERRED);
   }
 
   private static Entry notMatched(WorkflowDefinition d, String reason) {
-    return new Entry(d.name(), false, reason, Optional.empty(), Optional.empty(), Optional.empty(), false);
+    return new Entry(
+        d.name(), false, reason, Optional.empty(), Optional.empty(), Optional.empty(), false);
   }
 }

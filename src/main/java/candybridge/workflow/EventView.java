@@ -7,15 +7,17 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * An event as the workflows see it: the event itself, plus what the store knows about its
- * session, asked for only when a workflow reads {@code $session.completed_at}.
+ * An event as the workflows see it: the event itself, plus what the store knows about its session,
+ * asked for only when a workflow reads {@code $session.completed_at}.
  */
 public final class EventView {
   private final StripeEvent event;
   private final Supplier<OptionalLong> sessionCompletedAt;
   private OptionalLong completedAt;
 
-  /** @param sessionCompletedAt asked at most once, and only if a workflow needs it */
+  /**
+   * @param sessionCompletedAt asked at most once, and only if a workflow needs it
+   */
   public EventView(StripeEvent event, Supplier<OptionalLong> sessionCompletedAt) {
     this.event = requireNonNull(event, "event == null");
     this.sessionCompletedAt = requireNonNull(sessionCompletedAt, "sessionCompletedAt == null");

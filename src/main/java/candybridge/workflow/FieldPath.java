@@ -11,11 +11,11 @@ import java.util.regex.Pattern;
 /**
  * A field of an event, as written in workflow files: {@code customer_details.email} and {@code
  * items.data.0.price.unit_amount} are read below {@code data.object}; {@code $event.id}, {@code
- * $event.type}, {@code $event.created}, {@code $event.api_version}, {@code $event.livemode} (true or
- * false) and {@code $event.account} (the connected account of a Stripe Connect event, missing
- * otherwise) read the envelope; {@code $session.completed_at} is the
- * {@code created} of the first {@code checkout.session.completed} event stored for the session.
- * Anything missing, of whatever API version, reads as a missing node, never an error.
+ * $event.type}, {@code $event.created}, {@code $event.api_version}, {@code $event.livemode} (true
+ * or false) and {@code $event.account} (the connected account of a Stripe Connect event, missing
+ * otherwise) read the envelope; {@code $session.completed_at} is the {@code created} of the first
+ * {@code checkout.session.completed} event stored for the session. Anything missing, of whatever
+ * API version, reads as a missing node, never an error.
  */
 record FieldPath(String text, Scope scope, List<String> segments) {
   enum Scope {
@@ -25,7 +25,8 @@ record FieldPath(String text, Scope scope, List<String> segments) {
   }
 
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_]+");
-  private static final List<String> ENVELOPE = List.of("id", "type", "created", "api_version", "livemode", "account");
+  private static final List<String> ENVELOPE =
+      List.of("id", "type", "created", "api_version", "livemode", "account");
 
   /** Parses the text or throws IllegalArgumentException saying what is wrong with it. */
   static FieldPath parse(String text) {
@@ -52,7 +53,9 @@ record FieldPath(String text, Scope scope, List<String> segments) {
     for (String s : segments) {
       if (!SEGMENT.matcher(s).matches()) {
         throw new IllegalArgumentException(
-            "'" + t + "' is not a field path (dot-separated names and array indexes, e.g."
+            "'"
+                + t
+                + "' is not a field path (dot-separated names and array indexes, e.g."
                 + " customer_details.email or items.data.0.quantity)");
       }
     }
@@ -62,9 +65,10 @@ record FieldPath(String text, Scope scope, List<String> segments) {
   /** The node at this path, or a missing node. */
   JsonNode resolve(EventView view) {
     return switch (scope) {
-      case SESSION_COMPLETED_AT -> view.sessionCompletedAt().isPresent()
-          ? LongNode.valueOf(view.sessionCompletedAt().getAsLong())
-          : MissingNode.getInstance();
+      case SESSION_COMPLETED_AT ->
+          view.sessionCompletedAt().isPresent()
+              ? LongNode.valueOf(view.sessionCompletedAt().getAsLong())
+              : MissingNode.getInstance();
       case EVENT -> envelope(view);
       case OBJECT -> walk(view.event().object());
     };
@@ -77,9 +81,10 @@ record FieldPath(String text, Scope scope, List<String> segments) {
       case "created" -> LongNode.valueOf(view.event().created());
       case "api_version" -> TextNode.valueOf(view.event().apiVersion());
       case "livemode" -> BooleanNode.valueOf(view.event().livemode());
-      case "account" -> view.event().account().isEmpty()
-          ? MissingNode.getInstance()
-          : TextNode.valueOf(view.event().account());
+      case "account" ->
+          view.event().account().isEmpty()
+              ? MissingNode.getInstance()
+              : TextNode.valueOf(view.event().account());
       default -> MissingNode.getInstance();
     };
   }

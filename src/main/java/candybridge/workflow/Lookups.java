@@ -34,7 +34,9 @@ public interface Lookups {
     }
   }
 
-  /** Stripe could not answer now; the caller waits and retries, it never sends without the value. */
+  /**
+   * Stripe could not answer now; the caller waits and retries, it never sends without the value.
+   */
   final class UnavailableException extends Exception {
     private static final long serialVersionUID = 1L;
 

@@ -14,7 +14,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** Maps an event to a workflow's ReferralCandy parameters: each parameter's first source with a value wins. */
+/**
+ * Maps an event to a workflow's ReferralCandy parameters: each parameter's first source with a
+ * value wins.
+ */
 final class Mapper {
   private Mapper() {}
 
@@ -56,8 +59,10 @@ final class Mapper {
           if (lookups.deferred()) {
             return new Result(Status.DEFERRED, params, List.of());
           }
-          value = lookups.find(lookup.kind(), id.get())
-              .flatMap(v -> lookup.transform().apply(TextNode.valueOf(v), view));
+          value =
+              lookups
+                  .find(lookup.kind(), id.get())
+                  .flatMap(v -> lookup.transform().apply(TextNode.valueOf(v), view));
         } else {
           value = valueOf(source, view, params);
         }
@@ -69,15 +74,18 @@ final class Mapper {
         params.put(param.name(), value.get());
       } else if (param.required()) {
         problems.add(
-            param.name() + " has no value (tried "
+            param.name()
+                + " has no value (tried "
                 + param.sources().stream().map(Source::describe).collect(Collectors.joining(", "))
-                + (notes.isEmpty() ? "" : "; " + String.join("; ", notes)) + ")");
+                + (notes.isEmpty() ? "" : "; " + String.join("; ", notes))
+                + ")");
       }
     }
     return new Result(problems.isEmpty() ? Status.COMPLETE : Status.BLOCKED, params, problems);
   }
 
-  private static Optional<String> valueOf(Source source, EventView view, SortedMap<String, String> params) {
+  private static Optional<String> valueOf(
+      Source source, EventView view, SortedMap<String, String> params) {
     if (source instanceof Source.Literal literal) {
       return Optional.of(literal.value());
     }

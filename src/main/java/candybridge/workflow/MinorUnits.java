@@ -8,9 +8,9 @@ import java.util.Set;
  * Converts Stripe amounts (integers in the currency's minor unit) to the plain decimal text
  * ReferralCandy expects as {@code invoice_amount}.
  *
- * <p>The decimal counts follow Stripe's currency table (docs/design.md §3 lists them). ISK,
- * HUF and TWD are two-decimal in the API even though Stripe only accepts whole units for them, so
- * they stay in the default group.
+ * <p>The decimal counts follow Stripe's currency table (docs/design.md §3 lists them). ISK, HUF and
+ * TWD are two-decimal in the API even though Stripe only accepts whole units for them, so they stay
+ * in the default group.
  */
 final class MinorUnits {
   private static final Set<String> ZERO_DECIMAL =

@@ -30,8 +30,8 @@ public record Plan(List<PlannedDelivery> deliveries, List<Decision> decisions, S
   /**
    * This plan as it is recorded when some of its dedupe keys were already planned (by an earlier
    * event for the same sale, or a concurrent one that committed first), so that nothing new was
-   * planned for them: those deliveries are left out, the decision of each workflow that planned
-   * one says {@code already planned as delivery #N (key)} (appended when the plan had none for that
+   * planned for them: those deliveries are left out, the decision of each workflow that planned one
+   * says {@code already planned as delivery #N (key)} (appended when the plan had none for that
    * workflow), and the summary is made again from the decisions. This plan itself when {@code
    * deliveryIdsByKey} names none of its keys.
    *
@@ -48,7 +48,10 @@ public record Plan(List<PlannedDelivery> deliveries, List<Decision> decisions, S
         continue;
       }
       Decision already =
-          new Decision(d.workflow(), true, "already planned as delivery #" + id + " (" + d.dedupeKey() + ")");
+          new Decision(
+              d.workflow(),
+              true,
+              "already planned as delivery #" + id + " (" + d.dedupeKey() + ")");
       int at = indexOf(honest, d.workflow());
       if (at < 0) {
         honest.add(already);

@@ -14,11 +14,15 @@ import java.util.Optional;
  * @param call the method and the parameters known so far (all of them unless {@code needsLookup})
  * @param blockedReason present when the call must not be sent (e.g. no e-mail address): the
  *     delivery is stored as failed with this reason and nothing is sent
- * @param needsLookup true when a parameter comes from the Stripe API: the delivery worker maps
- *     the event again, with lookups, before sending
+ * @param needsLookup true when a parameter comes from the Stripe API: the delivery worker maps the
+ *     event again, with lookups, before sending
  */
 public record PlannedDelivery(
-    String workflow, String dedupeKey, RcCall call, Optional<String> blockedReason, boolean needsLookup) {
+    String workflow,
+    String dedupeKey,
+    RcCall call,
+    Optional<String> blockedReason,
+    boolean needsLookup) {
   public PlannedDelivery {
     requireNonNull(workflow, "workflow == null");
     requireNonNull(dedupeKey, "dedupeKey == null");
@@ -33,7 +37,8 @@ public record PlannedDelivery(
     return new PlannedDelivery(workflow, dedupeKey, call, Optional.empty(), false);
   }
 
-  public static PlannedDelivery blocked(String workflow, String dedupeKey, RcCall call, String reason) {
+  public static PlannedDelivery blocked(
+      String workflow, String dedupeKey, RcCall call, String reason) {
     return new PlannedDelivery(workflow, dedupeKey, call, Optional.of(reason), false);
   }
 

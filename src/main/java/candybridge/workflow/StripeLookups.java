@@ -1,9 +1,8 @@
 package candybridge.workflow;
 
-import candybridge.stripe.StripeUnavailableException;
-import candybridge.stripe.StripeCustomer;
 import candybridge.stripe.StripeApi;
-import candybridge.workflow.Lookups;
+import candybridge.stripe.StripeCustomer;
+import candybridge.stripe.StripeUnavailableException;
 import java.util.Optional;
 
 /** Workflow lookups answered by Stripe's API (the delivery worker's, and dry-run's with a key). */

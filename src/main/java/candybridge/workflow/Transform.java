@@ -56,7 +56,8 @@ enum Transform {
       case EMAIL_LOCAL_PART -> text(value).flatMap(PersonName::fromEmail).map(PersonName::first);
       case UNIX_TIME -> unixTime(value);
       case RC_LOCALE -> text(value).flatMap(Locales::toReferralCandy);
-      case OPT_IN -> Optional.of(Boolean.toString(text(value).filter("opt_in"::equals).isPresent()));
+      case OPT_IN ->
+          Optional.of(Boolean.toString(text(value).filter("opt_in"::equals).isPresent()));
     };
   }
 
@@ -74,7 +75,9 @@ enum Transform {
         : Optional.empty();
   }
 
-  /** The currency is the {@code currency} of the event's object (every Stripe money object has one). */
+  /**
+   * The currency is the {@code currency} of the event's object (every Stripe money object has one).
+   */
   private static Optional<String> major(long minor, EventView view) {
     return text(view.event().object().path("currency"))
         .map(currency -> MinorUnits.toMajorUnits(minor, currency));
@@ -105,15 +108,17 @@ enum Transform {
     if (value.isIntegralNumber()) {
       return Optional.of(Long.toString(value.longValue()));
     }
-    return text(value).flatMap(s -> {
-      if (s.chars().allMatch(Character::isDigit) && s.length() <= 12) {
-        return Optional.of(s);
-      }
-      try {
-        return Optional.of(Long.toString(Instant.parse(s).getEpochSecond()));
-      } catch (DateTimeParseException e) {
-        return Optional.empty();
-      }
-    });
+    return text(value)
+        .flatMap(
+            s -> {
+              if (s.chars().allMatch(Character::isDigit) && s.length() <= 12) {
+                return Optional.of(s);
+              }
+              try {
+                return Optional.of(Long.toString(Instant.parse(s).getEpochSecond()));
+              } catch (DateTimeParseException e) {
+                return Optional.empty();
+              }
+            });
   }
 }

@@ -2,9 +2,9 @@ package candybridge.workflow;
 
 import static java.util.Objects.requireNonNull;
 
+import candybridge.config.StripeMode;
 import candybridge.referralcandy.RcCall;
 import candybridge.stripe.StripeEvent;
-import candybridge.config.StripeMode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The configured workflows, and what they make of an event (docs/design.md §2-3). Pure: no I/O except
- * through the {@link Lookups} given, no clock, immutable, safe to share between threads.
+ * The configured workflows, and what they make of an event (docs/design.md §2-3). Pure: no I/O
+ * except through the {@link Lookups} given, no clock, immutable, safe to share between threads.
  *
  * <p>The {@link StripeMode} gates every workflow: an event of the other mode (a test-mode event
  * while {@code CANDYBRIDGE_STRIPE_MODE=live}) plans nothing, and each workflow of its type says
@@ -32,8 +32,10 @@ public final class Workflow {
           "charge.refunded");
 
   private final List<WorkflowDefinition> definitions;
+
   /** In the brief's order, then the triggers of enabled workflows. */
   private final List<String> stored;
+
   private final StripeMode mode;
 
   private Workflow(List<WorkflowDefinition> definitions) {
@@ -66,7 +68,10 @@ public final class Workflow {
     return mode;
   }
 
-  /** Why this event may plan nothing in this mode (e.g. a test-mode event in live mode); empty when it may. */
+  /**
+   * Why this event may plan nothing in this mode (e.g. a test-mode event in live mode); empty when
+   * it may.
+   */
   public Optional<String> refusal(StripeEvent event) {
     return mode.refusal(event.livemode());
   }
@@ -76,8 +81,11 @@ public final class Workflow {
    * workflows: what a Stripe webhook endpoint must send.
    */
   public List<String> triggers() {
-    return definitions.stream().filter(WorkflowDefinition::enabled).map(WorkflowDefinition::trigger)
-        .distinct().toList();
+    return definitions.stream()
+        .filter(WorkflowDefinition::enabled)
+        .map(WorkflowDefinition::trigger)
+        .distinct()
+        .toList();
   }
 
   public List<WorkflowDefinition> definitions() {
@@ -100,8 +108,8 @@ public final class Workflow {
 
   /**
    * Plans the calls for one event: for every enabled workflow of its type, the filter, then the
-   * dedupe key and the mapping. At ingest pass {@link Lookups#atIngest}: nothing is looked up,
-   * a workflow that needs Stripe's API is planned as deferred.
+   * dedupe key and the mapping. At ingest pass {@link Lookups#atIngest}: nothing is looked up, a
+   * workflow that needs Stripe's API is planned as deferred.
    */
   public Plan plan(EventView view, Lookups lookups) {
     requireNonNull(view, "view == null");
@@ -134,8 +142,9 @@ public final class Workflow {
     }
     DedupeKey.Result key = d.dedupeKey().render(view);
     if (key.key().isEmpty()) {
-      decisions.add(new Decision(d.name(), false,
-          "no dedupe key: field " + key.missingField() + " is missing"));
+      decisions.add(
+          new Decision(
+              d.name(), false, "no dedupe key: field " + key.missingField() + " is missing"));
       return;
     }
     Mapper.Result mapped;
@@ -153,13 +162,20 @@ public final class Workflow {
       }
       case DEFERRED -> {
         deliveries.add(PlannedDelivery.deferred(d.name(), k, call));
-        decisions.add(new Decision(d.name(), true,
-            d.action().key() + " planned as " + k + ", completed from Stripe's API before sending"));
+        decisions.add(
+            new Decision(
+                d.name(),
+                true,
+                d.action().key()
+                    + " planned as "
+                    + k
+                    + ", completed from Stripe's API before sending"));
       }
       case BLOCKED -> {
         String reason = String.join("; ", mapped.problems()) + "; nothing was sent";
         deliveries.add(PlannedDelivery.blocked(d.name(), k, call, reason));
-        decisions.add(new Decision(d.name(), true, d.action().key() + " " + k + " blocked: " + reason));
+        decisions.add(
+            new Decision(d.name(), true, d.action().key() + " " + k + " blocked: " + reason));
       }
     }
   }
@@ -168,21 +184,24 @@ public final class Workflow {
   public record Completion(RcCall call, Optional<String> blockedReason) {}
 
   /**
-   * Maps the event again for the named workflow, this time running the Stripe lookups. Throws
-   * when Stripe cannot answer now (the caller retries later and sends nothing).
+   * Maps the event again for the named workflow, this time running the Stripe lookups. Throws when
+   * Stripe cannot answer now (the caller retries later and sends nothing).
    */
   public Completion complete(String workflowName, EventView view, Lookups lookups)
       throws Lookups.UnavailableException {
     Optional<WorkflowDefinition> d = named(workflowName);
     if (d.isEmpty()) {
-      return new Completion(new RcCall(candybridge.referralcandy.RcMethod.PURCHASE, new java.util.TreeMap<>()),
+      return new Completion(
+          new RcCall(candybridge.referralcandy.RcMethod.PURCHASE, new java.util.TreeMap<>()),
           Optional.of("workflow '" + workflowName + "' is no longer configured; nothing was sent"));
     }
     Mapper.Result mapped = Mapper.map(d.get(), view, lookups);
     RcCall call = new RcCall(d.get().action().method(), mapped.params());
     return switch (mapped.status()) {
       case COMPLETE -> new Completion(call, Optional.empty());
-      case BLOCKED -> new Completion(call, Optional.of(String.join("; ", mapped.problems()) + "; nothing was sent"));
+      case BLOCKED ->
+          new Completion(
+              call, Optional.of(String.join("; ", mapped.problems()) + "; nothing was sent"));
       case DEFERRED -> throw new IllegalStateException("live lookups never defer");
     };
   }

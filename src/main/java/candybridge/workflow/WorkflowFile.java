@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads workflow files (YAML; see {@code examples/workflows.yaml}) into {@link Workflow}. Every
- * problem is collected with the workflow and the field it is in, and reported at once as a
- * {@link ConfigException}, so start-up stops with one message naming them all.
+ * problem is collected with the workflow and the field it is in, and reported at once as a {@link
+ * ConfigException}, so start-up stops with one message naming them all.
  */
 public final class WorkflowFile {
   /** The triggers a workflow may name: Stripe event types this service knows how to read. */
@@ -46,7 +46,8 @@ public final class WorkflowFile {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final List<String> WORKFLOW_KEYS =
       List.of("name", "enabled", "trigger", "filter", "action", "dedupe_key", "params");
-  private static final List<String> SOURCE_KEYS = List.of("field", "value", "param", "lookup", "id", "transform");
+  private static final List<String> SOURCE_KEYS =
+      List.of("field", "value", "param", "lookup", "id", "transform");
 
   private final String origin;
   private final List<String> problems = new ArrayList<>();
@@ -74,7 +75,8 @@ public final class WorkflowFile {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigException(List.of("--config " + file + ": cannot be read (" + e.getMessage() + ")"));
+      throw new ConfigException(
+          List.of("--config " + file + ": cannot be read (" + e.getMessage() + ")"));
     }
     return parse(text, file.toString());
   }
@@ -140,13 +142,19 @@ public final class WorkflowFile {
     }
     String trigger = w.path("trigger").asText("");
     if (!TRIGGERS.contains(trigger)) {
-      problems.add(at + "'trigger': unknown trigger '" + trigger + "' (known: " + sorted(TRIGGERS) + ")");
+      problems.add(
+          at + "'trigger': unknown trigger '" + trigger + "' (known: " + sorted(TRIGGERS) + ")");
     }
     String actionKey = w.path("action").asText("");
     Optional<Action> action = Action.fromKey(actionKey);
     if (action.isEmpty()) {
-      problems.add(at + "'action': unknown action '" + actionKey + "' (known: "
-          + Arrays.stream(Action.values()).map(Action::key).collect(Collectors.joining(", ")) + ")");
+      problems.add(
+          at
+              + "'action': unknown action '"
+              + actionKey
+              + "' (known: "
+              + Arrays.stream(Action.values()).map(Action::key).collect(Collectors.joining(", "))
+              + ")");
     }
     List<Condition> filter = filter(w.path("filter"), at);
     DedupeKey key = null;
@@ -159,7 +167,8 @@ public final class WorkflowFile {
     if (problems.size() > before) {
       return Optional.empty();
     }
-    return Optional.of(new WorkflowDefinition(name, enabled, trigger, filter, action.get(), key, params));
+    return Optional.of(
+        new WorkflowDefinition(name, enabled, trigger, filter, action.get(), key, params));
   }
 
   private List<Condition> filter(JsonNode node, String at) {
@@ -175,28 +184,41 @@ public final class WorkflowFile {
       JsonNode c = node.get(i);
       String here = at + "'filter[" + i + "]";
       List<String> operators = new ArrayList<>();
-      c.fieldNames().forEachRemaining(k -> { if (!k.equals("field")) operators.add(k); });
+      c.fieldNames()
+          .forEachRemaining(
+              k -> {
+                if (!k.equals("field")) operators.add(k);
+              });
       if (operators.size() != 1) {
-        problems.add(here + "': needs 'field' and exactly one operator (equals, not_equals, in, exists, gt, gte, lt, lte)");
+        problems.add(
+            here
+                + "': needs 'field' and exactly one operator (equals, not_equals, in, exists, gt, gte, lt, lte)");
         continue;
       }
       Optional<Condition.Operator> op = Condition.Operator.fromKey(operators.get(0));
       if (op.isEmpty()) {
-        problems.add(here + "." + operators.get(0) + "': unknown operator (known: equals, not_equals, in, exists, gt, gte, lt, lte)");
+        problems.add(
+            here
+                + "."
+                + operators.get(0)
+                + "': unknown operator (known: equals, not_equals, in, exists, gt, gte, lt, lte)");
         continue;
       }
       JsonNode operand = c.get(operators.get(0));
-      String operandProblem = switch (op.get()) {
-        case IN -> operand.isArray() && !operand.isEmpty() ? null : "must be a non-empty list";
-        case EXISTS -> operand.isBoolean() ? null : "must be true or false";
-        case GT, GTE, LT, LTE -> operand.isNumber() ? null : "must be a number";
-        case EQUALS, NOT_EQUALS -> operand.isValueNode() && !operand.isNull() ? null : "must be a single value";
-      };
+      String operandProblem =
+          switch (op.get()) {
+            case IN -> operand.isArray() && !operand.isEmpty() ? null : "must be a non-empty list";
+            case EXISTS -> operand.isBoolean() ? null : "must be true or false";
+            case GT, GTE, LT, LTE -> operand.isNumber() ? null : "must be a number";
+            case EQUALS, NOT_EQUALS ->
+                operand.isValueNode() && !operand.isNull() ? null : "must be a single value";
+          };
       if (operandProblem != null) {
         problems.add(here + "." + operators.get(0) + "': " + operandProblem);
         continue;
       }
-      fieldPath(c.path("field"), here + ".field'").ifPresent(p -> out.add(new Condition(p, op.get(), operand)));
+      fieldPath(c.path("field"), here + ".field'")
+          .ifPresent(p -> out.add(new Condition(p, op.get(), operand)));
     }
     return out;
   }
@@ -213,8 +235,15 @@ public final class WorkflowFile {
       String param = e.getKey();
       String here = at + "'params." + param;
       if (!action.accepts(param)) {
-        problems.add(here + "': " + action.key() + " takes no parameter '" + param + "' (it takes: "
-            + String.join(", ", action.allParams()) + ")");
+        problems.add(
+            here
+                + "': "
+                + action.key()
+                + " takes no parameter '"
+                + param
+                + "' (it takes: "
+                + String.join(", ", action.allParams())
+                + ")");
         continue;
       }
       List<Source> sources = sources(e.getValue(), here, mapped);
@@ -225,7 +254,8 @@ public final class WorkflowFile {
     }
     for (String required : action.required()) {
       if (!mapped.contains(required)) {
-        problems.add(at + "'params." + required + "': required by " + action.key() + " but not mapped");
+        problems.add(
+            at + "'params." + required + "': required by " + action.key() + " but not mapped");
       }
     }
     return out;
@@ -254,7 +284,8 @@ public final class WorkflowFile {
       return fieldPath(s, at + "'").map(p -> new Source.Field(p, Transform.NONE));
     }
     if (!s.isObject()) {
-      problems.add(at + "': a source is a field path or a mapping with field, value, param or lookup");
+      problems.add(
+          at + "': a source is a field path or a mapping with field, value, param or lookup");
       return Optional.empty();
     }
     unknownKeys(s, SOURCE_KEYS, at + ".");
@@ -262,9 +293,16 @@ public final class WorkflowFile {
     if (s.has("transform")) {
       Optional<Transform> t = Transform.fromKey(s.path("transform").asText(""));
       if (t.isEmpty()) {
-        problems.add(at + ".transform': unknown transform '" + s.path("transform").asText("")
-            + "' (known: " + Arrays.stream(Transform.values()).filter(x -> x != Transform.NONE)
-                .map(Transform::key).collect(Collectors.joining(", ")) + ")");
+        problems.add(
+            at
+                + ".transform': unknown transform '"
+                + s.path("transform").asText("")
+                + "' (known: "
+                + Arrays.stream(Transform.values())
+                    .filter(x -> x != Transform.NONE)
+                    .map(Transform::key)
+                    .collect(Collectors.joining(", "))
+                + ")");
         return Optional.empty();
       }
       transform = t.get();
@@ -301,16 +339,25 @@ public final class WorkflowFile {
       default:
         Optional<Lookups.Kind> kind = Lookups.Kind.fromKey(s.path("lookup").asText(""));
         if (kind.isEmpty()) {
-          problems.add(at + ".lookup': unknown lookup '" + s.path("lookup").asText("") + "' (known: "
-              + Arrays.stream(Lookups.Kind.values()).map(Lookups.Kind::key).collect(Collectors.joining(", ")) + ")");
+          problems.add(
+              at
+                  + ".lookup': unknown lookup '"
+                  + s.path("lookup").asText("")
+                  + "' (known: "
+                  + Arrays.stream(Lookups.Kind.values())
+                      .map(Lookups.Kind::key)
+                      .collect(Collectors.joining(", "))
+                  + ")");
           return Optional.empty();
         }
         if (!s.has("id")) {
-          problems.add(at + ".id': a lookup needs the field holding the object id (e.g. id: customer)");
+          problems.add(
+              at + ".id': a lookup needs the field holding the object id (e.g. id: customer)");
           return Optional.empty();
         }
         Transform lt = transform;
-        return fieldPath(s.path("id"), at + ".id'").map(id -> new Source.Lookup(kind.get(), id, lt));
+        return fieldPath(s.path("id"), at + ".id'")
+            .map(id -> new Source.Lookup(kind.get(), id, lt));
     }
   }
 
@@ -324,11 +371,13 @@ public final class WorkflowFile {
   }
 
   private void unknownKeys(JsonNode node, List<String> known, String at) {
-    node.fieldNames().forEachRemaining(k -> {
-      if (!known.contains(k)) {
-        problems.add(at + k + "': unknown key (known: " + String.join(", ", known) + ")");
-      }
-    });
+    node.fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!known.contains(k)) {
+                problems.add(at + k + "': unknown key (known: " + String.join(", ", known) + ")");
+              }
+            });
   }
 
   private static String sorted(Set<String> values) {

@@ -36,8 +36,14 @@ class AlertsTest {
   @Test
   void failed_delivery_alert_arrives_with_the_delivery_and_a_sentence() {
     alerts.deliveryFailed(
-        new DeliveryAlert(12, "purchase", "purchase:cs_test_a1", "evt_1", "failed",
-            "HTTP 400: invalid currency", 1));
+        new DeliveryAlert(
+            12,
+            "purchase",
+            "purchase:cs_test_a1",
+            "evt_1",
+            "failed",
+            "HTTP 400: invalid currency",
+            1));
 
     JsonNode alert = onlyAlert();
     assertThat(alert.get("alert").asText()).isEqualTo("delivery_failed");
@@ -57,8 +63,14 @@ class AlertsTest {
   void in_doubt_deliveries_of_one_burst_make_one_alert_with_the_count_and_window() {
     Instant first = clock.instant();
     alerts.deliveryInDoubt(
-        new DeliveryAlert(13, "purchase", "purchase:cs_test_b2", "evt_2", "in_doubt",
-            "sent 2025-03-01 10:15:30 UTC, no answer within 10 s: it may have processed the call", 1));
+        new DeliveryAlert(
+            13,
+            "purchase",
+            "purchase:cs_test_b2",
+            "evt_2",
+            "in_doubt",
+            "sent 2025-03-01 10:15:30 UTC, no answer within 10 s: it may have processed the call",
+            1));
     clock.advance(Duration.ofSeconds(4));
     alerts.deliveryInDoubt(alert(14, "the same outage"));
     clock.advance(Duration.ofSeconds(5));
@@ -76,8 +88,10 @@ class AlertsTest {
     assertThat(alert.get("to").asText()).isEqualTo(first.plusSeconds(9).toString());
     assertThat(alert.get("delivery").get("id").asLong()).isEqualTo(13);
     assertThat(alert.get("delivery").get("status").asText()).isEqualTo("in_doubt");
-    assertThat(alert.get("detail").asText()).startsWith("3 deliveries went in doubt between")
-        .contains("no answer within 10 s").contains("resolve --status in_doubt");
+    assertThat(alert.get("detail").asText())
+        .startsWith("3 deliveries went in doubt between")
+        .contains("no answer within 10 s")
+        .contains("resolve --status in_doubt");
     alerts.tick();
     assertThat(receiver.received()).as("sent once").hasSize(1);
   }
@@ -135,7 +149,8 @@ class AlertsTest {
   void every_alert_is_one_warn_line() {
     alerts.deliveryFailed(alert(9300, "HTTP 401: bad signature"));
 
-    awaitWarn("alert delivery_failed delivery=9300 key=purchase:cs_9300 reason=HTTP 401: bad signature");
+    awaitWarn(
+        "alert delivery_failed delivery=9300 key=purchase:cs_9300 reason=HTTP 401: bad signature");
   }
 
   @Test
@@ -153,7 +168,9 @@ class AlertsTest {
 
     List<JsonNode> sent = receiver.received().stream().map(AlertsTest::parse).toList();
     assertThat(sent).extracting(a -> a.get("alert").asText()).containsOnly("backlog_old");
-    assertThat(sent).extracting(a -> a.get("oldest_due_age_seconds").asLong()).containsExactly(900L, 960L, 1800L);
+    assertThat(sent)
+        .extracting(a -> a.get("oldest_due_age_seconds").asLong())
+        .containsExactly(900L, 960L, 1800L);
     assertThat(sent.get(0).get("threshold_seconds").asLong()).isEqualTo(900);
     assertThat(sent.get(0).get("detail").asText()).contains("15 min");
   }
@@ -161,22 +178,33 @@ class AlertsTest {
   @Test
   void no_e_mail_address_leaves_in_an_alert_even_if_the_reason_holds_one() {
     alerts.deliveryFailed(
-        new DeliveryAlert(15, "signup", "signup:jane.doe+vip@example.co.uk", "evt_3", "failed",
-            "RC said: Jane.Doe@Example.com is not a valid buyer", 1));
+        new DeliveryAlert(
+            15,
+            "signup",
+            "signup:jane.doe+vip@example.co.uk",
+            "evt_3",
+            "failed",
+            "RC said: Jane.Doe@Example.com is not a valid buyer",
+            1));
 
     String body = receiver.received().isEmpty() ? awaitOne() : receiver.received().get(0);
     assertThat(body).doesNotContain("@").contains(DeliveryAlert.EMAIL_REMOVED);
     assertThat(parse(body).get("delivery").get("reason").asText())
         .isEqualTo("RC said: [e-mail removed] is not a valid buyer");
-    assertThat(new DeliveryAlert(1, "w", "k", "e", "s", "to a@b.io", 0).toString()).doesNotContain("@");
+    assertThat(new DeliveryAlert(1, "w", "k", "e", "s", "to a@b.io", 0).toString())
+        .doesNotContain("@");
   }
 
   @Test
   void a_slack_webhook_takes_every_alert_as_a_message_with_a_one_line_text_and_the_admin_link() {
     receiver.likeSlack();
     alerts.close();
-    alerts = Alerts.start(receiver.url(), clock,
-        settings(Duration.ofSeconds(5), 10).withAdminPage(Optional.of(URI.create("https://shop.example.com/admin"))));
+    alerts =
+        Alerts.start(
+            receiver.url(),
+            clock,
+            settings(Duration.ofSeconds(5), 10)
+                .withAdminPage(Optional.of(URI.create("https://shop.example.com/admin"))));
 
     alerts.deliveryFailed(alert(12, "HTTP 400: amount <0 & no currency"));
     alerts.deliveryInDoubt(alert(13, "sent, no answer within 10 s"));
@@ -187,21 +215,46 @@ class AlertsTest {
     alerts.tick();
     alerts.close();
 
-    assertThat(receiver.answered()).as("Slack refuses a body without text with 400 no_text").containsOnly(200)
+    assertThat(receiver.answered())
+        .as("Slack refuses a body without text with 400 no_text")
+        .containsOnly(200)
         .hasSize(5);
     List<JsonNode> sent = receiver.received().stream().map(AlertsTest::parse).toList();
-    assertThat(sent).allSatisfy(a -> assertThat(a.get("text").asText()).startsWith("Candybridge: ")
-        .doesNotContain("\n"));
-    JsonNode failed = sent.stream().filter(a -> a.get("alert").asText().equals("delivery_failed")).findFirst().orElseThrow();
-    assertThat(failed.get("text").asText()).isEqualTo("Candybridge: delivery 12 (purchase) failed after 3 attempt(s):"
-        + " HTTP 400: amount &lt;0 &amp; no currency https://shop.example.com/admin#delivery-12");
+    assertThat(sent)
+        .allSatisfy(
+            a ->
+                assertThat(a.get("text").asText())
+                    .startsWith("Candybridge: ")
+                    .doesNotContain("\n"));
+    JsonNode failed =
+        sent.stream()
+            .filter(a -> a.get("alert").asText().equals("delivery_failed"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(failed.get("text").asText())
+        .isEqualTo(
+            "Candybridge: delivery 12 (purchase) failed after 3 attempt(s):"
+                + " HTTP 400: amount &lt;0 &amp; no currency https://shop.example.com/admin#delivery-12");
     assertThat(failed.get("link").asText()).isEqualTo("https://shop.example.com/admin#delivery-12");
-    assertThat(failed.get("delivery").get("reason").asText()).as("the structured fields stay as they were")
+    assertThat(failed.get("delivery").get("reason").asText())
+        .as("the structured fields stay as they were")
         .isEqualTo("HTTP 400: amount <0 & no currency");
-    JsonNode inDoubt = sent.stream().filter(a -> a.get("alert").asText().equals("delivery_in_doubt")).findFirst().orElseThrow();
-    assertThat(inDoubt.get("text").asText()).contains("1 delivery went in doubt").endsWith("#delivery-13");
-    assertThat(sent).extracting(a -> a.get("alert").asText()).containsExactlyInAnyOrder("delivery_failed",
-        "delivery_in_doubt", "referralcandy_unavailable", "referralcandy_recovered", "backlog_old");
+    JsonNode inDoubt =
+        sent.stream()
+            .filter(a -> a.get("alert").asText().equals("delivery_in_doubt"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(inDoubt.get("text").asText())
+        .contains("1 delivery went in doubt")
+        .endsWith("#delivery-13");
+    assertThat(sent)
+        .extracting(a -> a.get("alert").asText())
+        .containsExactlyInAnyOrder(
+            "delivery_failed",
+            "delivery_in_doubt",
+            "referralcandy_unavailable",
+            "referralcandy_recovered",
+            "backlog_old");
   }
 
   @Test
@@ -229,15 +282,20 @@ class AlertsTest {
     assertThat(summary.get("from").asText()).isEqualTo(first.plusSeconds(5).toString());
     assertThat(summary.get("to").asText()).isEqualTo(first.plusSeconds(45).toString());
     assertThat(summary.get("delivery").get("id").asLong()).isEqualTo(21);
-    assertThat(summary.get("text").asText()).startsWith("Candybridge: 9 more deliveries failed between");
-    assertThat(summary.get("detail").asText()).contains("deliveries list --status failed", "replay --status failed");
+    assertThat(summary.get("text").asText())
+        .startsWith("Candybridge: 9 more deliveries failed between");
+    assertThat(summary.get("detail").asText())
+        .contains("deliveries list --status failed", "replay --status failed");
 
     clock.advance(Alerts.SUMMARY_EVERY);
     alerts.tick();
     alerts.tick();
     clock.advance(Duration.ofSeconds(1));
     alerts.deliveryFailed(alert(40, "HTTP 400"));
-    Poll.until("after a quiet minute, the next failure at once", WAIT, () -> receiver.received().size() == 3);
+    Poll.until(
+        "after a quiet minute, the next failure at once",
+        WAIT,
+        () -> receiver.received().size() == 3);
     assertThat(parse(receiver.received().get(2)).get("count").asInt()).isEqualTo(1);
     alerts.close();
     assertThat(receiver.received()).hasSize(3);
@@ -284,7 +342,10 @@ class AlertsTest {
   /** Retries after 1 ms: the schedule is data, so the test needs no sleeps. */
   private static AlertSettings settings(Duration timeout, int capacity) {
     return new AlertSettings(
-        timeout, List.of(Duration.ofMillis(1), Duration.ofMillis(1)), capacity, Duration.ofMinutes(15));
+        timeout,
+        List.of(Duration.ofMillis(1), Duration.ofMillis(1)),
+        capacity,
+        Duration.ofMinutes(15));
   }
 
   private static DeliveryAlert alert(long id, String reason) {
@@ -314,13 +375,17 @@ class AlertsTest {
   /** The whole test run logs to one file (see the surefire configuration in pom.xml). */
   private static void awaitWarn(String text) {
     Path log = Path.of(System.getProperty("candybridge.testLogFile", "target/test-in-process.log"));
-    Poll.until("WARN line '" + text + "'", WAIT, () -> {
-      try {
-        return Files.exists(log)
-            && Files.readAllLines(log).stream().anyMatch(l -> l.contains("[WARN]") && l.contains(text));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    Poll.until(
+        "WARN line '" + text + "'",
+        WAIT,
+        () -> {
+          try {
+            return Files.exists(log)
+                && Files.readAllLines(log).stream()
+                    .anyMatch(l -> l.contains("[WARN]") && l.contains(text));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 }

@@ -17,11 +17,15 @@ import org.junit.jupiter.api.Test;
 class BacklogWatchTest {
   @Test
   void an_unreadable_queue_neither_raises_nor_clears_the_backlog_alert() {
-    Deque<Supplier<Optional<QueueStats>>> readings = new ArrayDeque<>(List.of(
-        () -> due(Duration.ofMinutes(20)),
-        () -> { throw new IllegalStateException("store down"); },
-        Optional::empty,
-        () -> due(Duration.ofMinutes(25))));
+    Deque<Supplier<Optional<QueueStats>>> readings =
+        new ArrayDeque<>(
+            List.of(
+                () -> due(Duration.ofMinutes(20)),
+                () -> {
+                  throw new IllegalStateException("store down");
+                },
+                Optional::empty,
+                () -> due(Duration.ofMinutes(25))));
     try (FakeAlertReceiver receiver = FakeAlertReceiver.start()) {
       Alerts alerts = Alerts.start(receiver.url(), MutableClock.at(0), AlertSettings.defaults());
       BacklogWatch watch = new BacklogWatch(alerts, () -> readings.poll().get());

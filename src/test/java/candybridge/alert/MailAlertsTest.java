@@ -31,8 +31,10 @@ class MailAlertsTest {
   private static final String PASSWORD = "s3cret-smtp-pass";
 
   @RegisterExtension
-  static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
-      .withConfiguration(GreenMailConfiguration.aConfig().withUser("alerts@shop.example", PASSWORD));
+  static final GreenMailExtension smtp =
+      new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+          .withConfiguration(
+              GreenMailConfiguration.aConfig().withUser("alerts@shop.example", PASSWORD));
 
   private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:15:30Z"));
   private final FakeAlertReceiver webhook = FakeAlertReceiver.start();
@@ -45,22 +47,33 @@ class MailAlertsTest {
   }
 
   @Test
-  void an_alert_arrives_by_e_mail_with_its_line_as_the_subject_and_the_admin_link() throws Exception {
+  void an_alert_arrives_by_e_mail_with_its_line_as_the_subject_and_the_admin_link()
+      throws Exception {
     alerts = start(server(smtp.getSmtp().getPort(), PASSWORD), Optional.empty());
 
-    alerts.deliveryFailed(new DeliveryAlert(12, "purchase", "purchase:cs_test_a1", "evt_1", "failed",
-        "HTTP 400: jane.doe@example.com is not a valid buyer", 1));
+    alerts.deliveryFailed(
+        new DeliveryAlert(
+            12,
+            "purchase",
+            "purchase:cs_test_a1",
+            "evt_1",
+            "failed",
+            "HTTP 400: jane.doe@example.com is not a valid buyer",
+            1));
 
     assertThat(smtp.waitForIncomingEmail(WAIT.toMillis(), 1)).isTrue();
     MimeMessage mail = smtp.getReceivedMessages()[0];
-    assertThat(mail.getSubject()).isEqualTo(
-        "Candybridge: delivery 12 (purchase) failed after 1 attempt(s): HTTP 400: [e-mail removed] is not a valid buyer");
+    assertThat(mail.getSubject())
+        .isEqualTo(
+            "Candybridge: delivery 12 (purchase) failed after 1 attempt(s): HTTP 400: [e-mail removed] is not a valid buyer");
     assertThat(mail.getFrom()[0].toString()).isEqualTo("candybridge@shop.example");
-    assertThat(mail.getRecipients(Message.RecipientType.TO)).extracting(Object::toString)
+    assertThat(mail.getRecipients(Message.RecipientType.TO))
+        .extracting(Object::toString)
         .containsExactly("ops@shop.example", "owner@shop.example");
     assertThat(mail.getHeader("Auto-Submitted")).containsExactly("auto-generated");
     String body = GreenMailUtil.getBody(mail);
-    assertThat(body).contains("Delivery 12 failed after 1 attempt(s)")
+    assertThat(body)
+        .contains("Delivery 12 failed after 1 attempt(s)")
         .contains("In the admin page: https://shop.example.com/admin#delivery-12")
         .contains("\"dedupe_key\" : \"purchase:cs_test_a1\"")
         .doesNotContain("jane.doe");
@@ -68,7 +81,8 @@ class MailAlertsTest {
   }
 
   @Test
-  void a_broken_mail_server_costs_one_warn_after_the_retries_and_delays_neither_the_caller_nor_the_webhook() {
+  void
+      a_broken_mail_server_costs_one_warn_after_the_retries_and_delays_neither_the_caller_nor_the_webhook() {
     int closedPort = closedPort();
     alerts = start(server(closedPort, PASSWORD), Optional.of(webhook.url()));
 
@@ -78,7 +92,8 @@ class MailAlertsTest {
 
     Poll.until("the webhook has it", WAIT, () -> webhook.received().size() == 1);
     awaitWarn("alert delivery_failed delivery=9600 not delivered by e-mail: MailConnectException");
-    assertThat(logLines()).filteredOn(l -> l.contains("delivery=9600"))
+    assertThat(logLines())
+        .filteredOn(l -> l.contains("delivery=9600"))
         .allSatisfy(l -> assertThat(l).doesNotContain(PASSWORD, "ops@shop", "owner@shop"));
   }
 
@@ -88,26 +103,39 @@ class MailAlertsTest {
 
     alerts.deliveryFailed(alert(9700));
 
-    awaitWarn("alert delivery_failed delivery=9700 not delivered by e-mail: AuthenticationFailedException");
-    assertThat(logLines()).filteredOn(l -> l.contains("delivery=9700"))
+    awaitWarn(
+        "alert delivery_failed delivery=9700 not delivered by e-mail: AuthenticationFailedException");
+    assertThat(logLines())
+        .filteredOn(l -> l.contains("delivery=9700"))
         .allSatisfy(l -> assertThat(l).doesNotContain("wrong-pass", "alerts@shop"));
     assertThat(smtp.getReceivedMessages()).isEmpty();
   }
 
   private Alerts start(SmtpSettings mail, Optional<URI> hook) {
-    AlertSettings settings = new AlertSettings(
-        Duration.ofSeconds(5), List.of(Duration.ofMillis(1), Duration.ofMillis(1)), 10, Duration.ofMinutes(15),
-        Optional.of(URI.create("https://shop.example.com/admin")));
+    AlertSettings settings =
+        new AlertSettings(
+            Duration.ofSeconds(5),
+            List.of(Duration.ofMillis(1), Duration.ofMillis(1)),
+            10,
+            Duration.ofMinutes(15),
+            Optional.of(URI.create("https://shop.example.com/admin")));
     return Alerts.start(new AlertDestinations(hook, Optional.of(mail)), clock, settings);
   }
 
   private static SmtpSettings server(int port, String password) {
-    return new SmtpSettings(false, "127.0.0.1", port, Optional.of("alerts@shop.example"), Optional.of(password),
-        "candybridge@shop.example", List.of("ops@shop.example", "owner@shop.example"));
+    return new SmtpSettings(
+        false,
+        "127.0.0.1",
+        port,
+        Optional.of("alerts@shop.example"),
+        Optional.of(password),
+        "candybridge@shop.example",
+        List.of("ops@shop.example", "owner@shop.example"));
   }
 
   private static DeliveryAlert alert(long id) {
-    return new DeliveryAlert(id, "purchase", "purchase:cs_" + id, "evt_" + id, "failed", "HTTP 400", 1);
+    return new DeliveryAlert(
+        id, "purchase", "purchase:cs_" + id, "evt_" + id, "failed", "HTTP 400", 1);
   }
 
   private static int closedPort() {
@@ -129,7 +157,9 @@ class MailAlertsTest {
 
   /** The whole test run logs to one file (see the surefire configuration in pom.xml). */
   private static void awaitWarn(String text) {
-    Poll.until("WARN line '" + text + "'", WAIT,
+    Poll.until(
+        "WARN line '" + text + "'",
+        WAIT,
         () -> logLines().stream().anyMatch(l -> l.contains("[WARN]") && l.contains(text)));
   }
 }

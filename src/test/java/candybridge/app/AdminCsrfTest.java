@@ -35,7 +35,8 @@ class AdminCsrfTest {
   static final String TEMPLATE = Fixtures.read("stripe/checkout.session.completed.json");
   static final String SESSION = Fixtures.event("stripe/checkout.session.completed.json").objectId();
   static final String EVENT = Fixtures.event("stripe/checkout.session.completed.json").id().value();
-  static final String BASIC = "Basic " + Base64.getEncoder().encodeToString(("admin:" + TOKEN).getBytes(UTF_8));
+  static final String BASIC =
+      "Basic " + Base64.getEncoder().encodeToString(("admin:" + TOKEN).getBytes(UTF_8));
   static final String BEARER = "Bearer " + TOKEN;
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -46,7 +47,9 @@ class AdminCsrfTest {
 
   @BeforeEach
   void start() {
-    t = TestApp.start(dir, 1_789_466_700L, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_ADMIN_TOKEN", TOKEN));
+    t =
+        TestApp.start(
+            dir, 1_789_466_700L, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_ADMIN_TOKEN", TOKEN));
     t.rc.respondWith(400);
     failed = sale(1);
     t.deliverDue();
@@ -69,25 +72,31 @@ class AdminCsrfTest {
 
   @Test
   void basic_login_from_another_site_or_origin_is_refused_and_changes_nothing() {
-    List<Map<String, String>> forged = List.of(
-        Map.of("Sec-Fetch-Site", "cross-site", "Origin", "http://evil.test"),
-        Map.of("Sec-Fetch-Site", "cross-site"),
-        Map.of("Sec-Fetch-Site", "same-site", "Origin", "http://sub.127.0.0.1:" + t.port()),
-        Map.of("Sec-Fetch-Site", "same-site", "X-Candybridge-Request", "1"),
-        Map.of("Origin", "http://evil.test"),
-        Map.of("Origin", "http://127.0.0.1:" + (t.port() + 1)),
-        Map.of("Origin", "https://127.0.0.1:" + t.port()),
-        Map.of("Origin", "null"),
-        Map.of("Origin", "null", "X-Candybridge-Request", "1"),
-        Map.of("Sec-Fetch-Site", "same-origin", "Origin", "http://evil.test"),
-        Map.of());
+    List<Map<String, String>> forged =
+        List.of(
+            Map.of("Sec-Fetch-Site", "cross-site", "Origin", "http://evil.test"),
+            Map.of("Sec-Fetch-Site", "cross-site"),
+            Map.of("Sec-Fetch-Site", "same-site", "Origin", "http://sub.127.0.0.1:" + t.port()),
+            Map.of("Sec-Fetch-Site", "same-site", "X-Candybridge-Request", "1"),
+            Map.of("Origin", "http://evil.test"),
+            Map.of("Origin", "http://127.0.0.1:" + (t.port() + 1)),
+            Map.of("Origin", "https://127.0.0.1:" + t.port()),
+            Map.of("Origin", "null"),
+            Map.of("Origin", "null", "X-Candybridge-Request", "1"),
+            Map.of("Sec-Fetch-Site", "same-origin", "Origin", "http://evil.test"),
+            Map.of());
     for (Map<String, String> headers : forged) {
       for (String path : actions()) {
         HttpResponse<String> r = post(path, BASIC, headers);
-        assertThat(r.statusCode()).as("POST %s with %s: %s", path, headers, r.body()).isEqualTo(403);
-        assertThat(r.body()).startsWith("{\"error\":\"forbidden\",\"detail\":\"refused ")
-            .contains("Bearer").doesNotContain(TOKEN);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
+        assertThat(r.statusCode())
+            .as("POST %s with %s: %s", path, headers, r.body())
+            .isEqualTo(403);
+        assertThat(r.body())
+            .startsWith("{\"error\":\"forbidden\",\"detail\":\"refused ")
+            .contains("Bearer")
+            .doesNotContain(TOKEN);
+        assertThat(r.headers().firstValue("Content-Type"))
+            .hasValueSatisfying(v -> assertThat(v).contains("json"));
       }
     }
     t.deliverDue();
@@ -107,11 +116,15 @@ class AdminCsrfTest {
 
   @Test
   void bearer_needs_none_of_the_browser_headers() {
-    HttpResponse<String> r = post("/api/deliveries/" + delivery(failed).id() + "/replay", BEARER, Map.of());
+    HttpResponse<String> r =
+        post("/api/deliveries/" + delivery(failed).id() + "/replay", BEARER, Map.of());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     // Even a script that copies a browser's headers: Bearer is never attached by a browser itself.
-    r = post("/api/deliveries/" + delivery(inDoubt).id() + "/resolve?as=sent", BEARER,
-        Map.of("Sec-Fetch-Site", "cross-site", "Origin", "http://evil.test"));
+    r =
+        post(
+            "/api/deliveries/" + delivery(inDoubt).id() + "/resolve?as=sent",
+            BEARER,
+            Map.of("Sec-Fetch-Site", "cross-site", "Origin", "http://evil.test"));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     t.deliverDue();
     assertThat(delivery(failed).status()).isEqualTo(DeliveryStatus.DELIVERED);
@@ -121,22 +134,31 @@ class AdminCsrfTest {
 
   @Test
   void basic_login_from_the_page_itself_is_allowed() {
-    List<Map<String, String>> fromThePage = List.of(
-        Map.of("Sec-Fetch-Site", "same-origin", "Origin", own(), "X-Candybridge-Request", "1"),
-        Map.of("Sec-Fetch-Site", "same-origin"),
-        Map.of("Origin", own()),
-        Map.of("Origin", own() + "/"),
-        Map.of("Origin", "HTTP://127.0.0.1:" + t.port()),
-        Map.of("X-Candybridge-Request", "1"));
+    List<Map<String, String>> fromThePage =
+        List.of(
+            Map.of("Sec-Fetch-Site", "same-origin", "Origin", own(), "X-Candybridge-Request", "1"),
+            Map.of("Sec-Fetch-Site", "same-origin"),
+            Map.of("Origin", own()),
+            Map.of("Origin", own() + "/"),
+            Map.of("Origin", "HTTP://127.0.0.1:" + t.port()),
+            Map.of("X-Candybridge-Request", "1"));
     for (Map<String, String> headers : fromThePage) {
-      HttpResponse<String> r = post("/api/deliveries/replay?status=failed&dry_run=true", BASIC, headers);
+      HttpResponse<String> r =
+          post("/api/deliveries/replay?status=failed&dry_run=true", BASIC, headers);
       assertThat(r.statusCode()).as("with %s: %s", headers, r.body()).isEqualTo(200);
       assertThat(r.body()).contains("\"would_replay\":1");
     }
-    assertThat(post("/api/deliveries/" + delivery(failed).id() + "/replay", BASIC, fromThePage.get(0)).statusCode())
+    assertThat(
+            post("/api/deliveries/" + delivery(failed).id() + "/replay", BASIC, fromThePage.get(0))
+                .statusCode())
         .isEqualTo(200);
-    assertThat(post("/api/deliveries/" + delivery(inDoubt).id() + "/resolve?as=sent", BASIC, fromThePage.get(1))
-        .statusCode()).isEqualTo(200);
+    assertThat(
+            post(
+                    "/api/deliveries/" + delivery(inDoubt).id() + "/resolve?as=sent",
+                    BASIC,
+                    fromThePage.get(1))
+                .statusCode())
+        .isEqualTo(200);
     t.deliverDue();
     assertThat(delivery(failed).status()).isEqualTo(DeliveryStatus.DELIVERED);
     assertThat(delivery(inDoubt).status()).isEqualTo(DeliveryStatus.DELIVERED);
@@ -146,21 +168,39 @@ class AdminCsrfTest {
   @Test
   void behind_a_tls_proxy_the_forwarded_scheme_and_host_make_the_own_origin() {
     String path = "/api/deliveries/replay?status=failed&dry_run=true";
-    Map<String, String> proxied = new LinkedHashMap<>(Map.of(
-        "Origin", "https://admin.example.com", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "admin.example.com"));
+    Map<String, String> proxied =
+        new LinkedHashMap<>(
+            Map.of(
+                "Origin",
+                "https://admin.example.com",
+                "X-Forwarded-Proto",
+                "https",
+                "X-Forwarded-Host",
+                "admin.example.com"));
     assertThat(post(path, BASIC, proxied).statusCode()).isEqualTo(200);
     proxied.put("Origin", "https://evil.example.com");
     assertThat(post(path, BASIC, proxied).statusCode()).isEqualTo(403);
-    assertThat(post(path, BASIC, Map.of("Origin", "https://127.0.0.1:" + t.port(), "X-Forwarded-Proto", "https"))
-        .statusCode()).as("Caddy keeps the Host header and sets X-Forwarded-Proto").isEqualTo(200);
+    assertThat(
+            post(
+                    path,
+                    BASIC,
+                    Map.of("Origin", "https://127.0.0.1:" + t.port(), "X-Forwarded-Proto", "https"))
+                .statusCode())
+        .as("Caddy keeps the Host header and sets X-Forwarded-Proto")
+        .isEqualTo(200);
   }
 
   @Test
   void reads_with_the_basic_login_are_allowed_from_anywhere() {
-    HttpResponse<String> r = send("GET", "/api/deliveries", BASIC,
-        Map.of("Sec-Fetch-Site", "cross-site", "Origin", "http://evil.test"));
+    HttpResponse<String> r =
+        send(
+            "GET",
+            "/api/deliveries",
+            BASIC,
+            Map.of("Sec-Fetch-Site", "cross-site", "Origin", "http://evil.test"));
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/admin", BASIC, Map.of("Sec-Fetch-Site", "cross-site")).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/admin", BASIC, Map.of("Sec-Fetch-Site", "cross-site")).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -176,18 +216,26 @@ class AdminCsrfTest {
     answers.put("api 404", send("GET", "/api/deliveries/424242", BEARER, Map.of()));
     answers.put("api no route 404", send("GET", "/api/nothing", BEARER, Map.of()));
     answers.put("api 403", post(actions().get(0), BASIC, Map.of("Sec-Fetch-Site", "cross-site")));
-    assertThat(answers.get("script").headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
-    answers.forEach((what, r) -> {
-      var h = r.headers();
-      assertThat(h.firstValue("Content-Security-Policy")).as(what).hasValueSatisfying(csp -> assertThat(csp)
-          .contains("default-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe"));
-      assertThat(h.firstValue("X-Frame-Options")).as(what).hasValue("DENY");
-      assertThat(h.firstValue("X-Content-Type-Options")).as(what).hasValue("nosniff");
-      assertThat(h.firstValue("Referrer-Policy")).as(what).hasValue("no-referrer");
-      if (what.startsWith("api")) {
-        assertThat(h.firstValue("Cache-Control")).as(what).hasValue("no-store");
-      }
-    });
+    assertThat(answers.get("script").headers().firstValue("Content-Type"))
+        .hasValue("text/javascript; charset=utf-8");
+    answers.forEach(
+        (what, r) -> {
+          var h = r.headers();
+          assertThat(h.firstValue("Content-Security-Policy"))
+              .as(what)
+              .hasValueSatisfying(
+                  csp ->
+                      assertThat(csp)
+                          .contains("default-src 'self'")
+                          .contains("frame-ancestors 'none'")
+                          .doesNotContain("unsafe"));
+          assertThat(h.firstValue("X-Frame-Options")).as(what).hasValue("DENY");
+          assertThat(h.firstValue("X-Content-Type-Options")).as(what).hasValue("nosniff");
+          assertThat(h.firstValue("Referrer-Policy")).as(what).hasValue("no-referrer");
+          if (what.startsWith("api")) {
+            assertThat(h.firstValue("Cache-Control")).as(what).hasValue("no-store");
+          }
+        });
     assertThat(answers.get("api no route 404").statusCode()).isEqualTo(404);
     assertThat(answers.get("api 401").statusCode()).isEqualTo(401);
   }
@@ -207,7 +255,9 @@ class AdminCsrfTest {
   private String sale(int i) {
     String session = SESSION + "_" + i;
     String body = TEMPLATE.replace(SESSION, session).replace(EVENT, EVENT + "_" + i);
-    assertThat(StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond()).statusCode())
+    assertThat(
+            StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond())
+                .statusCode())
         .isEqualTo(200);
     return session;
   }
@@ -216,15 +266,21 @@ class AdminCsrfTest {
     return t.app.store().findDeliveryByKey("purchase:" + session).orElseThrow();
   }
 
-  private HttpResponse<String> post(String path, String authorization, Map<String, String> headers) {
+  private HttpResponse<String> post(
+      String path, String authorization, Map<String, String> headers) {
     return send("POST", path, authorization, headers);
   }
 
-  private HttpResponse<String> send(String method, String path, String authorization, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(own() + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString("{}"));
+  private HttpResponse<String> send(
+      String method, String path, String authorization, Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(own() + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                method.equals("GET")
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString("{}"));
     if (authorization != null) b.header("Authorization", authorization);
     headers.forEach(b::header);
     try {

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code /admin} page in a real browser: Debian's Chromium driven by playwright-core from
- * {@code src/test/browser/admin-flow.mjs}, against the real App with its worker loop running.
- * Needs {@code .ci/install-browser}; skipped (not failed) on a machine without it.
+ * {@code src/test/browser/admin-flow.mjs}, against the real App with its worker loop running. Needs
+ * {@code .ci/install-browser}; skipped (not failed) on a machine without it.
  */
 class AdminPageBrowserTest {
   private static final String ADMIN_TOKEN = "browser-test-admin-token";
@@ -48,7 +48,8 @@ class AdminPageBrowserTest {
   @BeforeEach
   void needsTheBrowser() {
     Assumptions.assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isDirectory(BROWSER_DIR.resolve("node_modules/playwright-core")),
+        Files.isExecutable(CHROMIUM)
+            && Files.isDirectory(BROWSER_DIR.resolve("node_modules/playwright-core")),
         "no /usr/bin/chromium or src/test/browser/node_modules: run .ci/install-browser");
   }
 
@@ -60,17 +61,26 @@ class AdminPageBrowserTest {
   /**
    * Starts the service with the worker running and one sale whose delivery failed on a scripted
    * 400; returns its dedupe key. The worker loop runs on its own thread, so the clock stands at the
-   * real now: Stripe's signature tolerance and the page's "last 24 hours" chart both compare with it.
+   * real now: Stripe's signature tolerance and the page's "last 24 hours" chart both compare with
+   * it.
    */
   private String startWithOneFailedSale() {
     long now = Clock.systemUTC().instant().getEpochSecond();
-    t = TestApp.start(dir, now, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN),
-        Workflow.defaults(), true);
+    t =
+        TestApp.start(
+            dir,
+            now,
+            StripeWebhooks.SECRET,
+            Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN),
+            Workflow.defaults(),
+            true);
     t.rc.respondWith(400);
     String body = Fixtures.read("stripe/checkout.session.completed.json");
     String dedupeKey = "purchase:" + Fixtures.parse(body).objectId();
     assertThat(StripeWebhooks.postSigned(t.port(), body, now).statusCode()).isEqualTo(200);
-    Poll.until("the first delivery fails on the scripted 400", Duration.ofSeconds(30),
+    Poll.until(
+        "the first delivery fails on the scripted 400",
+        Duration.ofSeconds(30),
         () -> delivery(dedupeKey).status() == DeliveryStatus.FAILED);
     return dedupeKey;
   }
@@ -81,15 +91,20 @@ class AdminPageBrowserTest {
 
     BrowserRun run = runBrowser("http://127.0.0.1:" + t.port(), SCREENSHOT, "replay");
 
-    assertThat(run.exitCode()).as("admin-flow.mjs exit code; its output:%n%s", run.output()).isZero();
+    assertThat(run.exitCode())
+        .as("admin-flow.mjs exit code; its output:%n%s", run.output())
+        .isZero();
     assertThat(SCREENSHOT).exists().isNotEmptyFile();
     assertThat(t.rc.received("purchase.json")).hasSize(2).allMatch(c -> c.signatureValid());
     Delivery d = delivery(dedupeKey);
     assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
     List<Attempt> attempts = t.app.store().attempts(d.id());
-    assertThat(attempts).extracting(Attempt::trigger)
+    assertThat(attempts)
+        .extracting(Attempt::trigger)
         .containsExactly(AttemptTrigger.SCHEDULED, AttemptTrigger.MANUAL);
-    assertThat(attempts).extracting(Attempt::verdict).containsExactly(Verdict.FAIL, Verdict.DELIVERED);
+    assertThat(attempts)
+        .extracting(Attempt::verdict)
+        .containsExactly(Verdict.FAIL, Verdict.DELIVERED);
   }
 
   @Test
@@ -98,18 +113,28 @@ class AdminPageBrowserTest {
 
     // Signs in with the token in the URL, replays from the page, then lets evil.test and another
     // origin of admin.test post a bulk replay of delivered calls and a replay of this one.
-    BrowserRun run = runBrowser("http://admin.test:" + t.port(), ATTACK_SCREENSHOT, "cross-site",
-        String.valueOf(delivery(dedupeKey).id().value()));
+    BrowserRun run =
+        runBrowser(
+            "http://admin.test:" + t.port(),
+            ATTACK_SCREENSHOT,
+            "cross-site",
+            String.valueOf(delivery(dedupeKey).id().value()));
 
-    assertThat(run.exitCode()).as("admin-flow.mjs exit code; its output:%n%s", run.output()).isZero();
-    assertThat(run.output()).contains("from http://evil.test:").contains("from http://admin.test:")
+    assertThat(run.exitCode())
+        .as("admin-flow.mjs exit code; its output:%n%s", run.output())
+        .isZero();
+    assertThat(run.output())
+        .contains("from http://evil.test:")
+        .contains("from http://admin.test:")
         .contains("\"error\":\"forbidden\"");
     assertThat(ATTACK_SCREENSHOT).exists().isNotEmptyFile();
-    assertThat(t.rc.received("purchase.json")).as("the failed call and the page's replay, nothing else")
+    assertThat(t.rc.received("purchase.json"))
+        .as("the failed call and the page's replay, nothing else")
         .hasSize(2);
     Delivery d = delivery(dedupeKey);
     assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
-    assertThat(t.app.store().attempts(d.id())).extracting(Attempt::trigger)
+    assertThat(t.app.store().attempts(d.id()))
+        .extracting(Attempt::trigger)
         .containsExactly(AttemptTrigger.SCHEDULED, AttemptTrigger.MANUAL);
   }
 
@@ -117,8 +142,14 @@ class AdminPageBrowserTest {
   void operator_resolves_every_in_doubt_delivery_as_sent_after_seeing_the_count() throws Exception {
     long now = Clock.systemUTC().instant().getEpochSecond();
     // No worker loop: nothing may be sent, and the dead instance below must be the one to claim.
-    t = TestApp.start(dir, now, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN),
-        Workflow.defaults(), false);
+    t =
+        TestApp.start(
+            dir,
+            now,
+            StripeWebhooks.SECRET,
+            Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN),
+            Workflow.defaults(),
+            false);
     String template = Fixtures.read("stripe/checkout.session.completed.json");
     String session = Fixtures.parse(template).objectId();
     String event = Fixtures.parse(template).id().value();
@@ -131,34 +162,51 @@ class AdminPageBrowserTest {
     var at = t.clock.instant();
     t.app.store().claimDue(at, 10, "dead-instance", at.plusSeconds(60));
     t.app.store().markAbandonedInDoubt(at, true);
-    assertThat(keys).allSatisfy(k -> assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.IN_DOUBT));
+    assertThat(keys)
+        .allSatisfy(k -> assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.IN_DOUBT));
 
-    BrowserRun run = runBrowser("http://127.0.0.1:" + t.port(), BULK_SCREENSHOT, "bulk-resolve", "3");
+    BrowserRun run =
+        runBrowser("http://127.0.0.1:" + t.port(), BULK_SCREENSHOT, "bulk-resolve", "3");
 
-    assertThat(run.exitCode()).as("admin-flow.mjs exit code; its output:%n%s", run.output()).isZero();
+    assertThat(run.exitCode())
+        .as("admin-flow.mjs exit code; its output:%n%s", run.output())
+        .isZero();
     assertThat(run.output()).contains("3 in-doubt deliveries match");
     assertThat(BULK_SCREENSHOT).exists().isNotEmptyFile();
-    assertThat(keys).allSatisfy(k -> {
-      assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.DELIVERED);
-      assertThat(t.app.store().attempts(delivery(k).id())).extracting(Attempt::trigger)
-          .containsExactly(AttemptTrigger.RECOVERY, AttemptTrigger.RESOLUTION);
-    });
+    assertThat(keys)
+        .allSatisfy(
+            k -> {
+              assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.DELIVERED);
+              assertThat(t.app.store().attempts(delivery(k).id()))
+                  .extracting(Attempt::trigger)
+                  .containsExactly(AttemptTrigger.RECOVERY, AttemptTrigger.RESOLUTION);
+            });
     assertThat(t.rc.received()).as("resolved as sent: nothing sent").isEmpty();
   }
 
   @Test
-  void operator_reads_status_events_and_dry_runs_then_replays_every_failed_delivery() throws Exception {
+  void operator_reads_status_events_and_dry_runs_then_replays_every_failed_delivery()
+      throws Exception {
     long now = Clock.systemUTC().instant().getEpochSecond();
     // No worker loop: the test delivers when it chooses, so the page sees settled statuses.
-    t = TestApp.start(dir, now, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN),
-        Workflow.defaults(), false);
+    t =
+        TestApp.start(
+            dir,
+            now,
+            StripeWebhooks.SECRET,
+            Map.of("CANDYBRIDGE_ADMIN_TOKEN", ADMIN_TOKEN),
+            Workflow.defaults(),
+            false);
     String template = Fixtures.read("stripe/checkout.session.completed.json");
     String session = Fixtures.parse(template).objectId();
     String event = Fixtures.parse(template).id().value();
     List<String> keys = new java.util.ArrayList<>();
     for (int i = 1; i <= 2; i++) {
-      String body = template.replace(session, session + "_" + i).replace(event, event + "_" + i)
-          .replace("jenny.rosen@example.com", "buyer" + i + "@example.com");
+      String body =
+          template
+              .replace(session, session + "_" + i)
+              .replace(event, event + "_" + i)
+              .replace("jenny.rosen@example.com", "buyer" + i + "@example.com");
       assertThat(StripeWebhooks.postSigned(t.port(), body, now).statusCode()).isEqualTo(200);
       keys.add("purchase:" + session + "_" + i);
     }
@@ -166,14 +214,30 @@ class AdminPageBrowserTest {
     assertThat(StripeWebhooks.postSigned(t.port(), unpaid, now).statusCode()).isEqualTo(200);
     t.rc.respondWith(400, 400);
     t.deliverDue();
-    assertThat(keys).allSatisfy(k -> assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.FAILED));
-    int events = t.app.store().history().events(candybridge.history.EventQuery.all(), java.util.Optional.empty(), 50)
-        .items().size();
-    String unpaidReasons = t.app.store().history().event(Fixtures.parse(unpaid).id().value()).orElseThrow().decisions();
+    assertThat(keys)
+        .allSatisfy(k -> assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.FAILED));
+    int events =
+        t.app
+            .store()
+            .history()
+            .events(candybridge.history.EventQuery.all(), java.util.Optional.empty(), 50)
+            .items()
+            .size();
+    String unpaidReasons =
+        t.app
+            .store()
+            .history()
+            .event(Fixtures.parse(unpaid).id().value())
+            .orElseThrow()
+            .decisions();
 
-    BrowserRun run = runBrowser("http://127.0.0.1:" + t.port(), TOUR_SCREENSHOT, "tour", "buyer2@example.com", "2");
+    BrowserRun run =
+        runBrowser(
+            "http://127.0.0.1:" + t.port(), TOUR_SCREENSHOT, "tour", "buyer2@example.com", "2");
 
-    assertThat(run.exitCode()).as("admin-flow.mjs exit code; its output:%n%s", run.output()).isZero();
+    assertThat(run.exitCode())
+        .as("admin-flow.mjs exit code; its output:%n%s", run.output())
+        .isZero();
     assertThat(run.output())
         .contains("Ignored filter status=bogus")
         .containsIgnoringCase("status-last-webhook: Last webhook checkout.session.completed")
@@ -184,18 +248,34 @@ class AdminPageBrowserTest {
         .contains("OpenAPI 3.")
         .contains("2 deliveries match these filters");
     // The unpaid sale's reason, as stored, is on the page.
-    String reason = new com.fasterxml.jackson.databind.ObjectMapper().readTree(unpaidReasons).get(0).path("reason").asText();
+    String reason =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(unpaidReasons)
+            .get(0)
+            .path("reason")
+            .asText();
     assertThat(run.output()).contains(reason);
-    for (String step : List.of("unknown-filter", "status", "events", "search", "dry-run", "dry-run-refused")) {
+    for (String step :
+        List.of("unknown-filter", "status", "events", "search", "dry-run", "dry-run-refused")) {
       assertThat(Path.of("target/admin-tour-" + step + ".png")).exists().isNotEmptyFile();
     }
     assertThat(TOUR_SCREENSHOT).exists().isNotEmptyFile();
-    assertThat(t.app.store().history().events(candybridge.history.EventQuery.all(), java.util.Optional.empty(), 50)
-        .items()).as("dry runs store nothing").hasSize(events);
-    assertThat(keys).allSatisfy(k -> assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.PENDING));
-    assertThat(t.rc.received("purchase.json")).as("the two failed calls; the replays wait for the worker").hasSize(2);
+    assertThat(
+            t.app
+                .store()
+                .history()
+                .events(candybridge.history.EventQuery.all(), java.util.Optional.empty(), 50)
+                .items())
+        .as("dry runs store nothing")
+        .hasSize(events);
+    assertThat(keys)
+        .allSatisfy(k -> assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.PENDING));
+    assertThat(t.rc.received("purchase.json"))
+        .as("the two failed calls; the replays wait for the worker")
+        .hasSize(2);
     t.deliverDue();
-    assertThat(keys).allSatisfy(k -> assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.DELIVERED));
+    assertThat(keys)
+        .allSatisfy(k -> assertThat(delivery(k).status()).isEqualTo(DeliveryStatus.DELIVERED));
     assertThat(t.rc.received("purchase.json")).hasSize(4);
   }
 
@@ -205,23 +285,34 @@ class AdminPageBrowserTest {
 
   private record BrowserRun(int exitCode, String output) {}
 
-  /** Runs the Node script, its output in target/test-logs/browser-FLOW.log (scanned by LogHygieneTest). */
+  /**
+   * Runs the Node script, its output in target/test-logs/browser-FLOW.log (scanned by
+   * LogHygieneTest).
+   */
   private static BrowserRun runBrowser(String baseUrl, Path screenshot, String... flow)
       throws IOException, InterruptedException {
     Files.deleteIfExists(screenshot);
     Files.createDirectories(screenshot.toAbsolutePath().getParent());
     Path log = ServiceProcess.logDir().resolve("browser-" + flow[0] + ".log");
-    List<String> command = new java.util.ArrayList<>(List.of("node", BROWSER_DIR.resolve("admin-flow.mjs").toString(),
-        baseUrl, ADMIN_TOKEN, screenshot.toAbsolutePath().toString()));
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "node",
+                BROWSER_DIR.resolve("admin-flow.mjs").toString(),
+                baseUrl,
+                ADMIN_TOKEN,
+                screenshot.toAbsolutePath().toString()));
     command.addAll(List.of(flow));
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-        .start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+            .start();
     if (!process.waitFor(BROWSER_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      return new BrowserRun(-1, "timed out after " + BROWSER_TIMEOUT + "\n" + Files.readString(log));
+      return new BrowserRun(
+          -1, "timed out after " + BROWSER_TIMEOUT + "\n" + Files.readString(log));
     }
     return new BrowserRun(process.exitValue(), Files.readString(log));
   }

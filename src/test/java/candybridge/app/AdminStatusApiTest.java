@@ -41,18 +41,26 @@ class AdminStatusApiTest {
   }
 
   private String sale(int i) {
-    String body = TEMPLATE.replace(SESSION, SESSION + "_" + i).replace(EVENT, EVENT + "_" + i)
-        .replace("jenny.rosen@example.com", "buyer" + i + "@example.com");
-    assertThat(StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond()).statusCode())
+    String body =
+        TEMPLATE
+            .replace(SESSION, SESSION + "_" + i)
+            .replace(EVENT, EVENT + "_" + i)
+            .replace("jenny.rosen@example.com", "buyer" + i + "@example.com");
+    assertThat(
+            StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond())
+                .statusCode())
         .isEqualTo(200);
     return SESSION + "_" + i;
   }
 
   private JsonNode get(String path) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port() + path))
-            .header("Authorization", "Bearer " + TOKEN).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port() + path))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }
@@ -64,7 +72,9 @@ class AdminStatusApiTest {
     assertThat(s.path("referralcandy").path("breaker").asText()).isEqualTo("closed");
     assertThat(s.path("referralcandy").path("reachable").asText()).isEqualTo("yes");
     assertThat(s.path("queue").path("due_now").asLong()).isZero();
-    assertThat(s.path("stripe_mode").asText()).as("TestApp sets CANDYBRIDGE_STRIPE_MODE=test").isEqualTo("test");
+    assertThat(s.path("stripe_mode").asText())
+        .as("TestApp sets CANDYBRIDGE_STRIPE_MODE=test")
+        .isEqualTo("test");
   }
 
   @Test

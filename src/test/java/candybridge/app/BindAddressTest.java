@@ -30,13 +30,18 @@ class BindAddressTest {
   static final long NOW = 1_789_466_660L;
 
   @Test
-  void on_127_0_0_1_no_other_local_address_reaches_the_server(@TempDir Path dir) throws IOException {
-    try (TestApp t = TestApp.start(dir, NOW, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_BIND_ADDRESS", "127.0.0.1"))) {
+  void on_127_0_0_1_no_other_local_address_reaches_the_server(@TempDir Path dir)
+      throws IOException {
+    try (TestApp t =
+        TestApp.start(
+            dir, NOW, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_BIND_ADDRESS", "127.0.0.1"))) {
       assertThat(StripeWebhooks.get(t.port(), "/healthz").statusCode()).isEqualTo(200);
       List<InetAddress> others = otherAddresses();
       assertThat(others).isNotEmpty();
       for (InetAddress other : others) {
-        assertThatThrownBy(() -> connect(other, t.port())).as(other.toString()).isInstanceOf(ConnectException.class);
+        assertThatThrownBy(() -> connect(other, t.port()))
+            .as(other.toString())
+            .isInstanceOf(ConnectException.class);
       }
     }
   }

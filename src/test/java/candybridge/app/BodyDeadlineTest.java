@@ -1,10 +1,10 @@
 package candybridge.app;
 
-import candybridge.http.BodyDeadlineHandler;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import candybridge.http.BodyDeadlineHandler;
 import candybridge.testing.Fixtures;
 import candybridge.testing.StripeWebhooks;
 import candybridge.testing.TestApp;
@@ -42,8 +42,10 @@ class BodyDeadlineTest {
 
   @Test
   void a_signed_body_sent_in_pieces_is_stored() throws IOException {
-    byte[] body = Fixtures.read("stripe/checkout.session.completed.json")
-        .replace("evt_1TfQ7pZr4Kx2LwT9Qm3Nb4Vc", "evt_pieces").getBytes(UTF_8);
+    byte[] body =
+        Fixtures.read("stripe/checkout.session.completed.json")
+            .replace("evt_1TfQ7pZr4Kx2LwT9Qm3Nb4Vc", "evt_pieces")
+            .getBytes(UTF_8);
     try (Socket s = socket()) {
       OutputStream out = s.getOutputStream();
       out.write(head(body.length, StripeWebhooks.sign(body, StripeWebhooks.SECRET, NOW)));
@@ -59,8 +61,10 @@ class BodyDeadlineTest {
   @Test
   void a_chunked_body_over_the_limit_gets_413() throws IOException {
     ByteArrayOutputStream request = new ByteArrayOutputStream();
-    request.writeBytes(("POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
-        + "Stripe-Signature: t=1,v1=00\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(ISO_8859_1));
+    request.writeBytes(
+        ("POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                + "Stripe-Signature: t=1,v1=00\r\nTransfer-Encoding: chunked\r\n\r\n")
+            .getBytes(ISO_8859_1));
     byte[] piece = "a".repeat(64 * 1024).getBytes(ISO_8859_1);
     for (int i = 0; i < 20; i++) {
       request.writeBytes((Integer.toHexString(piece.length) + "\r\n").getBytes(ISO_8859_1));
@@ -69,8 +73,10 @@ class BodyDeadlineTest {
     }
     request.writeBytes("0\r\n\r\n".getBytes(ISO_8859_1));
     String answer = exchange(request.toByteArray());
-    assertThat(answer).startsWith("HTTP/1.1 413")
-        .endsWith("{\"error\":\"payload_too_large\",\"detail\":\"request body is larger than 1048576 bytes\"}");
+    assertThat(answer)
+        .startsWith("HTTP/1.1 413")
+        .endsWith(
+            "{\"error\":\"payload_too_large\",\"detail\":\"request body is larger than 1048576 bytes\"}");
   }
 
   @Test
@@ -84,15 +90,18 @@ class BodyDeadlineTest {
 
   @Test
   void a_body_cut_short_gets_400() throws IOException {
-    byte[] request = new ByteArrayOutputStream() {
-      {
-        writeBytes(head(5_000, "t=1,v1=00"));
-        writeBytes("{\"id\":\"evt_short\"".getBytes(UTF_8));
-      }
-    }.toByteArray();
+    byte[] request =
+        new ByteArrayOutputStream() {
+          {
+            writeBytes(head(5_000, "t=1,v1=00"));
+            writeBytes("{\"id\":\"evt_short\"".getBytes(UTF_8));
+          }
+        }.toByteArray();
     String answer = exchange(request);
-    assertThat(answer).startsWith("HTTP/1.1 400")
-        .endsWith("{\"error\":\"invalid_event\",\"detail\":\"the request body could not be read completely\"}");
+    assertThat(answer)
+        .startsWith("HTTP/1.1 400")
+        .endsWith(
+            "{\"error\":\"invalid_event\",\"detail\":\"the request body could not be read completely\"}");
     assertThat(StripeWebhooks.get(t.port(), "/healthz").statusCode()).isEqualTo(200);
   }
 
@@ -104,7 +113,12 @@ class BodyDeadlineTest {
 
   private static byte[] head(long length, String signature) {
     return ("POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
-        + "Stripe-Signature: " + signature + "\r\nContent-Length: " + length + "\r\n\r\n").getBytes(ISO_8859_1);
+            + "Stripe-Signature: "
+            + signature
+            + "\r\nContent-Length: "
+            + length
+            + "\r\n\r\n")
+        .getBytes(ISO_8859_1);
   }
 
   /** Writes, half-closes, reads to the end. */

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Crash suite (RELIABILITY.md): the service as real processes under steady webhook load, killed
  * with SIGKILL at random moments and restarted each time. The ledger of every 200 the load
- * generator got is then checked against what the fake ReferralCandy received: nothing lost,
- * nothing sent twice, the calls cut off mid-flight in doubt (counted and listed), never resent.
- * The short versions run in the default suite; the long ones ({@code -Preliability}) kill 20 times
- * on SQLite and 10 times on PostgreSQL.
+ * generator got is then checked against what the fake ReferralCandy received: nothing lost, nothing
+ * sent twice, the calls cut off mid-flight in doubt (counted and listed), never resent. The short
+ * versions run in the default suite; the long ones ({@code -Preliability}) kill 20 times on SQLite
+ * and 10 times on PostgreSQL.
  */
 class CrashSuiteTest {
   /** Printed with every run, so a failing run can be repeated with the same kill moments. */
@@ -62,7 +62,8 @@ class CrashSuiteTest {
     Path db = dir.resolve("candybridge.db");
     String url = "jdbc:sqlite:" + db;
     SaleLedger ledger = new SaleLedger();
-    try (FakeReferralCandyServer rc = FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET)) {
+    try (FakeReferralCandyServer rc =
+        FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET)) {
       // A little latency at ReferralCandy, so that kills land on calls in flight too.
       rc.delay(Duration.ofMillis(25));
       Map<String, String> env = env(TestApp.env(db, rc, StripeWebhooks.SECRET));
@@ -78,7 +79,10 @@ class CrashSuiteTest {
       try (ServiceProcess last = ServiceProcess.start(name + "-final", env)) {
         load.port(0, last.port());
         load.finish(last.port(), Duration.ofSeconds(60));
-        Poll.until("every acknowledged sale delivered or in doubt", Duration.ofSeconds(90), () -> ledger.settled(url));
+        Poll.until(
+            "every acknowledged sale delivered or in doubt",
+            Duration.ofSeconds(90),
+            () -> ledger.settled(url));
       }
       verdict(name, kills, 1, load, ledger, url, rc);
     }
@@ -88,17 +92,21 @@ class CrashSuiteTest {
     Random random = new Random(SEED);
     String url = Postgres.freshDatabaseUrl();
     SaleLedger ledger = new SaleLedger();
-    try (FakeReferralCandyServer rc = FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET)) {
+    try (FakeReferralCandyServer rc =
+        FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET)) {
       rc.delay(Duration.ofMillis(25));
-      Map<String, String> env = env(TestApp.env(dir.resolve("unused.db"), rc, StripeWebhooks.SECRET));
+      Map<String, String> env =
+          env(TestApp.env(dir.resolve("unused.db"), rc, StripeWebhooks.SECRET));
       env.put("CANDYBRIDGE_DATABASE_URL", url);
       // The survivor takes over a dead instance's calls once their lease ran out: keep it short.
-      // A timeout puts the call in doubt (docs/design.md §6), so it must never fire on an answer that
+      // A timeout puts the call in doubt (docs/design.md §6), so it must never fire on an answer
+      // that
       // is merely slow because the machine is loaded: 2 s did, once, on a machine at load 15.
       env.put("CANDYBRIDGE_DELIVERY_TIMEOUT", "5s");
       env.put("CANDYBRIDGE_DELIVERY_LEASE", "20s");
       ServiceProcess[] instances = {
-          ServiceProcess.start(name + "-a-0", env), ServiceProcess.start(name + "-b-0", env)};
+        ServiceProcess.start(name + "-a-0", env), ServiceProcess.start(name + "-b-0", env)
+      };
       LoadGenerator load = LoadGenerator.start(2, ledger, name);
       load.port(0, instances[0].port());
       load.port(1, instances[1].port());
@@ -114,7 +122,10 @@ class CrashSuiteTest {
         }
         pause(random, 500, 1_000);
         load.finish(instances[0].port(), Duration.ofSeconds(60));
-        Poll.until("every acknowledged sale delivered or in doubt", Duration.ofSeconds(90), () -> ledger.settled(url));
+        Poll.until(
+            "every acknowledged sale delivered or in doubt",
+            Duration.ofSeconds(90),
+            () -> ledger.settled(url));
       } finally {
         for (ServiceProcess p : instances) {
           p.close();
@@ -130,12 +141,23 @@ class CrashSuiteTest {
     return env;
   }
 
-  private static void verdict(String name, int kills, int instances, LoadGenerator load, SaleLedger ledger,
-      String url, FakeReferralCandyServer rc) {
+  private static void verdict(
+      String name,
+      int kills,
+      int instances,
+      LoadGenerator load,
+      SaleLedger ledger,
+      String url,
+      FakeReferralCandyServer rc) {
     SaleLedger.Verdict v = ledger.check(url, rc.received("purchase.json"));
-    ReliabilityReport report = new ReliabilityReport(name).put("seed", SEED).put("instances", instances)
-        .put("kills", kills).put("webhookRequests", load.requests()).put("not200", load.non200())
-        .put("rcCalls", rc.received().size());
+    ReliabilityReport report =
+        new ReliabilityReport(name)
+            .put("seed", SEED)
+            .put("instances", instances)
+            .put("kills", kills)
+            .put("webhookRequests", load.requests())
+            .put("not200", load.non200())
+            .put("rcCalls", rc.received().size());
     v.into(report);
     report.write();
     assertThat(v.acknowledged()).as("sales acknowledged").isGreaterThan(kills);
@@ -145,13 +167,19 @@ class CrashSuiteTest {
     assertThat(v.deliveredOnce() + v.inDoubt().size()).isEqualTo(v.acknowledged());
   }
 
-  /** Kill moments count from the first acknowledged sale after a start, so every run is under load. */
+  /**
+   * Kill moments count from the first acknowledged sale after a start, so every run is under load.
+   */
   private static void awaitLoad(SaleLedger ledger) {
     int before = ledger.count();
-    Poll.until("the restarted service acknowledges sales", Duration.ofSeconds(60), () -> ledger.count() > before);
+    Poll.until(
+        "the restarted service acknowledges sales",
+        Duration.ofSeconds(60),
+        () -> ledger.count() > before);
   }
 
   private static void pause(Random random, int minMillis, int maxMillis) {
-    LockSupport.parkNanos(Duration.ofMillis(minMillis + random.nextInt(maxMillis - minMillis)).toNanos());
+    LockSupport.parkNanos(
+        Duration.ofMillis(minMillis + random.nextInt(maxMillis - minMillis)).toNanos());
   }
 }

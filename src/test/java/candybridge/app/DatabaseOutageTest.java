@@ -36,8 +36,10 @@ class DatabaseOutageTest {
   static final String TEMPLATE = Fixtures.read(FIXTURE);
   static final String SESSION = Fixtures.event(FIXTURE).objectId();
   static final String EVENT_ID = Fixtures.event(FIXTURE).id().value();
+
   /** Each database call during the outage waits for Hikari's connection timeout (3 s) first. */
   static final Duration PATIENCE = Duration.ofSeconds(60);
+
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
@@ -46,12 +48,18 @@ class DatabaseOutageTest {
   void answers_503_while_postgres_is_down_and_recovers_without_a_restart() {
     long now = Clock.systemUTC().instant().getEpochSecond();
     try (RestartablePostgres pg = RestartablePostgres.start(dir.resolve("pgdata"));
-        TestApp app = TestApp.start(dir, now, StripeWebhooks.SECRET,
-            Map.of("CANDYBRIDGE_DATABASE_URL", pg.jdbcUrl()), Workflow.defaults(), true)) {
+        TestApp app =
+            TestApp.start(
+                dir,
+                now,
+                StripeWebhooks.SECRET,
+                Map.of("CANDYBRIDGE_DATABASE_URL", pg.jdbcUrl()),
+                Workflow.defaults(),
+                true)) {
       String before = event("before");
       assertThat(StripeWebhooks.postSigned(app.port(), before, now).statusCode()).isEqualTo(200);
-      Poll.until("the sale before the outage delivered", PATIENCE,
-          () -> isDelivered(app, "before"));
+      Poll.until(
+          "the sale before the outage delivered", PATIENCE, () -> isDelivered(app, "before"));
       assertThat(readyz(app).statusCode()).isEqualTo(200);
 
       pg.stop();
@@ -76,7 +84,8 @@ class DatabaseOutageTest {
           .extracting(call -> call.params().get("external_reference_id"))
           .containsExactly(SESSION + "_before", SESSION + "_during");
       assertThat(app.rc.received()).allMatch(RecordedCall::signatureValid);
-      Delivery retriedSale = app.app.store().findDeliveryByKey("purchase:" + SESSION + "_during").orElseThrow();
+      Delivery retriedSale =
+          app.app.store().findDeliveryByKey("purchase:" + SESSION + "_during").orElseThrow();
       assertThat(app.app.store().attempts(retriedSale.id())).hasSize(1);
       HttpResponse<String> again = StripeWebhooks.postSigned(app.port(), during, now);
       assertThat(field(again, "status")).isEqualTo("duplicate");
@@ -84,7 +93,9 @@ class DatabaseOutageTest {
   }
 
   private static String event(String suffix) {
-    return TEMPLATE.replace(SESSION, SESSION + "_" + suffix).replace(EVENT_ID, EVENT_ID + "_" + suffix);
+    return TEMPLATE
+        .replace(SESSION, SESSION + "_" + suffix)
+        .replace(EVENT_ID, EVENT_ID + "_" + suffix);
   }
 
   private static boolean isDelivered(TestApp app, String suffix) {
@@ -133,11 +144,12 @@ class DatabaseOutageTest {
     /** Starts the server on the same port and data directory (initialised on the first start). */
     void restart() {
       try {
-        server = EmbeddedPostgres.builder()
-            .setDataDirectory(data)
-            .setCleanDataDirectory(false)
-            .setPort(port)
-            .start();
+        server =
+            EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .start();
       } catch (IOException e) {
         throw new UncheckedIOException("embedded PostgreSQL did not start on port " + port, e);
       }

@@ -31,18 +31,28 @@ class DeployMonitoringTest {
   @Test
   void every_metric_in_the_rules_and_the_dashboard_is_in_a_real_scrape() throws IOException {
     String scrape = scrapeAfterAScriptedRun();
-    Set<String> series = Pattern.compile("(?m)^(candybridge_[a-z0-9_]+)[{ ]").matcher(scrape).results()
-        .map(m -> m.group(1)).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> series =
+        Pattern.compile("(?m)^(candybridge_[a-z0-9_]+)[{ ]")
+            .matcher(scrape)
+            .results()
+            .map(m -> m.group(1))
+            .collect(Collectors.toCollection(TreeSet::new));
 
-    for (String file : new String[] {"deploy/prometheus/candybridge-rules.yml", "deploy/grafana/candybridge-dashboard.json"}) {
+    for (String file :
+        new String[] {
+          "deploy/prometheus/candybridge-rules.yml", "deploy/grafana/candybridge-dashboard.json"
+        }) {
       Set<String> used = names(Files.readString(Path.of(file)));
       assertThat(used).as("sanity: %s names metrics", file).hasSizeGreaterThan(4);
       assertThat(series).as("series of /metrics that %s uses", file).containsAll(used);
     }
     assertThat(names(Files.readString(Path.of("deploy/prometheus/candybridge-rules.yml"))))
         .as("the issue's four: backlog age, in doubt, failures, commit time; and the breaker")
-        .contains("candybridge_queue_oldest_due_age_seconds", "candybridge_deliveries_in_doubt",
-            "candybridge_delivery_status_changes_total", "candybridge_store_commit_duration_seconds_bucket",
+        .contains(
+            "candybridge_queue_oldest_due_age_seconds",
+            "candybridge_deliveries_in_doubt",
+            "candybridge_delivery_status_changes_total",
+            "candybridge_store_commit_duration_seconds_bucket",
             "candybridge_breaker_state");
     assertThat(scrape).contains("candybridge_delivery_status_changes_total{status=\"failed\"}");
   }

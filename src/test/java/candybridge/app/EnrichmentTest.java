@@ -28,10 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 class EnrichmentTest {
   static final String KEY = "sk_test_candybridge_enrichment";
   static final long NOW = 1_789_466_700L;
-  static final String SESSION_EVENT = Fixtures.read("stripe/checkout.session.completed.json")
-      .replace("\"email\": \"jenny.rosen@example.com\"", "\"email\": null")
-      .replace("\"customer\": null", "\"customer\": \"cus_TfQ8aBc1De2Fg3\"")
-      .replace("\"discounts\": []", "\"discounts\": [{\"coupon\": null, \"promotion_code\": \"promo_1TfAUTUMN\"}]");
+  static final String SESSION_EVENT =
+      Fixtures.read("stripe/checkout.session.completed.json")
+          .replace("\"email\": \"jenny.rosen@example.com\"", "\"email\": null")
+          .replace("\"customer\": null", "\"customer\": \"cus_TfQ8aBc1De2Fg3\"")
+          .replace(
+              "\"discounts\": []",
+              "\"discounts\": [{\"coupon\": null, \"promotion_code\": \"promo_1TfAUTUMN\"}]");
 
   @TempDir Path dir;
   FakeStripeApiServer stripe;
@@ -39,13 +42,20 @@ class EnrichmentTest {
 
   @BeforeEach
   void start() {
-    assertThat(SESSION_EVENT).contains("cus_TfQ8aBc1De2Fg3").contains("promo_1TfAUTUMN")
+    assertThat(SESSION_EVENT)
+        .contains("cus_TfQ8aBc1De2Fg3")
+        .contains("promo_1TfAUTUMN")
         .doesNotContain("jenny.rosen@example.com");
-    stripe = FakeStripeApiServer.start(KEY)
-        .withCustomer(Fixtures.read("stripe/api/customer.cus_TfQ8aBc1De2Fg3.json"))
-        .withPromotionCode(Fixtures.read("stripe/api/promotion_code.promo_1TfAUTUMN.json"));
-    t = TestApp.start(dir, NOW, SignedFixture.SECRET,
-        Map.of("STRIPE_API_KEY", KEY, "STRIPE_API_BASE", stripe.apiBase().toString()));
+    stripe =
+        FakeStripeApiServer.start(KEY)
+            .withCustomer(Fixtures.read("stripe/api/customer.cus_TfQ8aBc1De2Fg3.json"))
+            .withPromotionCode(Fixtures.read("stripe/api/promotion_code.promo_1TfAUTUMN.json"));
+    t =
+        TestApp.start(
+            dir,
+            NOW,
+            SignedFixture.SECRET,
+            Map.of("STRIPE_API_KEY", KEY, "STRIPE_API_BASE", stripe.apiBase().toString()));
   }
 
   @AfterEach
@@ -56,12 +66,18 @@ class EnrichmentTest {
 
   private void postSession() {
     byte[] bytes = SESSION_EVENT.getBytes(UTF_8);
-    assertThat(StripeWebhooks.post(t.port(), bytes, StripeWebhooks.sign(bytes, SignedFixture.SECRET, NOW)).statusCode())
+    assertThat(
+            StripeWebhooks.post(
+                    t.port(), bytes, StripeWebhooks.sign(bytes, SignedFixture.SECRET, NOW))
+                .statusCode())
         .isEqualTo(200);
   }
 
   private Delivery delivery() {
-    return t.app.store().findDeliveryByKey("purchase:" + Fixtures.event("stripe/checkout.session.completed.json").objectId())
+    return t.app
+        .store()
+        .findDeliveryByKey(
+            "purchase:" + Fixtures.event("stripe/checkout.session.completed.json").objectId())
         .orElseThrow();
   }
 
@@ -73,14 +89,17 @@ class EnrichmentTest {
 
     t.deliverDue();
 
-    assertThat(t.rc.received("purchase.json")).singleElement().satisfies(call -> {
-      assertThat(call.signatureValid()).isTrue();
-      assertThat(call.params())
-          .containsEntry("email", "ana.silva@example.com")
-          .containsEntry("discount_code", "AUTUMN25")
-          .containsEntry("first_name", "Jenny") // the session's own name still wins
-          .containsEntry("last_name", "Rosen");
-    });
+    assertThat(t.rc.received("purchase.json"))
+        .singleElement()
+        .satisfies(
+            call -> {
+              assertThat(call.signatureValid()).isTrue();
+              assertThat(call.params())
+                  .containsEntry("email", "ana.silva@example.com")
+                  .containsEntry("discount_code", "AUTUMN25")
+                  .containsEntry("first_name", "Jenny") // the session's own name still wins
+                  .containsEntry("last_name", "Rosen");
+            });
     assertThat(delivery().needsLookup()).isFalse();
     assertThat(delivery().call().params()).containsEntry("discount_code", "AUTUMN25");
   }
@@ -94,11 +113,16 @@ class EnrichmentTest {
     assertThat(t.rc.received()).as("nothing wrong is sent").isEmpty();
     Delivery waiting = delivery();
     assertThat(waiting.status()).isEqualTo(DeliveryStatus.PENDING);
-    assertThat(waiting.lastError().orElseThrow()).startsWith("waiting for Stripe").contains("nothing was sent");
-    assertThat(t.app.store().attempts(waiting.id())).singleElement().satisfies(a -> {
-      assertThat(a.verdict()).isEqualTo(Verdict.RETRY);
-      assertThat(a.httpStatus()).isEmpty();
-    });
+    assertThat(waiting.lastError().orElseThrow())
+        .startsWith("waiting for Stripe")
+        .contains("nothing was sent");
+    assertThat(t.app.store().attempts(waiting.id()))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.verdict()).isEqualTo(Verdict.RETRY);
+              assertThat(a.httpStatus()).isEmpty();
+            });
 
     t.clock.advance(Duration.ofMinutes(1));
     t.deliverDue();
@@ -110,10 +134,13 @@ class EnrichmentTest {
     t.clock.advance(Duration.ofHours(1));
     t.deliverDue();
 
-    assertThat(t.rc.received("purchase.json")).hasSize(1)
-        .allSatisfy(call -> assertThat(call.params()).containsEntry("email", "ana.silva@example.com"));
+    assertThat(t.rc.received("purchase.json"))
+        .hasSize(1)
+        .allSatisfy(
+            call -> assertThat(call.params()).containsEntry("email", "ana.silva@example.com"));
     assertThat(delivery().status()).isEqualTo(DeliveryStatus.DELIVERED);
-    assertThat(t.app.store().attempts(delivery().id())).extracting(Attempt::verdict)
+    assertThat(t.app.store().attempts(delivery().id()))
+        .extracting(Attempt::verdict)
         .containsExactly(Verdict.RETRY, Verdict.RETRY, Verdict.DELIVERED);
   }
 
@@ -126,6 +153,8 @@ class EnrichmentTest {
     assertThat(t.rc.received()).isEmpty();
     Delivery d = delivery();
     assertThat(d.status()).isEqualTo(DeliveryStatus.FAILED);
-    assertThat(d.lastError().orElseThrow()).contains("email has no value").contains("nothing was sent");
+    assertThat(d.lastError().orElseThrow())
+        .contains("email has no value")
+        .contains("nothing was sent");
   }
 }

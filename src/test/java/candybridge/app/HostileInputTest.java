@@ -58,8 +58,9 @@ class HostileInputTest {
     byte[] notJson = "this is not json".getBytes(UTF_8);
     byte[] truncated = Arrays.copyOf(BYTES, BYTES.length / 2);
     byte[] notEvent = "{\"id\":\"cs_123\",\"object\":\"checkout.session\"}".getBytes(UTF_8);
-    byte[] noData = "{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"checkout.session.completed\",\"created\":1}"
-        .getBytes(UTF_8);
+    byte[] noData =
+        "{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"checkout.session.completed\",\"created\":1}"
+            .getBytes(UTF_8);
     byte[] badUtf8 = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'};
     byte[] changed = EVENT.replace("\"amount_total\": 3000", "\"amount_total\": 3").getBytes(UTF_8);
     return Stream.of(
@@ -67,16 +68,30 @@ class HostileInputTest {
         Arguments.of("empty signature header", BYTES, "", 400, "missing_signature"),
         Arguments.of("garbage signature header", BYTES, "garbage;;==,", 400, "invalid_signature"),
         Arguments.of("non-numeric timestamp", BYTES, "t=abc,v1=" + good, 400, "invalid_signature"),
-        Arguments.of("wrong secret", BYTES, StripeWebhooks.sign(BYTES, "whsec_wrong", NOW), 400, "invalid_signature"),
-        Arguments.of("stale timestamp", BYTES, sig(BYTES, NOW - 301), 400, "timestamp_out_of_tolerance"),
-        Arguments.of("far-future timestamp", BYTES, sig(BYTES, NOW + 301), 400, "timestamp_out_of_tolerance"),
+        Arguments.of(
+            "wrong secret",
+            BYTES,
+            StripeWebhooks.sign(BYTES, "whsec_wrong", NOW),
+            400,
+            "invalid_signature"),
+        Arguments.of(
+            "stale timestamp", BYTES, sig(BYTES, NOW - 301), 400, "timestamp_out_of_tolerance"),
+        Arguments.of(
+            "far-future timestamp",
+            BYTES,
+            sig(BYTES, NOW + 301),
+            400,
+            "timestamp_out_of_tolerance"),
         Arguments.of("v0 only", BYTES, "t=" + NOW + ",v0=" + good, 400, "invalid_signature"),
-        Arguments.of("body changed after signing", changed, sig(BYTES, NOW), 400, "invalid_signature"),
+        Arguments.of(
+            "body changed after signing", changed, sig(BYTES, NOW), 400, "invalid_signature"),
         Arguments.of("non-JSON body", notJson, sig(notJson, NOW), 400, "invalid_event"),
         Arguments.of("truncated JSON", truncated, sig(truncated, NOW), 400, "invalid_event"),
         Arguments.of("100,000 nested arrays", deep, sig(deep, NOW), 400, "invalid_event"),
-        Arguments.of("100,000 nested objects", deepObject, sig(deepObject, NOW), 400, "invalid_event"),
-        Arguments.of("JSON that is not an event", notEvent, sig(notEvent, NOW), 400, "invalid_event"),
+        Arguments.of(
+            "100,000 nested objects", deepObject, sig(deepObject, NOW), 400, "invalid_event"),
+        Arguments.of(
+            "JSON that is not an event", notEvent, sig(notEvent, NOW), 400, "invalid_event"),
         Arguments.of("event without data.object", noData, sig(noData, NOW), 400, "invalid_event"),
         Arguments.of("invalid UTF-8", badUtf8, sig(badUtf8, NOW), 400, "invalid_event"));
   }
@@ -87,7 +102,8 @@ class HostileInputTest {
       String name, byte[] body, String header, int status, String code) throws SQLException {
     HttpResponse<String> response = StripeWebhooks.post(t.port(), body, header);
     assertThat(response.statusCode()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("application/json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).contains("application/json"));
     assertThat(response.body()).contains("\"error\":\"" + code + "\"").contains("\"detail\":\"");
     assertNothingStoredOrSent();
   }

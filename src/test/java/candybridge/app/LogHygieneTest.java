@@ -1,18 +1,17 @@
 package candybridge.app;
 
-import candybridge.Main;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Replay;
+import candybridge.testing.FakeReferralCandyServer;
+import candybridge.testing.Poll;
 import candybridge.testing.ServiceProcess;
 import candybridge.testing.SignedFixture;
 import candybridge.testing.StripeWebhooks;
 import candybridge.testing.TestApp;
 import candybridge.workflow.WorkflowFile;
-import candybridge.testing.FakeReferralCandyServer;
-import candybridge.testing.Poll;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,12 +47,19 @@ class LogHygieneTest {
   private static final Path IN_PROCESS =
       Path.of(System.getProperty("candybridge.testLogFile", "target/test-in-process.log"));
   private static final String FORGED_START = "2020-01-01T00:00:00.000Z";
-  private static final Pattern LOG_LINE = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z \\[[^\\]]+\\] \\[[A-Z]+\\] .*");
+  private static final Pattern LOG_LINE =
+      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z \\[[^\\]]+\\] \\[[A-Z]+\\] .*");
+
   /** A buyer's metadata: a forged log line, terminal escapes, a line separator, a bidi override. */
-  private static final String HOSTILE_NOTE = "x\r\n" + FORGED_START + " [main] [INFO] DeliveryWorker - delivery=1"
-      + " FORGED by mallory@evil.example\u001b[2J\u001b]0;pwned\u0007\u2028FORGED2 \u202etxt.exe";
+  private static final String HOSTILE_NOTE =
+      "x\r\n"
+          + FORGED_START
+          + " [main] [INFO] DeliveryWorker - delivery=1"
+          + " FORGED by mallory@evil.example\u001b[2J\u001b]0;pwned\u0007\u2028FORGED2 \u202etxt.exe";
+
   /** Dedupe key, workflow filter and mapping all read the buyer's text and address. */
-  private static final String HOSTILE_WORKFLOWS = """
+  private static final String HOSTILE_WORKFLOWS =
+      """
       default_workflows: replace
       workflows:
         - name: hostile-key
@@ -79,7 +85,8 @@ class LogHygieneTest {
 
   @Test
   @Order(1)
-  void a_dedupe_key_of_customer_text_is_logged_escaped_and_without_the_address() throws IOException {
+  void a_dedupe_key_of_customer_text_is_logged_escaped_and_without_the_address()
+      throws IOException {
     // The first log call of this JVM opens (and empties) the file: measure after it.
     LoggerFactory.getLogger(LogHygieneTest.class).info("a workflow with a hostile dedupe key");
     long logStart = Files.size(IN_PROCESS);
@@ -90,16 +97,29 @@ class LogHygieneTest {
     ((ObjectNode) session.path("customer_details")).put("name", "Jenny\u001b[31m Rosen\u001b[0m");
     byte[] body = event.toString().getBytes(StandardCharsets.UTF_8);
 
-    try (TestApp t = TestApp.start(dir, f.t() + 1, SignedFixture.SECRET, Map.of(),
-        WorkflowFile.parse(HOSTILE_WORKFLOWS, "hostile.yaml"))) {
+    try (TestApp t =
+        TestApp.start(
+            dir,
+            f.t() + 1,
+            SignedFixture.SECRET,
+            Map.of(),
+            WorkflowFile.parse(HOSTILE_WORKFLOWS, "hostile.yaml"))) {
       t.rc.respondWith(500);
       long now = t.clock.instant().getEpochSecond();
-      assertThat(StripeWebhooks.post(t.port(), body, StripeWebhooks.sign(body, SignedFixture.SECRET, now)).statusCode())
+      assertThat(
+              StripeWebhooks.post(
+                      t.port(), body, StripeWebhooks.sign(body, SignedFixture.SECRET, now))
+                  .statusCode())
           .isEqualTo(200);
       t.deliverDue();
-      Delivery held = t.app.store().findDeliveryByKey(
-          "purchase:" + HOSTILE_NOTE + ":jenny.rosen@example.com").orElseThrow();
-      assertThat(held.status()).as("a 500 is in doubt, logged with its key").isEqualTo(DeliveryStatus.IN_DOUBT);
+      Delivery held =
+          t.app
+              .store()
+              .findDeliveryByKey("purchase:" + HOSTILE_NOTE + ":jenny.rosen@example.com")
+              .orElseThrow();
+      assertThat(held.status())
+          .as("a 500 is in doubt, logged with its key")
+          .isEqualTo(DeliveryStatus.IN_DOUBT);
       new Replay(t.app.store(), t.clock, () -> {}).replay(held.id());
       t.deliverDue();
       assertThat(t.rc.received("purchase.json")).hasSize(2);
@@ -107,17 +127,28 @@ class LogHygieneTest {
 
     String written = readFrom(IN_PROCESS, logStart);
     assertThat(written).as("the key reached the log").contains("FORGED", "[e-mail removed]");
-    assertThat(written).as("no raw control character, line separator or bidi override")
+    assertThat(written)
+        .as("no raw control character, line separator or bidi override")
         .doesNotContain("\r", "\u001b", "\u0007", "\u2028", "\u202e");
     List<String> lines = written.lines().toList();
-    assertThat(lines).as("each line is one real log call, none forged")
+    assertThat(lines)
+        .as("each line is one real log call, none forged")
         .allMatch(l -> LOG_LINE.matcher(l).matches())
         .noneMatch(l -> l.startsWith(FORGED_START));
-    assertThat(lines).filteredOn(l -> l.contains("FORGED"))
-        .as("ingest summary, in-doubt warning, replay, attempts").hasSizeGreaterThanOrEqualTo(4)
-        .allSatisfy(l -> assertThat(l).contains(
-            "x\\r\\n" + FORGED_START + " [main]", "\\u001b[2J", "\\u0007\\u2028FORGED2", "\\u202etxt"));
-    assertThat(lines).as("the filter's reason quotes the buyer's text, escaped")
+    assertThat(lines)
+        .filteredOn(l -> l.contains("FORGED"))
+        .as("ingest summary, in-doubt warning, replay, attempts")
+        .hasSizeGreaterThanOrEqualTo(4)
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .contains(
+                        "x\\r\\n" + FORGED_START + " [main]",
+                        "\\u001b[2J",
+                        "\\u0007\\u2028FORGED2",
+                        "\\u202etxt"));
+    assertThat(lines)
+        .as("the filter's reason quotes the buyer's text, escaped")
         .anyMatch(l -> l.contains("hostile-filter") && l.contains("FORGED"));
     assertThat(lines).noneMatch(l -> EMAIL.matcher(l).find());
   }
@@ -131,9 +162,16 @@ class LogHygieneTest {
     }
   }
 
-  private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
-  private static final List<String> SECRETS = List.of(
-      StripeWebhooks.SECRET, SignedFixture.SECRET, TestApp.RC_SECRET, "whsec_", "sk_test_", "sk_live_");
+  private static final Pattern EMAIL =
+      Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+  private static final List<String> SECRETS =
+      List.of(
+          StripeWebhooks.SECRET,
+          SignedFixture.SECRET,
+          TestApp.RC_SECRET,
+          "whsec_",
+          "sk_test_",
+          "sk_live_");
 
   /**
    * CANDYBRIDGE_LOG_FORMAT=json in a real serve process (the format is chosen in Main, before the
@@ -152,36 +190,56 @@ class LogHygieneTest {
     byte[] body = event.toString().getBytes(StandardCharsets.UTF_8);
     String eventId = event.path("id").asText();
 
-    try (FakeReferralCandyServer rc = FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET)) {
-      Map<String, String> env = new HashMap<>(TestApp.env(dir.resolve("json.db"), rc, StripeWebhooks.SECRET));
+    try (FakeReferralCandyServer rc =
+        FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET)) {
+      Map<String, String> env =
+          new HashMap<>(TestApp.env(dir.resolve("json.db"), rc, StripeWebhooks.SECRET));
       env.put("CANDYBRIDGE_LOG_FORMAT", "json");
       try (ServiceProcess p = ServiceProcess.start("log-format-json", env)) {
         long now = System.currentTimeMillis() / 1000;
-        assertThat(StripeWebhooks.post(p.port(), body, StripeWebhooks.sign(body, StripeWebhooks.SECRET, now))
-            .statusCode()).isEqualTo(200);
-        Poll.until("the delivery's log line", Duration.ofSeconds(30), () -> {
-          try {
-            return Files.readString(p.log()).contains("-> delivered");
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+        assertThat(
+                StripeWebhooks.post(
+                        p.port(), body, StripeWebhooks.sign(body, StripeWebhooks.SECRET, now))
+                    .statusCode())
+            .isEqualTo(200);
+        Poll.until(
+            "the delivery's log line",
+            Duration.ofSeconds(30),
+            () -> {
+              try {
+                return Files.readString(p.log()).contains("-> delivered");
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
         List<String> lines = Files.readAllLines(p.log());
         assertThat(lines).as("log lines").hasSizeGreaterThan(2);
         List<JsonNode> objects = new ArrayList<>();
         for (String line : lines) {
           JsonNode o = JSON.readTree(line);
           assertThat(o.isObject()).as(line).isTrue();
-          assertThat(o.fieldNames()).toIterable().as(line).contains("time", "level", "logger", "message");
+          assertThat(o.fieldNames())
+              .toIterable()
+              .as(line)
+              .contains("time", "level", "logger", "message");
           assertThat(o.path("time").asText()).as(line).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z");
           objects.add(o);
         }
-        assertThat(objects).as("the ingest line names the event")
-            .anyMatch(o -> o.path("logger").asText().endsWith("StripeIngest") && o.path("event_id").asText().equals(eventId));
-        assertThat(objects).as("the delivery line names the delivery and its event")
-            .anyMatch(o -> o.path("message").asText().contains("-> delivered")
-                && o.path("delivery_id").asText().matches("\\d+") && o.path("event_id").asText().equals(eventId));
-        assertThat(lines).as("no raw control character, line separator or bidi override")
+        assertThat(objects)
+            .as("the ingest line names the event")
+            .anyMatch(
+                o ->
+                    o.path("logger").asText().endsWith("StripeIngest")
+                        && o.path("event_id").asText().equals(eventId));
+        assertThat(objects)
+            .as("the delivery line names the delivery and its event")
+            .anyMatch(
+                o ->
+                    o.path("message").asText().contains("-> delivered")
+                        && o.path("delivery_id").asText().matches("\\d+")
+                        && o.path("event_id").asText().equals(eventId));
+        assertThat(lines)
+            .as("no raw control character, line separator or bidi override")
             .allMatch(l -> l.chars().noneMatch(c -> c < 0x20 || c == 0x2028 || c == 0x202e));
         assertThat(lines).noneMatch(l -> EMAIL.matcher(l).find());
       }

@@ -62,6 +62,7 @@ class MultiInstanceTest {
 
   /** The client threads that post webhooks. */
   private final ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
+
   /** Starts and stops the instances side by side. */
   private final ExecutorService lifecycle = Executors.newFixedThreadPool(INSTANCES);
 
@@ -75,7 +76,8 @@ class MultiInstanceTest {
   void three_instances_on_one_database_send_each_acknowledged_sale_exactly_once() {
     int sales = 3_000;
     String url = Postgres.freshDatabaseUrl();
-    try (FakeReferralCandyServer rc = FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET);
+    try (FakeReferralCandyServer rc =
+            FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET);
         Instances instances = startInstances("multi", env(url, rc, Map.of()))) {
       List<Post> posts = new ArrayList<>();
       for (int i = 0; i < sales; i++) {
@@ -88,37 +90,53 @@ class MultiInstanceTest {
         }
         if (i % 100 == 0) {
           // A second, distinct event about the same checkout session, to a third instance.
-          posts.add(new Post(instances.get((i + 2) % INSTANCES), session, event(session, eventId + "_again")));
+          posts.add(
+              new Post(
+                  instances.get((i + 2) % INSTANCES), session, event(session, eventId + "_again")));
         }
       }
 
       List<Answer> answers = postAll(posts);
 
       assertThat(answers).allSatisfy(a -> assertThat(a.status()).as(a.body()).isEqualTo(200));
-      assertThat(answers.stream().collect(Collectors.groupingBy(Answer::outcome, Collectors.counting())))
+      assertThat(
+              answers.stream()
+                  .collect(Collectors.groupingBy(Answer::outcome, Collectors.counting())))
           .as("each distinct event id stored once, on whichever instance came first")
-          .containsOnly(Map.entry("stored", (long) sales + sales / 100), Map.entry("duplicate", (long) sales / 10));
+          .containsOnly(
+              Map.entry("stored", (long) sales + sales / 100),
+              Map.entry("duplicate", (long) sales / 10));
       Set<String> acknowledged = answers.stream().map(Answer::session).collect(Collectors.toSet());
       assertThat(acknowledged).hasSize(sales);
 
-      Poll.until("a purchase for every sale", Duration.ofSeconds(60),
+      Poll.until(
+          "a purchase for every sale",
+          Duration.ofSeconds(60),
           () -> rc.received("purchase.json").size() >= sales);
       try (JdbcStore store = JdbcStore.open(url, 2, Clock.systemUTC().instant())) {
-        Poll.until("every delivery recorded as delivered", Duration.ofSeconds(30),
+        Poll.until(
+            "every delivery recorded as delivered",
+            Duration.ofSeconds(30),
             () -> count(store, DeliveryStatus.DELIVERED) == sales);
         assertThat(store.queueStats(Clock.systemUTC().instant()).byStatus())
             .containsOnly(Map.entry(DeliveryStatus.DELIVERED, (long) sales));
         assertThat(queryLong(url, "SELECT COUNT(*) FROM delivery_attempt")).isEqualTo(sales);
       }
-      assertThat(purchasesPerSession(rc)).as("exactly one purchase per acknowledged sale")
+      assertThat(purchasesPerSession(rc))
+          .as("exactly one purchase per acknowledged sale")
           .containsOnlyKeys(acknowledged)
           .allSatisfy((session, calls) -> assertThat(calls).as(session).isEqualTo(1));
       assertThat(rc.received()).allMatch(RecordedCall::signatureValid);
-      Poll.until("every delivery logged", Duration.ofSeconds(10),
-          () -> instances.all().stream().mapToLong(p -> logLines(p, "-> delivered")).sum() >= sales);
-      assertThat(instances.all()).as("every instance delivered a share")
+      Poll.until(
+          "every delivery logged",
+          Duration.ofSeconds(10),
+          () ->
+              instances.all().stream().mapToLong(p -> logLines(p, "-> delivered")).sum() >= sales);
+      assertThat(instances.all())
+          .as("every instance delivered a share")
           .allSatisfy(p -> assertThat(logLines(p, "-> delivered")).isPositive());
-      assertThat(instances.all().stream().mapToLong(p -> logLines(p, "-> delivered")).sum()).isEqualTo(sales);
+      assertThat(instances.all().stream().mapToLong(p -> logLines(p, "-> delivered")).sum())
+          .isEqualTo(sales);
     }
   }
 
@@ -126,10 +144,17 @@ class MultiInstanceTest {
   void instance_killed_mid_call_leaves_its_calls_in_doubt_and_the_others_deliver_the_rest() {
     int sales = 600;
     String url = Postgres.freshDatabaseUrl();
-    try (FakeReferralCandyServer rc = FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET);
-        Instances instances = startInstances("multi-kill", env(url, rc, Map.of(
-            "CANDYBRIDGE_DELIVERY_TIMEOUT", "5s",
-            "CANDYBRIDGE_DELIVERY_LEASE", "20s")))) {
+    try (FakeReferralCandyServer rc =
+            FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET);
+        Instances instances =
+            startInstances(
+                "multi-kill",
+                env(
+                    url,
+                    rc,
+                    Map.of(
+                        "CANDYBRIDGE_DELIVERY_TIMEOUT", "5s",
+                        "CANDYBRIDGE_DELIVERY_LEASE", "20s")))) {
       Set<String> warmUp = warmUp(instances, rc);
       // Calls take a while, so each instance has some on the wire at any moment; far inside the
       // client timeout even on a busy machine, so no call times out and is retried.
@@ -138,81 +163,110 @@ class MultiInstanceTest {
       List<Post> posts = new ArrayList<>();
       for (int i = 0; i < sales; i++) {
         String session = session("k", i);
-        posts.add(new Post(instances.get(i % INSTANCES), session, event(session, EVENT_ID + "_k" + i)));
+        posts.add(
+            new Post(instances.get(i % INSTANCES), session, event(session, EVENT_ID + "_k" + i)));
       }
       // What a load balancer does when an instance dies: the next try goes to another one.
       AtomicInteger answered = new AtomicInteger();
-      List<Future<Answer>> sending = postAsync(posts, post -> {
-        Answer a = post.to() == victim ? postOr(post, instances.get(1)) : post(post);
-        answered.incrementAndGet();
-        return a;
-      });
+      List<Future<Answer>> sending =
+          postAsync(
+              posts,
+              post -> {
+                Answer a = post.to() == victim ? postOr(post, instances.get(1)) : post(post);
+                answered.incrementAndGet();
+                return a;
+              });
 
-      Poll.until("a third of the sales posted and the victim's calls on the wire", Duration.ofSeconds(60),
-          () -> answered.get() >= sales / 3
-              && inFlightSessionsOf(url, victim).stream().anyMatch(sessionsSent(rc)::contains));
+      Poll.until(
+          "a third of the sales posted and the victim's calls on the wire",
+          Duration.ofSeconds(60),
+          () ->
+              answered.get() >= sales / 3
+                  && inFlightSessionsOf(url, victim).stream().anyMatch(sessionsSent(rc)::contains));
       victim.kill();
       // Nobody touches a dead instance's claims until its lease runs out: this is what it held.
       Set<String> heldAtKill = inFlightSessionsOf(url, victim);
       Set<String> sentAtKill = sessionsSent(rc);
-      assertThat(heldAtKill).as("calls in flight at the kill").isNotEmpty().anyMatch(sentAtKill::contains);
+      assertThat(heldAtKill)
+          .as("calls in flight at the kill")
+          .isNotEmpty()
+          .anyMatch(sentAtKill::contains);
 
       List<Answer> answers = join(sending);
       assertThat(answers).allSatisfy(a -> assertThat(a.status()).as(a.body()).isEqualTo(200));
-      Set<String> acknowledged = answers.stream().map(Answer::session).collect(Collectors.toCollection(HashSet::new));
+      Set<String> acknowledged =
+          answers.stream().map(Answer::session).collect(Collectors.toCollection(HashSet::new));
       assertThat(acknowledged).hasSize(sales);
       assertThat(sentAtKill).as("work left at the kill").hasSizeLessThan(sales / 2);
       acknowledged.addAll(warmUp);
 
       try (JdbcStore store = JdbcStore.open(url, 2, Clock.systemUTC().instant())) {
-        Poll.until("every sale delivered or in doubt", Duration.ofSeconds(120),
-            () -> count(store, DeliveryStatus.DELIVERED) + count(store, DeliveryStatus.IN_DOUBT)
-                == acknowledged.size());
-        assertThat(store.queueStats(Clock.systemUTC().instant()).byStatus()).containsOnly(
-            Map.entry(DeliveryStatus.DELIVERED, (long) (acknowledged.size() - heldAtKill.size())),
-            Map.entry(DeliveryStatus.IN_DOUBT, (long) heldAtKill.size()));
+        Poll.until(
+            "every sale delivered or in doubt",
+            Duration.ofSeconds(120),
+            () ->
+                count(store, DeliveryStatus.DELIVERED) + count(store, DeliveryStatus.IN_DOUBT)
+                    == acknowledged.size());
+        assertThat(store.queueStats(Clock.systemUTC().instant()).byStatus())
+            .containsOnly(
+                Map.entry(
+                    DeliveryStatus.DELIVERED, (long) (acknowledged.size() - heldAtKill.size())),
+                Map.entry(DeliveryStatus.IN_DOUBT, (long) heldAtKill.size()));
         for (String session : heldAtKill) {
           Delivery d = store.findDeliveryByKey("purchase:" + session).orElseThrow();
           assertThat(d.status()).as(session).isEqualTo(DeliveryStatus.IN_DOUBT);
-          assertThat(store.attempts(d.id())).as(session).singleElement().satisfies(attempt -> {
-            assertThat(attempt.trigger()).isEqualTo(AttemptTrigger.RECOVERY);
-            assertThat(attempt.verdict()).isEqualTo(Verdict.IN_DOUBT);
-          });
+          assertThat(store.attempts(d.id()))
+              .as(session)
+              .singleElement()
+              .satisfies(
+                  attempt -> {
+                    assertThat(attempt.trigger()).isEqualTo(AttemptTrigger.RECOVERY);
+                    assertThat(attempt.verdict()).isEqualTo(Verdict.IN_DOUBT);
+                  });
         }
       }
       Map<String, Long> sends = purchasesPerSession(rc);
       assertThat(sends.keySet()).as("nothing but acknowledged sales sent").isSubsetOf(acknowledged);
-      assertThat(sends).as("no sale sent twice, in doubt or not")
+      assertThat(sends)
+          .as("no sale sent twice, in doubt or not")
           .allSatisfy((session, calls) -> assertThat(calls).as(session).isEqualTo(1));
       Set<String> delivered = new HashSet<>(acknowledged);
       delivered.removeAll(heldAtKill);
       assertThat(sends.keySet()).as("every sale not in doubt was sent").containsAll(delivered);
       assertThat(rc.received()).allMatch(RecordedCall::signatureValid);
       assertThat(logLines(victim, "is in doubt")).isZero();
-      assertThat(logLines(instances.get(1), "is in doubt") + logLines(instances.get(2), "is in doubt"))
+      assertThat(
+              logLines(instances.get(1), "is in doubt") + logLines(instances.get(2), "is in doubt"))
           .as("each abandoned call marked once, by a survivor")
           .isEqualTo(heldAtKill.size());
     }
   }
 
   /**
-   * Sales through the instances until each has delivered one, before the test starts timing
-   * calls: an instance's first ReferralCandy calls (cold JVM and HTTP client) can be slow enough on
-   * a busy machine to time out, and a timed-out call is retried by design, which would blur "never
-   * sent twice". Returns the warm-up sessions.
+   * Sales through the instances until each has delivered one, before the test starts timing calls:
+   * an instance's first ReferralCandy calls (cold JVM and HTTP client) can be slow enough on a busy
+   * machine to time out, and a timed-out call is retried by design, which would blur "never sent
+   * twice". Returns the warm-up sessions.
    */
   private Set<String> warmUp(Instances instances, FakeReferralCandyServer rc) {
     Set<String> sessions = new HashSet<>();
-    for (int round = 0; instances.all().stream().anyMatch(p -> logLines(p, "-> delivered") == 0); round++) {
+    for (int round = 0;
+        instances.all().stream().anyMatch(p -> logLines(p, "-> delivered") == 0);
+        round++) {
       assertThat(round).as("warm-up rounds").isLessThan(20);
       List<Post> posts = new ArrayList<>();
       for (int i = 0; i < INSTANCES; i++) {
         String session = session("warm" + round + "_", i);
-        posts.add(new Post(instances.get(i), session, event(session, EVENT_ID + "_warm" + round + "_" + i)));
+        posts.add(
+            new Post(
+                instances.get(i), session, event(session, EVENT_ID + "_warm" + round + "_" + i)));
         sessions.add(session);
       }
-      assertThat(postAll(posts)).allSatisfy(a -> assertThat(a.status()).as(a.body()).isEqualTo(200));
-      Poll.until("the warm-up sales delivered", Duration.ofSeconds(60),
+      assertThat(postAll(posts))
+          .allSatisfy(a -> assertThat(a.status()).as(a.body()).isEqualTo(200));
+      Poll.until(
+          "the warm-up sales delivered",
+          Duration.ofSeconds(60),
           () -> rc.received("purchase.json").size() >= sessions.size());
     }
     return sessions;
@@ -258,8 +312,9 @@ class MultiInstanceTest {
 
   /** Signed at the moment it is sent, as Stripe does. */
   private static Answer post(Post post) {
-    HttpResponse<String> r = StripeWebhooks.postSigned(
-        post.to().port(), post.body(), Clock.systemUTC().instant().getEpochSecond());
+    HttpResponse<String> r =
+        StripeWebhooks.postSigned(
+            post.to().port(), post.body(), Clock.systemUTC().instant().getEpochSecond());
     return new Answer(post.session(), r.statusCode(), r.body());
   }
 
@@ -272,7 +327,8 @@ class MultiInstanceTest {
     }
   }
 
-  private Map<String, String> env(String databaseUrl, FakeReferralCandyServer rc, Map<String, String> extra) {
+  private Map<String, String> env(
+      String databaseUrl, FakeReferralCandyServer rc, Map<String, String> extra) {
     Map<String, String> env = TestApp.env(dir.resolve("unused.db"), rc, StripeWebhooks.SECRET);
     env.put("CANDYBRIDGE_DATABASE_URL", databaseUrl);
     env.put("CANDYBRIDGE_DB_POOL_SIZE", "6");
@@ -306,7 +362,8 @@ class MultiInstanceTest {
   }
 
   /** The running instances; closing stops them all together (SIGTERM, clean shutdown). */
-  private record Instances(List<ServiceProcess> all, ExecutorService lifecycle) implements AutoCloseable {
+  private record Instances(List<ServiceProcess> all, ExecutorService lifecycle)
+      implements AutoCloseable {
     ServiceProcess get(int i) {
       return all.get(i);
     }
@@ -339,7 +396,9 @@ class MultiInstanceTest {
 
   private static Map<String, Long> purchasesPerSession(FakeReferralCandyServer rc) {
     return rc.received("purchase.json").stream()
-        .collect(Collectors.groupingBy(c -> c.params().get("external_reference_id"), Collectors.counting()));
+        .collect(
+            Collectors.groupingBy(
+                c -> c.params().get("external_reference_id"), Collectors.counting()));
   }
 
   private static Set<String> sessionsSent(FakeReferralCandyServer rc) {
@@ -350,11 +409,14 @@ class MultiInstanceTest {
     return store.queueStats(Clock.systemUTC().instant()).byStatus().getOrDefault(status, 0L);
   }
 
-  /** Sessions whose delivery this instance has claimed and not finished (its claims carry its pid). */
+  /**
+   * Sessions whose delivery this instance has claimed and not finished (its claims carry its pid).
+   */
   private static Set<String> inFlightSessionsOf(String url, ServiceProcess instance) {
     try (Connection c = DriverManager.getConnection(url);
-        PreparedStatement p = c.prepareStatement(
-            "SELECT dedupe_key FROM delivery WHERE status = 'in_flight' AND claimed_by LIKE ?")) {
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT dedupe_key FROM delivery WHERE status = 'in_flight' AND claimed_by LIKE ?")) {
       p.setString(1, instance.pid() + "-%");
       Set<String> sessions = new HashSet<>();
       try (ResultSet rs = p.executeQuery()) {

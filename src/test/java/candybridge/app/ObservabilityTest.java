@@ -33,8 +33,12 @@ class ObservabilityTest {
   @BeforeEach
   void start() {
     receiver = FakeAlertReceiver.start();
-    t = TestApp.start(dir, NOW, StripeWebhooks.SECRET,
-        Map.of("CANDYBRIDGE_ALERT_WEBHOOK_URL", receiver.url().toString()));
+    t =
+        TestApp.start(
+            dir,
+            NOW,
+            StripeWebhooks.SECRET,
+            Map.of("CANDYBRIDGE_ALERT_WEBHOOK_URL", receiver.url().toString()));
   }
 
   @AfterEach
@@ -49,7 +53,8 @@ class ObservabilityTest {
   }
 
   private static double value(String scrape, String series) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.Ee+-]+)$").matcher(scrape);
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.Ee+-]+)$").matcher(scrape);
     assertThat(m.find()).as("series %s in%n%s", series, scrape).isTrue();
     return Double.parseDouble(m.group(1));
   }
@@ -66,11 +71,22 @@ class ObservabilityTest {
 
     var r = StripeWebhooks.get(t.port(), "/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     String s = r.body();
-    assertThat(value(s, "candybridge_webhooks_received_total{outcome=\"stored\",type=\"checkout.session.completed\"}")).isEqualTo(3);
-    assertThat(value(s, "candybridge_webhooks_received_total{outcome=\"duplicate\",type=\"checkout.session.completed\"}")).isEqualTo(1);
-    assertThat(value(s, "candybridge_webhooks_received_total{outcome=\"rejected\",type=\"unknown\"}")).isEqualTo(1);
+    assertThat(
+            value(
+                s,
+                "candybridge_webhooks_received_total{outcome=\"stored\",type=\"checkout.session.completed\"}"))
+        .isEqualTo(3);
+    assertThat(
+            value(
+                s,
+                "candybridge_webhooks_received_total{outcome=\"duplicate\",type=\"checkout.session.completed\"}"))
+        .isEqualTo(1);
+    assertThat(
+            value(s, "candybridge_webhooks_received_total{outcome=\"rejected\",type=\"unknown\"}"))
+        .isEqualTo(1);
     assertThat(value(s, "candybridge_delivery_attempts_total{verdict=\"retry\"}")).isEqualTo(1);
     assertThat(value(s, "candybridge_delivery_attempts_total{verdict=\"fail\"}")).isEqualTo(1);
     assertThat(value(s, "candybridge_delivery_attempts_total{verdict=\"delivered\"}")).isEqualTo(1);
@@ -80,7 +96,8 @@ class ObservabilityTest {
     assertThat(value(s, "candybridge_queue_depth")).as("the retry is not due yet").isEqualTo(0);
     assertThat(s).contains("candybridge_ingest_duration_seconds_count");
     assertThat(value(s, "candybridge_store_commit_duration_seconds_count"))
-        .as("every stored webhook and recorded attempt waited for a commit").isGreaterThanOrEqualTo(3);
+        .as("every stored webhook and recorded attempt waited for a commit")
+        .isGreaterThanOrEqualTo(3);
   }
 
   @Test
@@ -96,11 +113,20 @@ class ObservabilityTest {
     t.app.alerts().tick();
 
     Poll.until("two alerts", Duration.ofSeconds(20), () -> receiver.received().size() >= 2);
-    assertThat(receiver.received()).anySatisfy(a -> assertThat(a)
-        .contains("\"alert\":\"delivery_failed\"").contains("purchase:" + SESSION + "_1").contains("400"));
-    assertThat(receiver.received()).anySatisfy(a -> assertThat(a)
-        .contains("\"alert\":\"delivery_in_doubt\"").contains("purchase:" + SESSION + "_2")
-        .contains("\"count\":1"));
+    assertThat(receiver.received())
+        .anySatisfy(
+            a ->
+                assertThat(a)
+                    .contains("\"alert\":\"delivery_failed\"")
+                    .contains("purchase:" + SESSION + "_1")
+                    .contains("400"));
+    assertThat(receiver.received())
+        .anySatisfy(
+            a ->
+                assertThat(a)
+                    .contains("\"alert\":\"delivery_in_doubt\"")
+                    .contains("purchase:" + SESSION + "_2")
+                    .contains("\"count\":1"));
     assertThat(receiver.received()).noneMatch(a -> a.contains("@"));
   }
 }

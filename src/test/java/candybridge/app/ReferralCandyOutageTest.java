@@ -7,9 +7,9 @@ import candybridge.delivery.CallGate;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Verdict;
+import candybridge.testing.Fixtures;
 import candybridge.testing.FlakyReferralCandy;
 import candybridge.testing.FlakyReferralCandy.Mode;
-import candybridge.testing.Fixtures;
 import candybridge.testing.RecordedCall;
 import candybridge.testing.ReliabilityReport;
 import candybridge.testing.StripeWebhooks;
@@ -47,14 +47,27 @@ class ReferralCandyOutageTest {
   static final long NOW = 1_789_466_660L;
   static final Duration OUTAGE = Duration.ofHours(6);
   static final Duration RETRY_AFTER = Duration.ofMinutes(20);
+
   /** The production default (README): 12 retries over about 4.3 days. */
-  static final List<Duration> SCHEDULE = List.of(
-      Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30),
-      Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8), Duration.ofHours(16),
-      Duration.ofHours(24), Duration.ofHours(24), Duration.ofHours(24));
+  static final List<Duration> SCHEDULE =
+      List.of(
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(2),
+          Duration.ofMinutes(10),
+          Duration.ofMinutes(30),
+          Duration.ofHours(1),
+          Duration.ofHours(2),
+          Duration.ofHours(4),
+          Duration.ofHours(8),
+          Duration.ofHours(16),
+          Duration.ofHours(24),
+          Duration.ofHours(24),
+          Duration.ofHours(24));
+
   static final String TEMPLATE = Fixtures.read("stripe/checkout.session.completed.json");
   static final String SESSION = Fixtures.event("stripe/checkout.session.completed.json").objectId();
-  static final String EVENT_ID = Fixtures.event("stripe/checkout.session.completed.json").id().value();
+  static final String EVENT_ID =
+      Fixtures.event("stripe/checkout.session.completed.json").id().value();
 
   @TempDir Path dir;
 
@@ -73,10 +86,16 @@ class ReferralCandyOutageTest {
   private void outage(int sales, String name) {
     Instant start = Instant.ofEpochSecond(NOW);
     try (FlakyReferralCandy flaky = FlakyReferralCandy.start();
-        TestApp t = TestApp.start(dir, NOW, StripeWebhooks.SECRET, Map.of(
-            "REFERRALCANDY_API_BASE", flaky.apiBase().toString(),
-            "CANDYBRIDGE_RETRY_SCHEDULE", "30s,2m,10m,30m,1h,2h,4h,8h,16h,24h,24h,24h",
-            "CANDYBRIDGE_DELIVERY_TIMEOUT", "1s"), Workflow.defaults())) {
+        TestApp t =
+            TestApp.start(
+                dir,
+                NOW,
+                StripeWebhooks.SECRET,
+                Map.of(
+                    "REFERRALCANDY_API_BASE", flaky.apiBase().toString(),
+                    "CANDYBRIDGE_RETRY_SCHEDULE", "30s,2m,10m,30m,1h,2h,4h,8h,16h,24h,24h,24h",
+                    "CANDYBRIDGE_DELIVERY_TIMEOUT", "1s"),
+                Workflow.defaults())) {
       flaky.forwardTo(t.rc).retryAfter(RETRY_AFTER);
       // Sales arrive all through the outage's first 5.5 hours.
       Duration between = Duration.ofMinutes(330).dividedBy(sales);
@@ -104,8 +123,13 @@ class ReferralCandyOutageTest {
       }
 
       List<RecordedCall> purchases = t.rc.received("purchase.json");
-      Map<String, Long> sends = purchases.stream()
-          .collect(Collectors.groupingBy(c -> c.params().get("external_reference_id"), TreeMap::new, Collectors.counting()));
+      Map<String, Long> sends =
+          purchases.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      c -> c.params().get("external_reference_id"),
+                      TreeMap::new,
+                      Collectors.counting()));
       List<String> problems = new ArrayList<>();
       List<Instant> deliveredAtInArrivalOrder = new ArrayList<>();
       int attempts = 0;
@@ -122,10 +146,20 @@ class ReferralCandyOutageTest {
           Duration gap = Duration.between(before.startedAt(), history.get(n).startedAt());
           Duration base = SCHEDULE.get(n - 1);
           boolean throttled = before.httpStatus().orElse(0) == 429;
-          Duration least = throttled ? RETRY_AFTER : base.multipliedBy(9).dividedBy(10).minusMillis(1);
+          Duration least =
+              throttled ? RETRY_AFTER : base.multipliedBy(9).dividedBy(10).minusMillis(1);
           if (gap.compareTo(least) < 0) {
-            problems.add(session(i) + " attempt " + (n + 1) + " came " + gap + " after attempt " + n
-                + " (never sooner than " + (throttled ? "Retry-After " + RETRY_AFTER : base + " -10%") + ")");
+            problems.add(
+                session(i)
+                    + " attempt "
+                    + (n + 1)
+                    + " came "
+                    + gap
+                    + " after attempt "
+                    + n
+                    + " (never sooner than "
+                    + (throttled ? "Retry-After " + RETRY_AFTER : base + " -10%")
+                    + ")");
           }
           if (before.verdict() != Verdict.RETRY) {
             problems.add(session(i) + " attempt " + n + " was " + before.verdict() + ", not retry");
@@ -141,24 +175,42 @@ class ReferralCandyOutageTest {
       }
       for (int k = 1; k < deliveredAtInArrivalOrder.size(); k++) {
         if (deliveredAtInArrivalOrder.get(k).isBefore(deliveredAtInArrivalOrder.get(k - 1))) {
-          problems.add("ReferralCandy got a sale due at " + deliveredAtInArrivalOrder.get(k)
-              + " after one due at " + deliveredAtInArrivalOrder.get(k - 1));
+          problems.add(
+              "ReferralCandy got a sale due at "
+                  + deliveredAtInArrivalOrder.get(k)
+                  + " after one due at "
+                  + deliveredAtInArrivalOrder.get(k - 1));
         }
       }
-      Instant lastDelivery = deliveredAtInArrivalOrder.isEmpty() ? start : deliveredAtInArrivalOrder.get(deliveredAtInArrivalOrder.size() - 1);
-      new ReliabilityReport(name).put("sales", sales).put("simulatedOutage", OUTAGE)
-          .put("proxyRequestsByMode", new TreeMap<>(flaky.requests())).put("attempts", attempts)
-          .put("gapsChecked", gapsChecked).put("breakerOpened", breakerOpened(t)).put("rcPurchases", purchases.size())
+      Instant lastDelivery =
+          deliveredAtInArrivalOrder.isEmpty()
+              ? start
+              : deliveredAtInArrivalOrder.get(deliveredAtInArrivalOrder.size() - 1);
+      new ReliabilityReport(name)
+          .put("sales", sales)
+          .put("simulatedOutage", OUTAGE)
+          .put("proxyRequestsByMode", new TreeMap<>(flaky.requests()))
+          .put("attempts", attempts)
+          .put("gapsChecked", gapsChecked)
+          .put("breakerOpened", breakerOpened(t))
+          .put("rcPurchases", purchases.size())
           .put("sentTwice", sends.values().stream().filter(n -> n > 1).count())
-          .put("lost", sales - sends.size()).put("allDeliveredBy", Duration.between(start, lastDelivery))
-          .put("problems", problems.size()).write();
+          .put("lost", sales - sends.size())
+          .put("allDeliveredBy", Duration.between(start, lastDelivery))
+          .put("problems", problems.size())
+          .write();
 
-      assertThat(sends).as("each sale reaches ReferralCandy once").hasSize(sales).allSatisfy((s, n) -> assertThat(n).isEqualTo(1L));
+      assertThat(sends)
+          .as("each sale reaches ReferralCandy once")
+          .hasSize(sales)
+          .allSatisfy((s, n) -> assertThat(n).isEqualTo(1L));
       assertThat(purchases).allMatch(RecordedCall::signatureValid);
       assertThat(problems).isEmpty();
-      assertThat(flaky.requests()).as("every kind of answer was played")
+      assertThat(flaky.requests())
+          .as("every kind of answer was played")
           .containsKeys(Mode.PASS, Mode.ERROR_503, Mode.TOO_MANY_429);
-      assertThat(t.app.metrics().scrape()).contains("candybridge_breaker_transitions_total{to=\"open\"}")
+      assertThat(t.app.metrics().scrape())
+          .contains("candybridge_breaker_transitions_total{to=\"open\"}")
           .doesNotContain("candybridge_breaker_transitions_total{to=\"open\"} 0.0")
           .contains("candybridge_breaker_state 0.0");
     }
@@ -171,12 +223,15 @@ class ReferralCandyOutageTest {
     if (ms >= OUTAGE.toMillis()) {
       return Mode.PASS;
     }
-    return List.of(Mode.ERROR_503, Mode.TOO_MANY_429, Mode.REFUSE, Mode.ERROR_503).get((int) (ms / quarter));
+    return List.of(Mode.ERROR_503, Mode.TOO_MANY_429, Mode.REFUSE, Mode.ERROR_503)
+        .get((int) (ms / quarter));
   }
 
   private static String breakerOpened(TestApp t) {
-    java.util.regex.Matcher m = java.util.regex.Pattern
-        .compile("candybridge_breaker_transitions_total\\{to=\"open\"} (\\S+)").matcher(t.app.metrics().scrape());
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "candybridge_breaker_transitions_total\\{to=\"open\"} (\\S+)")
+            .matcher(t.app.metrics().scrape());
     return m.find() ? m.group(1) : "?";
   }
 
@@ -199,15 +254,20 @@ class ReferralCandyOutageTest {
   }
 
   private static void post(TestApp t, int i) {
-    String body = TEMPLATE.replace(SESSION, session(i)).replace(EVENT_ID, EVENT_ID + "_outage_" + i);
-    assertThat(StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond()).statusCode()).isEqualTo(200);
+    String body =
+        TEMPLATE.replace(SESSION, session(i)).replace(EVENT_ID, EVENT_ID + "_outage_" + i);
+    assertThat(
+            StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond())
+                .statusCode())
+        .isEqualTo(200);
   }
 
   /** The earliest next attempt of a pending delivery, straight from the table. */
   private static Instant nextDue(Path database) {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database);
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT MIN(next_attempt_at) FROM delivery WHERE status = 'pending'")) {
+        ResultSet rs =
+            s.executeQuery("SELECT MIN(next_attempt_at) FROM delivery WHERE status = 'pending'")) {
       rs.next();
       long v = rs.getLong(1);
       return rs.wasNull() ? null : Instant.ofEpochMilli(v);

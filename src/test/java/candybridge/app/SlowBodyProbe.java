@@ -14,8 +14,14 @@ import java.util.concurrent.locks.LockSupport;
  * posts a real signed webhook (a new event each time) every 200 ms, timing each answer.
  */
 final class SlowBodyProbe implements AutoCloseable {
-  record Figures(int healthz, long healthzP50Ms, long healthzMaxMs, int webhooks, long webhookP50Ms,
-      long webhookMaxMs, List<String> failures) {}
+  record Figures(
+      int healthz,
+      long healthzP50Ms,
+      long healthzMaxMs,
+      int webhooks,
+      long webhookP50Ms,
+      long webhookMaxMs,
+      List<String> failures) {}
 
   private final int port;
   private final long now;
@@ -50,8 +56,10 @@ final class SlowBodyProbe implements AutoCloseable {
       } catch (RuntimeException e) {
         record(healthz, t0, -1, "healthz " + e.getClass().getSimpleName());
       }
-      String body = template.replace("evt_1TfQ7pZr4Kx2LwT9Qm3Nb4Vc", "evt_probe_" + tag + "_" + i)
-          .replace("cs_test_", "cs_test_probe" + i + "_");
+      String body =
+          template
+              .replace("evt_1TfQ7pZr4Kx2LwT9Qm3Nb4Vc", "evt_probe_" + tag + "_" + i)
+              .replace("cs_test_", "cs_test_probe" + i + "_");
       long t1 = System.nanoTime();
       try {
         HttpResponse<String> r = StripeWebhooks.postSigned(port, body, now);
@@ -75,8 +83,14 @@ final class SlowBodyProbe implements AutoCloseable {
     stop = true;
     thread.join(Duration.ofSeconds(30).toMillis());
     synchronized (this) {
-      return new Figures(healthz.size(), percentile(healthz, 50), percentile(healthz, 100), webhooks.size(),
-          percentile(webhooks, 50), percentile(webhooks, 100), List.copyOf(failures));
+      return new Figures(
+          healthz.size(),
+          percentile(healthz, 50),
+          percentile(healthz, 100),
+          webhooks.size(),
+          percentile(webhooks, 50),
+          percentile(webhooks, 100),
+          List.copyOf(failures));
     }
   }
 

@@ -39,8 +39,10 @@ class StripeModeTest {
     if (t != null) t.close();
   }
 
-  private static String checkout(String eventId, String session, boolean livemode) throws IOException {
-    ObjectNode event = (ObjectNode) JSON.readTree(SyntheticEvents.checkoutCompleted(eventId, session, NOW - 5));
+  private static String checkout(String eventId, String session, boolean livemode)
+      throws IOException {
+    ObjectNode event =
+        (ObjectNode) JSON.readTree(SyntheticEvents.checkoutCompleted(eventId, session, NOW - 5));
     event.put("livemode", livemode);
     return event.toString();
   }
@@ -55,8 +57,12 @@ class StripeModeTest {
   void by_default_a_test_mode_event_is_stored_and_ignored_with_its_reason_and_nothing_is_sent()
       throws Exception {
     // Blank is the default: the harness sets test mode for its fixtures.
-    t = TestApp.start(dir, NOW, StripeWebhooks.SECRET,
-        Map.of("CANDYBRIDGE_STRIPE_MODE", "", "CANDYBRIDGE_ADMIN_TOKEN", TOKEN));
+    t =
+        TestApp.start(
+            dir,
+            NOW,
+            StripeWebhooks.SECRET,
+            Map.of("CANDYBRIDGE_STRIPE_MODE", "", "CANDYBRIDGE_ADMIN_TOKEN", TOKEN));
     String test = checkout("evt_test_1", "cs_test_1", false);
 
     JsonNode answer = post(test);
@@ -68,7 +74,8 @@ class StripeModeTest {
 
     EventRecord stored = t.app.store().history().event("evt_test_1").orElseThrow();
     assertThat(stored.summary())
-        .isEqualTo("checkout-purchase: not planned: test-mode event while CANDYBRIDGE_STRIPE_MODE=live");
+        .isEqualTo(
+            "checkout-purchase: not planned: test-mode event while CANDYBRIDGE_STRIPE_MODE=live");
     t.deliverDue();
     assertThat(t.rc.received("purchase.json")).isEmpty();
     assertThat(t.app.store().findDeliveryByKey("purchase:cs_test_1")).isEmpty();
@@ -82,9 +89,11 @@ class StripeModeTest {
         .isEqualTo("not planned: test-mode event while CANDYBRIDGE_STRIPE_MODE=live");
 
     // A live-mode event still goes through.
-    assertThat(post(checkout("evt_live_1", "cs_live_1", true)).path("status").asText()).isEqualTo("stored");
+    assertThat(post(checkout("evt_live_1", "cs_live_1", true)).path("status").asText())
+        .isEqualTo("stored");
     t.deliverDue();
-    assertThat(t.rc.received("purchase.json")).singleElement()
+    assertThat(t.rc.received("purchase.json"))
+        .singleElement()
         .satisfies(call -> assertThat(call.signatureValid()).isTrue());
   }
 
@@ -93,25 +102,39 @@ class StripeModeTest {
     t = TestApp.start(dir, NOW, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_STRIPE_MODE", "test"));
     assertThat(post(checkout("evt_live_2", "cs_live_2", true)).path("detail").asText())
         .isEqualTo("live-mode event while CANDYBRIDGE_STRIPE_MODE=test; stored, nothing planned");
-    assertThat(post(checkout("evt_test_2", "cs_test_2", false)).path("status").asText()).isEqualTo("stored");
+    assertThat(post(checkout("evt_test_2", "cs_test_2", false)).path("status").asText())
+        .isEqualTo("stored");
     t.deliverDue();
     assertThat(t.rc.received("purchase.json")).hasSize(1);
     t.close();
 
     java.nio.file.Files.createDirectories(dir.resolve("any"));
-    t = TestApp.start(dir.resolve("any"), NOW, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_STRIPE_MODE", "any"));
-    assertThat(post(checkout("evt_live_3", "cs_live_3", true)).path("status").asText()).isEqualTo("stored");
-    assertThat(post(checkout("evt_test_3", "cs_test_3", false)).path("status").asText()).isEqualTo("stored");
+    t =
+        TestApp.start(
+            dir.resolve("any"),
+            NOW,
+            StripeWebhooks.SECRET,
+            Map.of("CANDYBRIDGE_STRIPE_MODE", "any"));
+    assertThat(post(checkout("evt_live_3", "cs_live_3", true)).path("status").asText())
+        .isEqualTo("stored");
+    assertThat(post(checkout("evt_test_3", "cs_test_3", false)).path("status").asText())
+        .isEqualTo("stored");
     t.deliverDue();
     assertThat(t.rc.received("purchase.json")).hasSize(2);
   }
 
   private JsonNode admin(String method, String path, String body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port() + path))
-        .header("Authorization", "Bearer " + TOKEN)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .build();
-    HttpResponse<String> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port() + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    HttpResponse<String> r =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }

@@ -9,9 +9,9 @@ import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Verdict;
 import candybridge.testing.FakeAlertReceiver;
+import candybridge.testing.Fixtures;
 import candybridge.testing.FlakyReferralCandy;
 import candybridge.testing.FlakyReferralCandy.Mode;
-import candybridge.testing.Fixtures;
 import candybridge.testing.Poll;
 import candybridge.testing.RecordedCall;
 import candybridge.testing.ReliabilityReport;
@@ -46,7 +46,8 @@ class UncertainOutcomesTest {
   static final long NOW = 1_789_466_660L;
   static final String TEMPLATE = Fixtures.read("stripe/checkout.session.completed.json");
   static final String SESSION = Fixtures.event("stripe/checkout.session.completed.json").objectId();
-  static final String EVENT_ID = Fixtures.event("stripe/checkout.session.completed.json").id().value();
+  static final String EVENT_ID =
+      Fixtures.event("stripe/checkout.session.completed.json").id().value();
 
   @TempDir Path dir;
   private final FakeAlertReceiver alerts = FakeAlertReceiver.start();
@@ -69,7 +70,8 @@ class UncertainOutcomesTest {
   }
 
   @Test
-  void a_referralcandy_that_records_and_answers_after_the_timeout_gets_each_sale_once_held_in_doubt() {
+  void
+      a_referralcandy_that_records_and_answers_after_the_timeout_gets_each_sale_once_held_in_doubt() {
     start(Map.of());
     t.rc.delay(Duration.ofMillis(1500));
     for (int i = 0; i < 12; i++) {
@@ -78,7 +80,9 @@ class UncertainOutcomesTest {
     t.deliverDue();
     t.rc.awaitReceived(12, Duration.ofSeconds(10));
     assertThat(t.app.worker().gate().state()).isEqualTo(CallGate.State.OPEN);
-    assertThat(StripeWebhooks.get(t.port(), "/readyz").statusCode()).as("ready while the breaker is open").isEqualTo(200);
+    assertThat(StripeWebhooks.get(t.port(), "/readyz").statusCode())
+        .as("ready while the breaker is open")
+        .isEqualTo(200);
     post(13); // still stored and answered 200 (post checks it)
     assertThat(t.app.worker().runOnce()).as("no new call while open").isZero();
     t.rc.delay(Duration.ZERO);
@@ -87,37 +91,53 @@ class UncertainOutcomesTest {
       t.deliverDue();
     }
 
-    assertThat(t.rc.received("purchase.json")).as("each sale reached ReferralCandy once (12, then the one stored while open)").hasSize(13)
-        .extracting(c -> c.params().get("external_reference_id")).doesNotHaveDuplicates();
+    assertThat(t.rc.received("purchase.json"))
+        .as("each sale reached ReferralCandy once (12, then the one stored while open)")
+        .hasSize(13)
+        .extracting(c -> c.params().get("external_reference_id"))
+        .doesNotHaveDuplicates();
     for (int i = 0; i < 12; i++) {
       Delivery d = delivery(i);
       assertThat(d.status()).as("sale %d", i).isEqualTo(DeliveryStatus.IN_DOUBT);
       assertThat(d.status()).isEqualTo(DeliveryStatus.IN_DOUBT);
-      assertThat(t.app.store().attempts(d.id())).singleElement().satisfies(a -> {
-        assertThat(a.verdict()).isEqualTo(Verdict.IN_DOUBT);
-        assertThat(a.verdict().outcomeClass()).isEqualTo("may_have_been_processed");
-        assertThat(a.error().orElseThrow()).matches("sent \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC, no answer within 1(\\.\\d)? s: .*");
-      });
+      assertThat(t.app.store().attempts(d.id()))
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.verdict()).isEqualTo(Verdict.IN_DOUBT);
+                assertThat(a.verdict().outcomeClass()).isEqualTo("may_have_been_processed");
+                assertThat(a.error().orElseThrow())
+                    .matches(
+                        "sent \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC, no answer within 1(\\.\\d)? s: .*");
+              });
     }
-    assertThat(delivery(13).status()).as("the sale stored while open went first after the probe")
+    assertThat(delivery(13).status())
+        .as("the sale stored while open went first after the probe")
         .isEqualTo(DeliveryStatus.DELIVERED);
     assertThat(t.app.worker().gate().state()).isEqualTo(CallGate.State.CLOSED);
     String metrics = t.app.metrics().scrape();
-    assertThat(metrics).contains("candybridge_delivery_attempts_total{verdict=\"in_doubt\"} 12.0")
+    assertThat(metrics)
+        .contains("candybridge_delivery_attempts_total{verdict=\"in_doubt\"} 12.0")
         .contains("candybridge_deliveries_in_doubt 12.0");
 
     t.clock.advance(Alerts.BURST_MAX);
     t.app.alerts().tick();
-    Poll.until("the in-doubt alert", Duration.ofSeconds(10),
+    Poll.until(
+        "the in-doubt alert",
+        Duration.ofSeconds(10),
         () -> alerts.received().stream().anyMatch(a -> a.contains("delivery_in_doubt")));
     assertThat(alerts.received().stream().filter(a -> a.contains("delivery_in_doubt")))
-        .as("one alert for the burst").singleElement().satisfies(a -> assertThat(a).contains("\"count\":12"));
-    assertThat(alerts.received()).anySatisfy(a -> assertThat(a).contains("referralcandy_unavailable"))
+        .as("one alert for the burst")
+        .singleElement()
+        .satisfies(a -> assertThat(a).contains("\"count\":12"));
+    assertThat(alerts.received())
+        .anySatisfy(a -> assertThat(a).contains("referralcandy_unavailable"))
         .anySatisfy(a -> assertThat(a).contains("referralcandy_recovered"));
   }
 
   @Test
-  void a_hang_under_steady_sales_puts_at_most_the_cap_in_doubt_and_the_rest_is_delivered_once_after_recovery() {
+  void
+      a_hang_under_steady_sales_puts_at_most_the_cap_in_doubt_and_the_rest_is_delivered_once_after_recovery() {
     start(Map.of("CANDYBRIDGE_DELIVERY_CONCURRENCY", "16"));
     int sale = 0;
     for (; sale < 10; sale++) { // before: sales flow
@@ -141,7 +161,8 @@ class UncertainOutcomesTest {
     t.rc.release();
     Instant recovered = t.clock.instant();
     Instant allDelivered = null;
-    while (allDelivered == null && Duration.between(recovered, t.clock.instant()).compareTo(Duration.ofMinutes(3)) < 0) {
+    while (allDelivered == null
+        && Duration.between(recovered, t.clock.instant()).compareTo(Duration.ofMinutes(3)) < 0) {
       t.deliverDue();
       if (pendingOrFlight() == 0) {
         allDelivered = t.clock.instant();
@@ -149,21 +170,30 @@ class UncertainOutcomesTest {
       t.clock.advance(Duration.ofSeconds(1));
     }
 
-    Map<String, Long> sends = t.rc.received("purchase.json").stream()
-        .collect(Collectors.groupingBy(c -> c.params().get("external_reference_id"), Collectors.counting()));
+    Map<String, Long> sends =
+        t.rc.received("purchase.json").stream()
+            .collect(
+                Collectors.groupingBy(
+                    c -> c.params().get("external_reference_id"), Collectors.counting()));
     long inDoubt = countStatus(sale, DeliveryStatus.IN_DOUBT);
     long delivered = countStatus(sale, DeliveryStatus.DELIVERED);
-    new ReliabilityReport("outage-hang-60s").put("sales", sale).put("startedIntoHang", startedIntoHang)
-        .put("inDoubt", inDoubt).put("delivered", delivered)
+    new ReliabilityReport("outage-hang-60s")
+        .put("sales", sale)
+        .put("startedIntoHang", startedIntoHang)
+        .put("inDoubt", inDoubt)
+        .put("delivered", delivered)
         .put("sentTwice", sends.values().stream().filter(n -> n > 1).count())
-        .put("allDeliveredAfterRecovery", allDelivered == null ? "no" : Duration.between(recovered, allDelivered))
+        .put(
+            "allDeliveredAfterRecovery",
+            allDelivered == null ? "no" : Duration.between(recovered, allDelivered))
         .write();
     assertThat(startedIntoHang).as("calls started into the hang").isBetween(1, 16);
     assertThat(inDoubt).as("in doubt").isBetween(1L, 16L).isEqualTo(startedIntoHang);
     assertThat(sends.values()).as("no sale sent twice").allMatch(n -> n == 1);
     assertThat(delivered + inDoubt).as("every sale delivered or held").isEqualTo(sale);
     assertThat(allDelivered).as("all delivered").isNotNull();
-    assertThat(Duration.between(recovered, allDelivered)).as("within a minute of the recovery")
+    assertThat(Duration.between(recovered, allDelivered))
+        .as("within a minute of the recovery")
         .isLessThanOrEqualTo(Duration.ofMinutes(1));
   }
 
@@ -174,8 +204,14 @@ class UncertainOutcomesTest {
   @Test
   @Tag("long")
   void a_sixty_second_hang_in_real_time_under_five_sales_a_second() throws InterruptedException {
-    t = TestApp.start(dir, Instant.now().getEpochSecond(), StripeWebhooks.SECRET,
-        Map.of("CANDYBRIDGE_ALERT_WEBHOOK_URL", alerts.url().toString()), Workflow.defaults(), true);
+    t =
+        TestApp.start(
+            dir,
+            Instant.now().getEpochSecond(),
+            StripeWebhooks.SECRET,
+            Map.of("CANDYBRIDGE_ALERT_WEBHOOK_URL", alerts.url().toString()),
+            Workflow.defaults(),
+            true);
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     ticker.scheduleAtFixedRate(() -> t.clock.set(Instant.now()), 0, 10, TimeUnit.MILLISECONDS);
     try {
@@ -200,24 +236,44 @@ class UncertainOutcomesTest {
       }
       int sales = sale;
       int backlogEnd = recoveredAtSale;
-      Poll.until("every sale delivered or held", Duration.ofSeconds(90), () -> {
-        var q = t.app.store().queueStats(Instant.now());
-        return q.count(DeliveryStatus.PENDING) + q.count(DeliveryStatus.IN_FLIGHT) == 0;
-      });
-      Instant lastDelivery = t.rc.received("purchase.json").stream()
-          .filter(c -> Integer.parseInt(c.params().get("external_reference_id").substring(SESSION.length() + 2)) < backlogEnd)
-          .map(RecordedCall::receivedAt).max(Instant::compareTo).orElseThrow();
-      Map<String, Long> sends = t.rc.received("purchase.json").stream()
-          .collect(Collectors.groupingBy(c -> c.params().get("external_reference_id"), Collectors.counting()));
+      Poll.until(
+          "every sale delivered or held",
+          Duration.ofSeconds(90),
+          () -> {
+            var q = t.app.store().queueStats(Instant.now());
+            return q.count(DeliveryStatus.PENDING) + q.count(DeliveryStatus.IN_FLIGHT) == 0;
+          });
+      Instant lastDelivery =
+          t.rc.received("purchase.json").stream()
+              .filter(
+                  c ->
+                      Integer.parseInt(
+                              c.params()
+                                  .get("external_reference_id")
+                                  .substring(SESSION.length() + 2))
+                          < backlogEnd)
+              .map(RecordedCall::receivedAt)
+              .max(Instant::compareTo)
+              .orElseThrow();
+      Map<String, Long> sends =
+          t.rc.received("purchase.json").stream()
+              .collect(
+                  Collectors.groupingBy(
+                      c -> c.params().get("external_reference_id"), Collectors.counting()));
       long inDoubt = countStatus(sales, DeliveryStatus.IN_DOUBT);
       long delivered = countStatus(sales, DeliveryStatus.DELIVERED);
-      new ReliabilityReport("outage-hang-60s-real-time").put("sales", sales).put("inDoubt", inDoubt)
-          .put("delivered", delivered).put("sentTwice", sends.values().stream().filter(n -> n > 1).count())
-          .put("backlogCaughtUpAfterRecovery", Duration.between(recovered, lastDelivery)).write();
+      new ReliabilityReport("outage-hang-60s-real-time")
+          .put("sales", sales)
+          .put("inDoubt", inDoubt)
+          .put("delivered", delivered)
+          .put("sentTwice", sends.values().stream().filter(n -> n > 1).count())
+          .put("backlogCaughtUpAfterRecovery", Duration.between(recovered, lastDelivery))
+          .write();
       assertThat(inDoubt).as("in doubt: at most the cap").isBetween(1L, 16L);
       assertThat(sends.values()).as("no sale sent twice").allMatch(n -> n == 1);
       assertThat(delivered + inDoubt).isEqualTo(sales);
-      assertThat(Duration.between(recovered, lastDelivery)).as("the hang's sales delivered within a minute of the recovery")
+      assertThat(Duration.between(recovered, lastDelivery))
+          .as("the hang's sales delivered within a minute of the recovery")
           .isLessThanOrEqualTo(Duration.ofSeconds(60));
     } finally {
       ticker.shutdownNow();
@@ -249,12 +305,18 @@ class UncertainOutcomesTest {
     int throttled = 0;
     for (int i = 0; i < 30; i++) {
       List<Attempt> attempts = t.app.store().attempts(delivery(i).id());
-      assertThat(attempts).filteredOn(a -> a.verdict() == Verdict.DELIVERED).as("delivered once").hasSize(1);
-      assertThat(attempts).allSatisfy(a -> assertThat(a.verdict()).isIn(Verdict.DELIVERED, Verdict.RETRY));
+      assertThat(attempts)
+          .filteredOn(a -> a.verdict() == Verdict.DELIVERED)
+          .as("delivered once")
+          .hasSize(1);
+      assertThat(attempts)
+          .allSatisfy(a -> assertThat(a.verdict()).isIn(Verdict.DELIVERED, Verdict.RETRY));
       throttled += (int) attempts.stream().filter(a -> a.httpStatus().orElse(0) == 429).count();
     }
     assertThat(throttled).isPositive();
-    assertThat(t.rc.received("purchase.json")).as("the 429s and one success per sale").hasSize(30 + throttled);
+    assertThat(t.rc.received("purchase.json"))
+        .as("the 429s and one success per sale")
+        .hasSize(30 + throttled);
     assertThat(lowestLimit).as("flow control lowered the calls in flight").isLessThan(16);
     assertThat(pausedRounds).as("every sender paused for Retry-After").isPositive();
   }
@@ -284,10 +346,17 @@ class UncertainOutcomesTest {
         List<Attempt> attempts = t.app.store().attempts(delivery(faulty).id());
         Verdict got = attempts.isEmpty() ? null : attempts.get(0).verdict();
         if (got != e.getValue()) {
-          problems.add(e.getKey() + ": " + got + " (" + (attempts.isEmpty() ? "no attempt" : attempts.get(0).error().orElse("")) + ")");
+          problems.add(
+              e.getKey()
+                  + ": "
+                  + got
+                  + " ("
+                  + (attempts.isEmpty() ? "no attempt" : attempts.get(0).error().orElse(""))
+                  + ")");
         }
         DeliveryStatus status = delivery(faulty).status();
-        DeliveryStatus want = e.getValue() == Verdict.IN_DOUBT ? DeliveryStatus.IN_DOUBT : DeliveryStatus.PENDING;
+        DeliveryStatus want =
+            e.getValue() == Verdict.IN_DOUBT ? DeliveryStatus.IN_DOUBT : DeliveryStatus.PENDING;
         if (status != want) {
           problems.add(e.getKey() + ": delivery is " + status + ", not " + want);
         }
@@ -306,8 +375,14 @@ class UncertainOutcomesTest {
 
   @Test
   void an_instance_never_holds_more_claims_than_its_cap() throws InterruptedException {
-    t = TestApp.start(dir, Instant.now().getEpochSecond(), StripeWebhooks.SECRET,
-        Map.of("CANDYBRIDGE_DELIVERY_CONCURRENCY", "4"), Workflow.defaults(), true);
+    t =
+        TestApp.start(
+            dir,
+            Instant.now().getEpochSecond(),
+            StripeWebhooks.SECRET,
+            Map.of("CANDYBRIDGE_DELIVERY_CONCURRENCY", "4"),
+            Workflow.defaults(),
+            true);
     t.rc.delay(Duration.ofMillis(20));
     for (int i = 0; i < 120; i++) {
       post(i);
@@ -316,7 +391,9 @@ class UncertainOutcomesTest {
     long samples = 0;
     while (countStatus(120, DeliveryStatus.DELIVERED) < 120 && samples < 100_000) {
       t.clock.set(Instant.now());
-      most = Math.max(most, t.app.store().queueStats(t.clock.instant()).count(DeliveryStatus.IN_FLIGHT));
+      most =
+          Math.max(
+              most, t.app.store().queueStats(t.clock.instant()).count(DeliveryStatus.IN_FLIGHT));
       samples++;
     }
     assertThat(countStatus(120, DeliveryStatus.DELIVERED)).isEqualTo(120);
@@ -330,11 +407,15 @@ class UncertainOutcomesTest {
     post(0);
     t.deliverDue();
     assertThat(delivery(0).status()).isEqualTo(DeliveryStatus.PENDING);
-    assertThat(delivery(0).lastError().orElseThrow()).contains("502").contains("CANDYBRIDGE_ON_UNCERTAIN=retry");
+    assertThat(delivery(0).lastError().orElseThrow())
+        .contains("502")
+        .contains("CANDYBRIDGE_ON_UNCERTAIN=retry");
     t.clock.advance(Duration.ofMinutes(1));
     t.deliverDue();
     assertThat(delivery(0).status()).isEqualTo(DeliveryStatus.DELIVERED);
-    assertThat(t.rc.received("purchase.json")).as("sent twice: the trade-off that was chosen").hasSize(2);
+    assertThat(t.rc.received("purchase.json"))
+        .as("sent twice: the trade-off that was chosen")
+        .hasSize(2);
   }
 
   private long countStatus(int sales, DeliveryStatus status) {
@@ -362,7 +443,9 @@ class UncertainOutcomesTest {
 
   private void post(int i) {
     String body = TEMPLATE.replace(SESSION, session(i)).replace(EVENT_ID, EVENT_ID + "_u" + i);
-    assertThat(StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond()).statusCode())
+    assertThat(
+            StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond())
+                .statusCode())
         .isEqualTo(200);
   }
 }

@@ -36,35 +36,40 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fuzzing of {@code POST /webhooks/stripe} over raw sockets (RELIABILITY.md): signed events
- * mutated by bit flips, truncation, lying lengths, chunking, huge and duplicated headers, odd
- * encodings and content types, and plain garbage. Every answer must be below 500 (no 503 is
- * provoked here), the server must keep serving, and no event may be stored unless its request
- * carried an unmodified body and a valid signature. 2,000 requests by default, 100,000 in the
- * long run.
+ * Fuzzing of {@code POST /webhooks/stripe} over raw sockets (RELIABILITY.md): signed events mutated
+ * by bit flips, truncation, lying lengths, chunking, huge and duplicated headers, odd encodings and
+ * content types, and plain garbage. Every answer must be below 500 (no 503 is provoked here), the
+ * server must keep serving, and no event may be stored unless its request carried an unmodified
+ * body and a valid signature. 2,000 requests by default, 100,000 in the long run.
  */
 class WebhookFuzzTest {
   static final long NOW = 1_789_466_660L;
   static final String TEMPLATE = Fixtures.read("stripe/checkout.session.completed.json");
   static final String SESSION = Fixtures.event("stripe/checkout.session.completed.json").objectId();
-  static final String EVENT_ID = Fixtures.event("stripe/checkout.session.completed.json").id().value();
+  static final String EVENT_ID =
+      Fixtures.event("stripe/checkout.session.completed.json").id().value();
   static final long SEED = Long.getLong("candybridge.seed", System.nanoTime());
   static final int THREADS = 4;
   static final String[] MUTATIONS = {
-    "valid", "body-bit-flip", "body-truncated", "signature-bit-flip", "signature-truncated", "timestamp-changed",
-    "huge-header", "duplicate-signature", "utf16-body", "gzip-claimed", "wrong-content-type", "length-too-long",
-    "chunked", "chunked-broken", "header-injection", "non-ascii-header", "garbage", "http10"};
+    "valid", "body-bit-flip", "body-truncated", "signature-bit-flip", "signature-truncated",
+        "timestamp-changed",
+    "huge-header", "duplicate-signature", "utf16-body", "gzip-claimed", "wrong-content-type",
+        "length-too-long",
+    "chunked", "chunked-broken", "header-injection", "non-ascii-header", "garbage", "http10"
+  };
 
   @TempDir Path dir;
 
   @Test
-  void two_thousand_mutated_requests_no_5xx_nothing_stored_without_a_valid_signature() throws Exception {
+  void two_thousand_mutated_requests_no_5xx_nothing_stored_without_a_valid_signature()
+      throws Exception {
     fuzz(2_000, "fuzz-webhook-short");
   }
 
   @Test
   @Tag("long")
-  void one_hundred_thousand_mutated_requests_no_5xx_nothing_stored_without_a_valid_signature() throws Exception {
+  void one_hundred_thousand_mutated_requests_no_5xx_nothing_stored_without_a_valid_signature()
+      throws Exception {
     fuzz(100_000, "fuzz-webhook-long");
   }
 
@@ -77,18 +82,22 @@ class WebhookFuzzTest {
       Future<?>[] runs = new Future<?>[THREADS];
       for (int w = 0; w < THREADS; w++) {
         int worker = w;
-        runs[w] = pool.submit(() -> {
-          Random random = new Random(SEED + worker);
-          for (int i = worker; i < requests; i += THREADS) {
-            String mutation = MUTATIONS[random.nextInt(MUTATIONS.length)];
-            String status = send(t.port(), mutation, i, random, validIds);
-            byStatus.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
-            if (status.startsWith("5")) {
-              serverErrors.computeIfAbsent(mutation + " -> " + status, k -> new AtomicLong()).incrementAndGet();
-            }
-          }
-          return null;
-        });
+        runs[w] =
+            pool.submit(
+                () -> {
+                  Random random = new Random(SEED + worker);
+                  for (int i = worker; i < requests; i += THREADS) {
+                    String mutation = MUTATIONS[random.nextInt(MUTATIONS.length)];
+                    String status = send(t.port(), mutation, i, random, validIds);
+                    byStatus.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+                    if (status.startsWith("5")) {
+                      serverErrors
+                          .computeIfAbsent(mutation + " -> " + status, k -> new AtomicLong())
+                          .incrementAndGet();
+                    }
+                  }
+                  return null;
+                });
       }
       for (Future<?> f : runs) {
         f.get();
@@ -97,29 +106,40 @@ class WebhookFuzzTest {
       Set<String> stored = storedIds(t.database);
       Set<String> unsigned = new HashSet<>(stored);
       unsigned.removeAll(validIds);
-      assertThat(StripeWebhooks.get(t.port(), "/healthz").statusCode()).as("still serving").isEqualTo(200);
-      new ReliabilityReport(name).put("seed", SEED).put("requests", requests)
-          .put("byStatus", new TreeMap<>(byStatus)).put("serverErrors", new TreeMap<>(serverErrors))
-          .put("stored", stored.size()).put("storedWithoutValidSignature", unsigned.size()).write();
+      assertThat(StripeWebhooks.get(t.port(), "/healthz").statusCode())
+          .as("still serving")
+          .isEqualTo(200);
+      new ReliabilityReport(name)
+          .put("seed", SEED)
+          .put("requests", requests)
+          .put("byStatus", new TreeMap<>(byStatus))
+          .put("serverErrors", new TreeMap<>(serverErrors))
+          .put("stored", stored.size())
+          .put("storedWithoutValidSignature", unsigned.size())
+          .write();
       assertThat(serverErrors).as("5xx answers (seed " + SEED + ")").isEmpty();
       assertThat(unsigned).as("events stored without a valid signature").isEmpty();
       assertThat(stored).as("the valid ones were stored").isNotEmpty();
     }
   }
 
-  /** Builds and sends one request; the status code, or "none" when the server closed without one. */
+  /**
+   * Builds and sends one request; the status code, or "none" when the server closed without one.
+   */
   static String send(int port, String mutation, int i, Random random, Set<String> validIds) {
     String id = EVENT_ID + "_fuzz_" + i;
-    byte[] body = TEMPLATE.replace(EVENT_ID, id).replace(SESSION, SESSION + "_fuzz_" + i).getBytes(UTF_8);
+    byte[] body =
+        TEMPLATE.replace(EVENT_ID, id).replace(SESSION, SESSION + "_fuzz_" + i).getBytes(UTF_8);
     String signature = StripeWebhooks.sign(body, StripeWebhooks.SECRET, NOW);
     String type = "application/json";
     String requestLine = "POST /webhooks/stripe HTTP/1.1";
     StringBuilder extra = new StringBuilder();
     // True when the exact body and a valid signature for it are sent: only then may it be stored.
-    boolean unmodified = switch (mutation) {
-      case "duplicate-signature", "header-injection", "non-ascii-header" -> true;
-      default -> false;
-    };
+    boolean unmodified =
+        switch (mutation) {
+          case "duplicate-signature", "header-injection", "non-ascii-header" -> true;
+          default -> false;
+        };
     Integer declaredLength = null;
     boolean chunked = false;
     switch (mutation) {
@@ -140,23 +160,43 @@ class WebhookFuzzTest {
         unmodified = new String(s).equalsIgnoreCase(signature);
         signature = new String(s);
       }
-      case "signature-truncated" -> signature = signature.substring(0, random.nextInt(signature.length()));
-      case "timestamp-changed" -> signature = signature.replace("t=" + NOW, "t=" + (NOW + 1 + random.nextInt(299)));
+      case "signature-truncated" ->
+          signature = signature.substring(0, random.nextInt(signature.length()));
+      case "timestamp-changed" ->
+          signature = signature.replace("t=" + NOW, "t=" + (NOW + 1 + random.nextInt(299)));
       case "huge-header" -> {
         unmodified = true; // a valid request with a big extra header: stored if the server takes it
-        extra.append("X-Padding: ").append("a".repeat(1_000 + random.nextInt(80_000))).append("\r\n");
+        extra
+            .append("X-Padding: ")
+            .append("a".repeat(1_000 + random.nextInt(80_000)))
+            .append("\r\n");
       }
       // A second, bogus signature after the valid one: the body stays proven.
-      case "duplicate-signature" -> extra.append("Stripe-Signature: t=").append(NOW).append(",v1=").append("0".repeat(64)).append("\r\n");
-      case "utf16-body" -> body = new String(body, UTF_8).getBytes(java.nio.charset.StandardCharsets.UTF_16);
+      case "duplicate-signature" ->
+          extra
+              .append("Stripe-Signature: t=")
+              .append(NOW)
+              .append(",v1=")
+              .append("0".repeat(64))
+              .append("\r\n");
+      case "utf16-body" ->
+          body = new String(body, UTF_8).getBytes(java.nio.charset.StandardCharsets.UTF_16);
       case "gzip-claimed" -> {
         body = gzip(body);
         extra.append("Content-Encoding: gzip\r\n");
       }
       case "wrong-content-type" -> {
         unmodified = true; // the signature covers the bytes, whatever the declared type
-        type = new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-            "application/json; charset=EBCDIC", "", "*/*"}[random.nextInt(6)];
+        type =
+            new String[] {
+                  "text/plain",
+                  "application/x-www-form-urlencoded",
+                  "multipart/form-data; boundary=x",
+                  "application/json; charset=EBCDIC",
+                  "",
+                  "*/*"
+                }
+                [random.nextInt(6)];
       }
       case "length-too-long" -> declaredLength = body.length + 1 + random.nextInt(1_000);
       case "chunked" -> {
@@ -182,7 +222,8 @@ class WebhookFuzzTest {
       default -> throw new IllegalStateException(mutation);
     }
     ByteArrayOutputStream request = new ByteArrayOutputStream();
-    StringBuilder head = new StringBuilder(requestLine).append("\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    StringBuilder head =
+        new StringBuilder(requestLine).append("\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
     if (!type.isEmpty()) {
       head.append("Content-Type: ").append(type).append("\r\n");
     }
@@ -190,7 +231,9 @@ class WebhookFuzzTest {
     if (chunked) {
       head.append("Transfer-Encoding: chunked\r\n\r\n");
     } else {
-      head.append("Content-Length: ").append(declaredLength == null ? body.length : declaredLength).append("\r\n\r\n");
+      head.append("Content-Length: ")
+          .append(declaredLength == null ? body.length : declaredLength)
+          .append("\r\n\r\n");
     }
     request.writeBytes(head.toString().getBytes(ISO_8859_1));
     if (chunked) {

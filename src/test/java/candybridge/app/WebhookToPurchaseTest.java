@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The seed workflow end to end over real HTTP: every fixture posted with the exact signature
- * header Stripe would send, purchases received by the fake ReferralCandy, which checks our MD5.
+ * The seed workflow end to end over real HTTP: every fixture posted with the exact signature header
+ * Stripe would send, purchases received by the fake ReferralCandy, which checks our MD5.
  */
 class WebhookToPurchaseTest {
   @TempDir Path dir;
@@ -58,7 +58,8 @@ class WebhookToPurchaseTest {
   private HttpResponse<String> postBody(String body) {
     byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     long now = t.clock.instant().getEpochSecond();
-    return StripeWebhooks.post(t.port(), bytes, StripeWebhooks.sign(bytes, SignedFixture.SECRET, now));
+    return StripeWebhooks.post(
+        t.port(), bytes, StripeWebhooks.sign(bytes, SignedFixture.SECRET, now));
   }
 
   private static Map<String, String> withoutSignature(RecordedCall call) {
@@ -78,28 +79,37 @@ class WebhookToPurchaseTest {
 
     t.deliverDue();
 
-    assertThat(t.rc.received("purchase.json")).singleElement().satisfies(call -> {
-      assertThat(call.signatureValid()).isTrue();
-      assertThat(withoutSignature(call)).isEqualTo(new TreeMap<>(Map.ofEntries(
-          Map.entry("accessID", TestApp.RC_ACCESS_ID),
-          Map.entry("timestamp", Long.toString(f.t() + 1)),
-          Map.entry("email", "jenny.rosen@example.com"),
-          Map.entry("first_name", "Jenny"),
-          Map.entry("last_name", "Rosen"),
-          Map.entry("invoice_amount", "30.00"),
-          Map.entry("currency_code", "USD"),
-          Map.entry("order_timestamp", Long.toString(e.created())),
-          Map.entry("external_reference_id", e.objectId()),
-          Map.entry("accepts_marketing", "false"))));
-    });
+    assertThat(t.rc.received("purchase.json"))
+        .singleElement()
+        .satisfies(
+            call -> {
+              assertThat(call.signatureValid()).isTrue();
+              assertThat(withoutSignature(call))
+                  .isEqualTo(
+                      new TreeMap<>(
+                          Map.ofEntries(
+                              Map.entry("accessID", TestApp.RC_ACCESS_ID),
+                              Map.entry("timestamp", Long.toString(f.t() + 1)),
+                              Map.entry("email", "jenny.rosen@example.com"),
+                              Map.entry("first_name", "Jenny"),
+                              Map.entry("last_name", "Rosen"),
+                              Map.entry("invoice_amount", "30.00"),
+                              Map.entry("currency_code", "USD"),
+                              Map.entry("order_timestamp", Long.toString(e.created())),
+                              Map.entry("external_reference_id", e.objectId()),
+                              Map.entry("accepts_marketing", "false"))));
+            });
     Delivery d = t.app.store().findDeliveryByKey("purchase:" + e.objectId()).orElseThrow();
     assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
-    assertThat(t.app.store().attempts(d.id())).singleElement().satisfies(a -> {
-      assertThat(a.httpStatus()).hasValue(200);
-      assertThat(a.verdict()).isEqualTo(Verdict.DELIVERED);
-      assertThat(a.responseExcerpt().orElseThrow()).contains("Success");
-      assertThat(a.startedAt()).isEqualTo(Instant.ofEpochSecond(f.t() + 1));
-    });
+    assertThat(t.app.store().attempts(d.id()))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.httpStatus()).hasValue(200);
+              assertThat(a.verdict()).isEqualTo(Verdict.DELIVERED);
+              assertThat(a.responseExcerpt().orElseThrow()).contains("Success");
+              assertThat(a.startedAt()).isEqualTo(Instant.ofEpochSecond(f.t() + 1));
+            });
   }
 
   @Test
@@ -115,37 +125,52 @@ class WebhookToPurchaseTest {
     assertThat(post(succeeded).statusCode()).isEqualTo(200);
     t.deliverDue();
 
-    assertThat(t.rc.received("purchase.json")).singleElement().satisfies(call -> {
-      assertThat(call.signatureValid()).isTrue();
-      assertThat(call.params())
-          .containsEntry("invoice_amount", "5000")
-          .containsEntry("currency_code", "JPY")
-          .containsEntry("locale", "ja")
-          .containsEntry("email", "taro.yamada@example.com")
-          .containsEntry("first_name", "Yamada")
-          .containsEntry("last_name", "Taro")
-          .containsEntry("external_reference_id", Fixtures.event("stripe/" + succeeded.file()).objectId())
-          // The completion time of the session, not the time the money arrived.
-          .containsEntry("order_timestamp", Long.toString(Fixtures.event("stripe/" + completed.file()).created()));
-    });
+    assertThat(t.rc.received("purchase.json"))
+        .singleElement()
+        .satisfies(
+            call -> {
+              assertThat(call.signatureValid()).isTrue();
+              assertThat(call.params())
+                  .containsEntry("invoice_amount", "5000")
+                  .containsEntry("currency_code", "JPY")
+                  .containsEntry("locale", "ja")
+                  .containsEntry("email", "taro.yamada@example.com")
+                  .containsEntry("first_name", "Yamada")
+                  .containsEntry("last_name", "Taro")
+                  .containsEntry(
+                      "external_reference_id",
+                      Fixtures.event("stripe/" + succeeded.file()).objectId())
+                  // The completion time of the session, not the time the money arrived.
+                  .containsEntry(
+                      "order_timestamp",
+                      Long.toString(Fixtures.event("stripe/" + completed.file()).created()));
+            });
   }
 
   @Test
-  void two_events_for_one_sale_arriving_at_once_plan_one_purchase_and_both_answers_name_it() throws Exception {
+  void two_events_for_one_sale_arriving_at_once_plan_one_purchase_and_both_answers_name_it()
+      throws Exception {
     long now = 1_789_466_700L;
     t = TestApp.start(dir, now);
-    List<String> bodies = List.of(
-        SyntheticEvents.checkoutCompleted("evt_race_co", "cs_race", now - 10),
-        SyntheticEvents.from("stripe/checkout.session.async_payment_succeeded.json", "evt_race_async", "cs_race",
-            now - 5, null));
+    List<String> bodies =
+        List.of(
+            SyntheticEvents.checkoutCompleted("evt_race_co", "cs_race", now - 10),
+            SyntheticEvents.from(
+                "stripe/checkout.session.async_payment_succeeded.json",
+                "evt_race_async",
+                "cs_race",
+                now - 5,
+                null));
     ExecutorService pool = Executors.newFixedThreadPool(2);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<HttpResponse<String>>> answers = new ArrayList<>();
     for (String body : bodies) {
-      answers.add(pool.submit(() -> {
-        go.await();
-        return StripeWebhooks.postSigned(t.port(), body, now);
-      }));
+      answers.add(
+          pool.submit(
+              () -> {
+                go.await();
+                return StripeWebhooks.postSigned(t.port(), body, now);
+              }));
     }
     go.countDown();
     List<String> details = new ArrayList<>();
@@ -159,9 +184,12 @@ class WebhookToPurchaseTest {
     Delivery won = t.app.store().findDeliveryByKey("purchase:cs_race").orElseThrow();
     String lost = bodies.get(0).contains(won.eventId().value()) ? "evt_race_async" : "evt_race_co";
     String honest = "already planned as delivery #" + won.id() + " (purchase:cs_race)";
-    assertThat(details).filteredOn(d -> d.endsWith(": create_purchase planned as purchase:cs_race")).hasSize(1);
+    assertThat(details)
+        .filteredOn(d -> d.endsWith(": create_purchase planned as purchase:cs_race"))
+        .hasSize(1);
     assertThat(details).filteredOn(d -> d.endsWith(": " + honest)).hasSize(1);
-    assertThat(t.app.store().eventSummary(lost)).hasValueSatisfying(s -> assertThat(s).endsWith(": " + honest));
+    assertThat(t.app.store().eventSummary(lost))
+        .hasValueSatisfying(s -> assertThat(s).endsWith(": " + honest));
     t.deliverDue();
     assertThat(t.rc.received("purchase.json")).hasSize(1);
   }
@@ -172,16 +200,24 @@ class WebhookToPurchaseTest {
     start(succeeded.t());
     post(succeeded);
     t.deliverDue();
-    assertThat(t.rc.received("purchase.json")).singleElement().satisfies(call ->
-        assertThat(call.params()).containsEntry("order_timestamp",
-            Long.toString(Fixtures.event("stripe/" + succeeded.file()).created())));
+    assertThat(t.rc.received("purchase.json"))
+        .singleElement()
+        .satisfies(
+            call ->
+                assertThat(call.params())
+                    .containsEntry(
+                        "order_timestamp",
+                        Long.toString(Fixtures.event("stripe/" + succeeded.file()).created())));
   }
 
   @Test
   void fixtures_that_are_not_purchases_send_nothing_and_are_kept_with_the_reason() {
     start(SignedFixture.of("checkout.session.async_payment_failed.json").t());
-    for (String file : List.of("checkout.session.async_payment_failed.json", "invoice.payment_failed.json",
-        "customer.subscription.created.json")) {
+    for (String file :
+        List.of(
+            "checkout.session.async_payment_failed.json",
+            "invoice.payment_failed.json",
+            "customer.subscription.created.json")) {
       SignedFixture f = SignedFixture.of(file);
       HttpResponse<String> response = post(f);
       assertThat(response.statusCode()).as(file).isEqualTo(200);
@@ -202,9 +238,11 @@ class WebhookToPurchaseTest {
     t.deliverDue();
     assertThat(post(f).body()).contains("\"status\":\"duplicate\"");
     // Stripe can emit a second Event object for the same change: new event id, same session.
-    String second = f.body().replace(Fixtures.event("stripe/" + f.file()).id().value(), "evt_second_for_same_session");
-    assertThat(postBody(second).statusCode())
-        .isEqualTo(200);
+    String second =
+        f.body()
+            .replace(
+                Fixtures.event("stripe/" + f.file()).id().value(), "evt_second_for_same_session");
+    assertThat(postBody(second).statusCode()).isEqualTo(200);
     t.deliverDue();
     assertThat(t.rc.received("purchase.json")).hasSize(1);
   }
@@ -217,7 +255,11 @@ class WebhookToPurchaseTest {
     post(f);
 
     t.deliverDue();
-    Delivery d = t.app.store().findDeliveryByKey("purchase:" + Fixtures.event("stripe/" + f.file()).objectId()).orElseThrow();
+    Delivery d =
+        t.app
+            .store()
+            .findDeliveryByKey("purchase:" + Fixtures.event("stripe/" + f.file()).objectId())
+            .orElseThrow();
     assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
     assertThat(d.nextAttemptAt().orElseThrow()).isAfter(t.clock.instant());
     assertThat(t.app.worker().runOnce()).as("not due before the backoff").isZero();
@@ -228,7 +270,8 @@ class WebhookToPurchaseTest {
     t.deliverDue();
 
     assertThat(t.rc.received("purchase.json")).hasSize(3).allMatch(RecordedCall::signatureValid);
-    assertThat(t.app.store().findDelivery(d.id()).orElseThrow().status()).isEqualTo(DeliveryStatus.DELIVERED);
+    assertThat(t.app.store().findDelivery(d.id()).orElseThrow().status())
+        .isEqualTo(DeliveryStatus.DELIVERED);
     assertThat(t.app.store().attempts(d.id()))
         .extracting(a -> a.httpStatus().getAsInt(), Attempt::verdict)
         .containsExactly(
@@ -248,10 +291,15 @@ class WebhookToPurchaseTest {
     t.deliverDue();
 
     assertThat(t.rc.received("purchase.json")).hasSize(1);
-    Delivery d = t.app.store().findDeliveryByKey("purchase:" + Fixtures.event("stripe/" + f.file()).objectId()).orElseThrow();
+    Delivery d =
+        t.app
+            .store()
+            .findDeliveryByKey("purchase:" + Fixtures.event("stripe/" + f.file()).objectId())
+            .orElseThrow();
     assertThat(d.status()).isEqualTo(DeliveryStatus.FAILED);
     assertThat(d.lastError().orElseThrow()).contains("400");
-    assertThat(t.app.store().attempts(d.id())).singleElement()
+    assertThat(t.app.store().attempts(d.id()))
+        .singleElement()
         .satisfies(a -> assertThat(a.verdict()).isEqualTo(Verdict.FAIL));
   }
 
@@ -262,20 +310,31 @@ class WebhookToPurchaseTest {
     t.rc.respondWith(429, Duration.ofHours(2));
     post(f);
     t.deliverDue();
-    Delivery d = t.app.store().findDeliveryByKey("purchase:" + Fixtures.event("stripe/" + f.file()).objectId()).orElseThrow();
-    assertThat(d.nextAttemptAt().orElseThrow()).isAfterOrEqualTo(t.clock.instant().plus(Duration.ofHours(2)));
+    Delivery d =
+        t.app
+            .store()
+            .findDeliveryByKey("purchase:" + Fixtures.event("stripe/" + f.file()).objectId())
+            .orElseThrow();
+    assertThat(d.nextAttemptAt().orElseThrow())
+        .isAfterOrEqualTo(t.clock.instant().plus(Duration.ofHours(2)));
   }
 
   @Test
   void a_schedule_used_up_fails_the_delivery_with_the_last_error() {
     SignedFixture f = SignedFixture.of("checkout.session.completed.json");
-    t = TestApp.start(dir, f.t(), SignedFixture.SECRET, Map.of("CANDYBRIDGE_RETRY_SCHEDULE", "30s"));
+    t =
+        TestApp.start(
+            dir, f.t(), SignedFixture.SECRET, Map.of("CANDYBRIDGE_RETRY_SCHEDULE", "30s"));
     t.rc.respondWith(503, 503, 503);
     post(f);
     t.deliverDue();
     t.clock.advance(Duration.ofMinutes(1));
     t.deliverDue();
-    Delivery d = t.app.store().findDeliveryByKey("purchase:" + Fixtures.event("stripe/" + f.file()).objectId()).orElseThrow();
+    Delivery d =
+        t.app
+            .store()
+            .findDeliveryByKey("purchase:" + Fixtures.event("stripe/" + f.file()).objectId())
+            .orElseThrow();
     assertThat(d.status()).isEqualTo(DeliveryStatus.FAILED);
     assertThat(d.lastError().orElseThrow()).contains("gave up after 2 attempts").contains("503");
     assertThat(t.rc.received("purchase.json")).hasSize(2);
@@ -284,16 +343,23 @@ class WebhookToPurchaseTest {
   @Test
   void a_session_without_e_mail_fails_with_a_reason_and_sends_nothing() {
     start(1_789_466_660L);
-    String body = Fixtures.read("stripe/checkout.session.completed.json")
-        .replace("\"email\": \"jenny.rosen@example.com\"", "\"email\": null");
+    String body =
+        Fixtures.read("stripe/checkout.session.completed.json")
+            .replace("\"email\": \"jenny.rosen@example.com\"", "\"email\": null");
     assertThat(body).doesNotContain("jenny.rosen@example.com");
-    assertThat(postBody(body).statusCode())
-        .isEqualTo(200);
+    assertThat(postBody(body).statusCode()).isEqualTo(200);
     t.deliverDue();
     assertThat(t.rc.received()).isEmpty();
-    Delivery d = t.app.store().findDeliveryByKey("purchase:" + Fixtures.event("stripe/checkout.session.completed.json").objectId()).orElseThrow();
+    Delivery d =
+        t.app
+            .store()
+            .findDeliveryByKey(
+                "purchase:" + Fixtures.event("stripe/checkout.session.completed.json").objectId())
+            .orElseThrow();
     assertThat(d.status()).isEqualTo(DeliveryStatus.FAILED);
-    assertThat(d.lastError().orElseThrow()).contains("email has no value").contains("nothing was sent");
+    assertThat(d.lastError().orElseThrow())
+        .contains("email has no value")
+        .contains("nothing was sent");
   }
 
   @Test

@@ -21,30 +21,48 @@ import java.util.Properties;
  */
 public final class Bench {
   static final List<String> SCENARIOS =
-      List.of("healthz", "ingest", "steady", "slow-rc", "backlog", "outage", "ratelimit", "postgres", "limit256");
+      List.of(
+          "healthz",
+          "ingest",
+          "steady",
+          "slow-rc",
+          "backlog",
+          "outage",
+          "ratelimit",
+          "postgres",
+          "limit256");
+
   /** Run only when named: {@code image} needs podman and {@code mvn -Pimage package}'s tarball. */
   static final List<String> BY_NAME_ONLY = List.of("image");
 
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> chosen = args.length == 0 || Arrays.asList(args).contains("all")
-        ? SCENARIOS : Arrays.asList(args);
+    List<String> chosen =
+        args.length == 0 || Arrays.asList(args).contains("all") ? SCENARIOS : Arrays.asList(args);
     for (String s : chosen) {
       if (!SCENARIOS.contains(s) && !BY_NAME_ONLY.contains(s)) {
-        System.err.println("unknown scenario " + s + "; known: " + SCENARIOS + ", " + BY_NAME_ONLY + " or all");
+        System.err.println(
+            "unknown scenario " + s + "; known: " + SCENARIOS + ", " + BY_NAME_ONLY + " or all");
         System.exit(2);
       }
     }
     Path work = Files.createTempDirectory("candybridge-bench");
     Scenarios.Settings settings = settings(work);
     Launch launch = settings.launch();
-    System.out.println("<!-- service started as: " + String.join(" ", launch.command("serve"))
-        + (launch.env().isEmpty() ? "" : " with " + launch.env()) + " -->");
-    Scenarios scenarios = new Scenarios(settings, row -> {
-      System.out.println(row.named(launch.mark(row.scenario())).markdown());
-      System.out.flush();
-    }, note -> System.out.println("<!-- " + note + " -->"));
+    System.out.println(
+        "<!-- service started as: "
+            + String.join(" ", launch.command("serve"))
+            + (launch.env().isEmpty() ? "" : " with " + launch.env())
+            + " -->");
+    Scenarios scenarios =
+        new Scenarios(
+            settings,
+            row -> {
+              System.out.println(row.named(launch.mark(row.scenario())).markdown());
+              System.out.flush();
+            },
+            note -> System.out.println("<!-- " + note + " -->"));
     System.out.println(Row.header());
     for (String s : chosen) {
       System.out.println("<!-- " + s + ": load average before " + loadAverage() + " -->");
@@ -56,9 +74,10 @@ public final class Bench {
 
   /** The path printed by {@code scripts/cds-archive.sh} for the jar (made if need be), or "". */
   private static String classDataArchive(Path jar) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("scripts/cds-archive.sh", jar.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process p =
+        new ProcessBuilder("scripts/cds-archive.sh", jar.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     p.waitFor();
     return out;
@@ -74,8 +93,8 @@ public final class Bench {
   }
 
   /**
-   * {@code ./candybridge} in {@code repo} (with {@code bench.cds=off}: without its archive), or, when
-   * {@code bench.jvmFlags} is set, the labelled variant {@code java <flags> -jar <bench.jar>}.
+   * {@code ./candybridge} in {@code repo} (with {@code bench.cds=off}: without its archive), or,
+   * when {@code bench.jvmFlags} is set, the labelled variant {@code java <flags> -jar <bench.jar>}.
    */
   static Launch launch(Properties properties, Path repo) throws IOException, InterruptedException {
     boolean cds = !"off".equals(properties.getProperty("bench.cds", "on"));
@@ -89,11 +108,15 @@ public final class Bench {
     if (cds) {
       String archive = classDataArchive(jar);
       if (!archive.isEmpty()) {
-        classData.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        classData.addAll(
+            List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
       }
     }
-    return Launch.variant(Path.of(System.getProperty("java.home"), "bin", "java"),
-        Arrays.asList(variant.split("\\s+")), classData, jar);
+    return Launch.variant(
+        Path.of(System.getProperty("java.home"), "bin", "java"),
+        Arrays.asList(variant.split("\\s+")),
+        classData,
+        jar);
   }
 
   private static Scenarios.Settings settings(Path work) throws IOException, InterruptedException {
@@ -101,7 +124,10 @@ public final class Bench {
     if (launch.label().isEmpty()) {
       // Made now (as at a user's first start after a build), so no measured start makes it.
       String archive = classDataArchive(Path.of("target/candybridge.jar").toAbsolutePath());
-      System.out.println("<!-- class-data archive of the launcher: " + (archive.isEmpty() ? "none" : archive) + " -->");
+      System.out.println(
+          "<!-- class-data archive of the launcher: "
+              + (archive.isEmpty() ? "none" : archive)
+              + " -->");
     }
     return new Scenarios.Settings(
         launch,

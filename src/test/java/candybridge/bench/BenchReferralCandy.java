@@ -38,7 +38,8 @@ final class BenchReferralCandy implements AutoCloseable {
   static final String ACCESS_ID = "bench-access-id";
   static final String SECRET = "bench-secret";
   private static final byte[] SUCCESS =
-      "{\"message\":\"Success\",\"referralcorner_url\":\"https://fake.referralcandy.test/r/1\"}".getBytes(UTF_8);
+      "{\"message\":\"Success\",\"referralcorner_url\":\"https://fake.referralcandy.test/r/1\"}"
+          .getBytes(UTF_8);
 
   static {
     // The JDK server writes headers and body separately; with Nagle on, the body waits for the
@@ -87,19 +88,25 @@ final class BenchReferralCandy implements AutoCloseable {
     this(timeline, latency, 0);
   }
 
-  /** @param workers calls served at once; 0 for no limit */
+  /**
+   * @param workers calls served at once; 0 for no limit
+   */
   BenchReferralCandy(Timeline timeline, Duration latency, int workers) throws IOException {
     this.timeline = timeline;
     this.latency = latency;
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
-    ThreadFactory named = r -> {
-      Thread t = new Thread(r, "bench-rc");
-      t.setDaemon(true);
-      return t;
-    };
-    this.threads = workers > 0
-        ? new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named)
-        : Executors.newCachedThreadPool(named);
+    this.server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+    ThreadFactory named =
+        r -> {
+          Thread t = new Thread(r, "bench-rc");
+          t.setDaemon(true);
+          return t;
+        };
+    this.threads =
+        workers > 0
+            ? new ThreadPoolExecutor(
+                workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named)
+            : Executors.newCachedThreadPool(named);
     server.setExecutor(threads);
     server.createContext("/", this::handle);
     server.start();
@@ -125,12 +132,20 @@ final class BenchReferralCandy implements AutoCloseable {
     params.put("external_reference_id", "warm-up");
     params.put("signature", RcSigner.sign(SECRET, params));
     StringBuilder form = new StringBuilder();
-    params.forEach((k, v) -> form.append(form.length() == 0 ? "" : "&")
-        .append(URLEncoder.encode(k, UTF_8)).append('=').append(URLEncoder.encode(v, UTF_8)));
+    params.forEach(
+        (k, v) ->
+            form.append(form.length() == 0 ? "" : "&")
+                .append(URLEncoder.encode(k, UTF_8))
+                .append('=')
+                .append(URLEncoder.encode(v, UTF_8)));
     byte[] body = form.toString().getBytes(UTF_8);
-    byte[] head = ("POST /api/v1/purchase.json HTTP/1.1\r\nHost: 127.0.0.1:" + port
-        + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length
-        + "\r\n\r\n").getBytes(UTF_8);
+    byte[] head =
+        ("POST /api/v1/purchase.json HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port
+                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                + body.length
+                + "\r\n\r\n")
+            .getBytes(UTF_8);
     byte[] all = Arrays.copyOf(head, head.length + body.length);
     System.arraycopy(body, 0, all, head.length, body.length);
     return all;
@@ -146,7 +161,8 @@ final class BenchReferralCandy implements AutoCloseable {
     latency = Duration.ZERO;
     try {
       byte[] call = anonymousPurchase(port());
-      LoadGenerator load = new LoadGenerator(new int[] {port()}, new AtomicInteger(), Integer.MAX_VALUE);
+      LoadGenerator load =
+          new LoadGenerator(new int[] {port()}, new AtomicInteger(), Integer.MAX_VALUE);
       return load.closedLoop(16, Duration.ofMinutes(1), calls, (i, n) -> call).errors();
     } finally {
       latency = kept;
@@ -192,11 +208,13 @@ final class BenchReferralCandy implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     serving.incrementAndGet();
     try (exchange) {
-      Map<String, String> params = form(new String(exchange.getRequestBody().readAllBytes(), UTF_8));
+      Map<String, String> params =
+          form(new String(exchange.getRequestBody().readAllBytes(), UTF_8));
       long arrived = System.nanoTime();
       outage.await();
-      boolean signed = ACCESS_ID.equals(params.get("accessID"))
-          && RcSigner.sign(SECRET, params).equals(params.get("signature"));
+      boolean signed =
+          ACCESS_ID.equals(params.get("accessID"))
+              && RcSigner.sign(SECRET, params).equals(params.get("signature"));
       if (!signed) {
         badSignatures.incrementAndGet();
         exchange.sendResponseHeaders(401, -1);
@@ -232,7 +250,9 @@ final class BenchReferralCandy implements AutoCloseable {
     for (String pair : body.split("&")) {
       int eq = pair.indexOf('=');
       if (eq > 0) {
-        params.put(URLDecoder.decode(pair.substring(0, eq), UTF_8), URLDecoder.decode(pair.substring(eq + 1), UTF_8));
+        params.put(
+            URLDecoder.decode(pair.substring(0, eq), UTF_8),
+            URLDecoder.decode(pair.substring(eq + 1), UTF_8));
       }
     }
     return params;

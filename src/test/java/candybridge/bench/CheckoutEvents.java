@@ -10,9 +10,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Distinct, correctly signed ~4 KB {@code checkout.session.completed} webhooks, made on the fly
- * from one fixture: event number {@code n} has event id {@code evt_<run>_<n>} and session id
- * {@code cs_<run>_<n>}, so the fake ReferralCandy can tell which webhook a purchase came from.
- * One instance per thread (it holds a {@link Mac}).
+ * from one fixture: event number {@code n} has event id {@code evt_<run>_<n>} and session id {@code
+ * cs_<run>_<n>}, so the fake ReferralCandy can tell which webhook a purchase came from. One
+ * instance per thread (it holds a {@link Mac}).
  */
 final class CheckoutEvents {
   private static final String MARK = "BENCHMARK0";
@@ -26,7 +26,8 @@ final class CheckoutEvents {
     this.run = run;
     this.host = "127.0.0.1:" + port;
     String template =
-        SyntheticEvents.checkoutCompleted("evt_" + MARK, "cs_" + MARK, System.currentTimeMillis() / 1000);
+        SyntheticEvents.checkoutCompleted(
+            "evt_" + MARK, "cs_" + MARK, System.currentTimeMillis() / 1000);
     this.parts = template.split(MARK, -1);
     try {
       mac = Mac.getInstance("HmacSHA256");
@@ -60,9 +61,17 @@ final class CheckoutEvents {
     long t = System.currentTimeMillis() / 1000;
     mac.update((t + ".").getBytes(UTF_8));
     String v1 = HexFormat.of().formatHex(mac.doFinal(payload));
-    byte[] head = ("POST /webhooks/stripe HTTP/1.1\r\nHost: " + host
-        + "\r\nContent-Type: application/json\r\nStripe-Signature: t=" + t + ",v1=" + v1
-        + "\r\nContent-Length: " + payload.length + "\r\n\r\n").getBytes(UTF_8);
+    byte[] head =
+        ("POST /webhooks/stripe HTTP/1.1\r\nHost: "
+                + host
+                + "\r\nContent-Type: application/json\r\nStripe-Signature: t="
+                + t
+                + ",v1="
+                + v1
+                + "\r\nContent-Length: "
+                + payload.length
+                + "\r\n\r\n")
+            .getBytes(UTF_8);
     byte[] all = new byte[head.length + payload.length];
     System.arraycopy(head, 0, all, 0, head.length);
     System.arraycopy(payload, 0, all, head.length, payload.length);

@@ -57,7 +57,8 @@ public class HotPathBenchmark {
     long now = System.currentTimeMillis() / 1000;
     body = SyntheticEvents.checkoutCompleted("evt_jmh_1", "cs_jmh_1", now).getBytes(UTF_8);
     header = StripeWebhooks.sign(body, StripeWebhooks.SECRET, now);
-    verifier = new StripeSignatureVerifier(List.of(new Secret(StripeWebhooks.SECRET)), Clock.systemUTC());
+    verifier =
+        new StripeSignatureVerifier(List.of(new Secret(StripeWebhooks.SECRET)), Clock.systemUTC());
     event = parser.parse(body);
     RcCall call = workflow.plan(EventView.of(event), lookups).deliveries().get(0).call();
     rcParams = new TreeMap<>(call.params());

@@ -27,7 +27,10 @@ final class LoadGenerator {
   private final AtomicInteger nextEvent;
   private final int lastEvent;
 
-  /** Connection i goes to {@code ports[i % ports.length]}. Event numbers are taken from {@code nextEvent} and never pass {@code lastEvent}. */
+  /**
+   * Connection i goes to {@code ports[i % ports.length]}. Event numbers are taken from {@code
+   * nextEvent} and never pass {@code lastEvent}.
+   */
   LoadGenerator(int[] ports, AtomicInteger nextEvent, int lastEvent) {
     this.ports = ports.clone();
     this.nextEvent = nextEvent;
@@ -44,24 +47,27 @@ final class LoadGenerator {
   Result closedLoop(int connections, Duration duration, long maxRequests, Requests requests) {
     long deadline = System.nanoTime() + duration.toNanos();
     AtomicLong budget = new AtomicLong(maxRequests);
-    return run(connections, i -> () -> {
-      Latencies l = new Latencies();
-      long[] counts = new long[2];
-      try (RawHttp http = new RawHttp(ports[i % ports.length])) {
-        while (System.nanoTime() < deadline && budget.getAndDecrement() > 0) {
-          int n = nextEvent.getAndIncrement();
-          if (n >= lastEvent) {
-            break;
-          }
-          byte[] req = requests.request(i, n);
-          long t0 = System.nanoTime();
-          requests.onSend(n, t0);
-          send(http, req, counts);
-          l.add(System.nanoTime() - t0);
-        }
-      }
-      return new Partial(l, counts[0], counts[1]);
-    });
+    return run(
+        connections,
+        i ->
+            () -> {
+              Latencies l = new Latencies();
+              long[] counts = new long[2];
+              try (RawHttp http = new RawHttp(ports[i % ports.length])) {
+                while (System.nanoTime() < deadline && budget.getAndDecrement() > 0) {
+                  int n = nextEvent.getAndIncrement();
+                  if (n >= lastEvent) {
+                    break;
+                  }
+                  byte[] req = requests.request(i, n);
+                  long t0 = System.nanoTime();
+                  requests.onSend(n, t0);
+                  send(http, req, counts);
+                  l.add(System.nanoTime() - t0);
+                }
+              }
+              return new Partial(l, counts[0], counts[1]);
+            });
   }
 
   Result openLoop(double perSecond, Duration duration, int connections, Requests requests) {
@@ -72,24 +78,29 @@ final class LoadGenerator {
     if (base + total > lastEvent) {
       throw new IllegalArgumentException("not enough event numbers for " + total + " requests");
     }
-    return run(connections, i -> () -> {
-      Latencies l = new Latencies();
-      long[] counts = new long[2];
-      try (RawHttp http = new RawHttp(ports[i % ports.length])) {
-        for (long k = i; k < total && System.nanoTime() < hardStop; k += connections) {
-          long due = start + (long) (k * 1e9 / perSecond);
-          for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-            LockSupport.parkNanos(wait);
-          }
-          int n = base + (int) k;
-          byte[] req = requests.request(i, n);
-          requests.onSend(n, due);
-          send(http, req, counts);
-          l.add(System.nanoTime() - due);
-        }
-      }
-      return new Partial(l, counts[0], counts[1]);
-    });
+    return run(
+        connections,
+        i ->
+            () -> {
+              Latencies l = new Latencies();
+              long[] counts = new long[2];
+              try (RawHttp http = new RawHttp(ports[i % ports.length])) {
+                for (long k = i; k < total && System.nanoTime() < hardStop; k += connections) {
+                  long due = start + (long) (k * 1e9 / perSecond);
+                  for (long wait = due - System.nanoTime();
+                      wait > 0;
+                      wait = due - System.nanoTime()) {
+                    LockSupport.parkNanos(wait);
+                  }
+                  int n = base + (int) k;
+                  byte[] req = requests.request(i, n);
+                  requests.onSend(n, due);
+                  send(http, req, counts);
+                  l.add(System.nanoTime() - due);
+                }
+              }
+              return new Partial(l, counts[0], counts[1]);
+            });
   }
 
   private static void send(RawHttp http, byte[] request, long[] counts) {
@@ -114,12 +125,15 @@ final class LoadGenerator {
     long t0 = System.nanoTime();
     for (int i = 0; i < threads; i++) {
       Task t = task.apply(i);
-      Thread thread = new Thread(() -> {
-        Partial p = t.call();
-        synchronized (partials) {
-          partials.add(p);
-        }
-      }, "load-" + i);
+      Thread thread =
+          new Thread(
+              () -> {
+                Partial p = t.call();
+                synchronized (partials) {
+                  partials.add(p);
+                }
+              },
+              "load-" + i);
       thread.start();
       running.add(thread);
     }

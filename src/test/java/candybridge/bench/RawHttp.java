@@ -25,7 +25,9 @@ final class RawHttp implements AutoCloseable {
     this.port = port;
   }
 
-  /** Sends {@code request} and returns the response status; reconnects once on a stale connection. */
+  /**
+   * Sends {@code request} and returns the response status; reconnects once on a stale connection.
+   */
   int exchange(byte[] request) throws IOException {
     if (socket == null) {
       connect();
@@ -61,7 +63,9 @@ final class RawHttp implements AutoCloseable {
       }
     }
     if (chunked) {
-      for (long size = Long.parseLong(line().trim(), 16); size > 0; size = Long.parseLong(line().trim(), 16)) {
+      for (long size = Long.parseLong(line().trim(), 16);
+          size > 0;
+          size = Long.parseLong(line().trim(), 16)) {
         skip(size);
         line();
       }

@@ -24,35 +24,95 @@ record Row(
 
   static Row ofLoad(String scenario, LoadGenerator.Result r) {
     Latencies l = r.latencies();
-    return new Row(scenario, r.okPerSecond(), l.percentileMs(50), l.percentileMs(99),
-        l.percentileMs(100), r.errors(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    return new Row(
+        scenario,
+        r.okPerSecond(),
+        l.percentileMs(50),
+        l.percentileMs(99),
+        l.percentileMs(100),
+        r.errors(),
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN);
   }
 
   /** A row with only a delivery rate. */
   static Row ofDelivered(String scenario, double perSecond) {
-    return new Row(scenario, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN,
-        perSecond, Double.NaN, Double.NaN);
+    return new Row(
+        scenario,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        0,
+        Double.NaN,
+        Double.NaN,
+        perSecond,
+        Double.NaN,
+        Double.NaN);
   }
 
   Row withEndToEnd(Latencies e2e, double deliveredPerSecond) {
-    return new Row(scenario, acceptedPerSecond, p50Ms, p99Ms, maxMs, errors,
-        e2e.percentileMs(50), e2e.percentileMs(99), deliveredPerSecond, peakRssMb, startupMs);
+    return new Row(
+        scenario,
+        acceptedPerSecond,
+        p50Ms,
+        p99Ms,
+        maxMs,
+        errors,
+        e2e.percentileMs(50),
+        e2e.percentileMs(99),
+        deliveredPerSecond,
+        peakRssMb,
+        startupMs);
   }
 
   Row withProcess(ServiceUnderTest service) {
-    return new Row(scenario, acceptedPerSecond, p50Ms, p99Ms, maxMs, errors, endToEndP50Ms,
-        endToEndP99Ms, deliveredPerSecond, service.peakRssMb(), service.startupMs());
+    return new Row(
+        scenario,
+        acceptedPerSecond,
+        p50Ms,
+        p99Ms,
+        maxMs,
+        errors,
+        endToEndP50Ms,
+        endToEndP99Ms,
+        deliveredPerSecond,
+        service.peakRssMb(),
+        service.startupMs());
   }
 
   Row named(String name) {
-    return new Row(name, acceptedPerSecond, p50Ms, p99Ms, maxMs, errors, endToEndP50Ms,
-        endToEndP99Ms, deliveredPerSecond, peakRssMb, startupMs);
+    return new Row(
+        name,
+        acceptedPerSecond,
+        p50Ms,
+        p99Ms,
+        maxMs,
+        errors,
+        endToEndP50Ms,
+        endToEndP99Ms,
+        deliveredPerSecond,
+        peakRssMb,
+        startupMs);
   }
 
   String markdown() {
-    return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s |",
-        scenario, num(acceptedPerSecond, 0), num(p50Ms, 1), num(p99Ms, 1), num(maxMs, 1), errors,
-        num(endToEndP50Ms, 1), num(endToEndP99Ms, 1), num(deliveredPerSecond, 0), num(peakRssMb, 0),
+    return String.format(
+        Locale.ROOT,
+        "| %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s |",
+        scenario,
+        num(acceptedPerSecond, 0),
+        num(p50Ms, 1),
+        num(p99Ms, 1),
+        num(maxMs, 1),
+        errors,
+        num(endToEndP50Ms, 1),
+        num(endToEndP99Ms, 1),
+        num(deliveredPerSecond, 0),
+        num(peakRssMb, 0),
         num(startupMs, 0));
   }
 

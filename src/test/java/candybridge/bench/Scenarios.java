@@ -23,7 +23,10 @@ import java.util.function.Consumer;
 final class Scenarios {
   /** The service's own default of {@code CANDYBRIDGE_DELIVERY_CONCURRENCY} (ConfigLoader). */
   static final int DEFAULT_CONCURRENCY = 16;
-  /** @param scale multiplies every measured duration (1.0 = the 30 s / 60 s) */
+
+  /**
+   * @param scale multiplies every measured duration (1.0 = the issue's 30 s / 60 s)
+   */
   record Settings(Launch launch, Path work, double scale, int tunedConcurrency) {}
 
   private static final String STRIPE_SECRET = "whsec_candybridge_bench";
@@ -37,7 +40,9 @@ final class Scenarios {
   private final String run = "b" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
   private int services;
 
-  /** @param notes takes a remark printed beside the figures (as a Markdown comment) */
+  /**
+   * @param notes takes a remark printed beside the figures (as a Markdown comment)
+   */
   Scenarios(Settings settings, Consumer<Row> out, Consumer<String> notes) {
     this.settings = settings;
     this.out = out;
@@ -66,11 +71,14 @@ final class Scenarios {
         ServiceUnderTest service = sqlite(rc, 8)) {
       byte[] get = CheckoutEvents.get("/healthz", service.port());
       // Requests without event numbers: their own counter, so they use up none.
-      LoadGenerator load = new LoadGenerator(new int[] {service.port()}, new AtomicInteger(), Integer.MAX_VALUE);
+      LoadGenerator load =
+          new LoadGenerator(new int[] {service.port()}, new AtomicInteger(), Integer.MAX_VALUE);
       load.closedLoop(16, WARM_UP, Long.MAX_VALUE, (i, n) -> get);
       for (int c : new int[] {16, 64}) {
-        out.accept(Row.ofLoad("healthz c=" + c, load.closedLoop(c, scaled(30), Long.MAX_VALUE, (i, n) -> get))
-            .withProcess(service));
+        out.accept(
+            Row.ofLoad(
+                    "healthz c=" + c, load.closedLoop(c, scaled(30), Long.MAX_VALUE, (i, n) -> get))
+                .withProcess(service));
       }
     }
   }
@@ -84,10 +92,14 @@ final class Scenarios {
       for (int c : new int[] {16, 64}) {
         int from = nextEvent.get();
         ServiceMetrics before = ServiceMetrics.scrape(service.port());
-        Row row = Row.ofLoad("sqlite ingest c=" + c,
-            load.closedLoop(c, scaled(30), Long.MAX_VALUE, webhooks(service.port())));
+        Row row =
+            Row.ofLoad(
+                "sqlite ingest c=" + c,
+                load.closedLoop(c, scaled(30), Long.MAX_VALUE, webhooks(service.port())));
         noteService(row, service, before);
-        out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
+        out.accept(
+            withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10))
+                .withProcess(service));
       }
     }
   }
@@ -101,26 +113,48 @@ final class Scenarios {
   private void image() throws IOException {
     String image = System.getProperty("bench.image");
     if (image == null) {
-      Process load = new ProcessBuilder("podman", "load", "-q", "-i", "target/candybridge-image.tar")
-          .redirectErrorStream(true).start();
+      Process load =
+          new ProcessBuilder("podman", "load", "-q", "-i", "target/candybridge-image.tar")
+              .redirectErrorStream(true)
+              .start();
       String out = new String(load.getInputStream().readAllBytes(), UTF_8);
-      image = out.lines().filter(l -> l.startsWith("Loaded image")).map(l -> l.substring(l.indexOf(':') + 1).strip())
-          .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException("podman load: " + out));
+      image =
+          out.lines()
+              .filter(l -> l.startsWith("Loaded image"))
+              .map(l -> l.substring(l.indexOf(':') + 1).strip())
+              .reduce((a, b) -> b)
+              .orElseThrow(() -> new IllegalStateException("podman load: " + out));
     }
     String memory = System.getProperty("bench.imageMemory", "256m");
     Path data = Files.createDirectories(settings.work().resolve("image-data-" + System.nanoTime()));
-    Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setPosixFilePermissions(
+        data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
     try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO)) {
-      try (ServiceUnderTest service = ServiceUnderTest.startImage(image, memory, data, serviceEnv(rc),
-          settings.work().resolve("image-" + System.nanoTime() + ".log"))) {
+      try (ServiceUnderTest service =
+          ServiceUnderTest.startImage(
+              image,
+              memory,
+              data,
+              serviceEnv(rc),
+              settings.work().resolve("image-" + System.nanoTime() + ".log"))) {
         LoadGenerator load = load(service);
         load.closedLoop(16, WARM_UP, Long.MAX_VALUE, webhooks(service.port()));
         int from = nextEvent.get();
-        Row row = Row.ofLoad("image under " + memory + " (no swap) ingest c=64",
-            load.closedLoop(64, scaled(30), Long.MAX_VALUE, webhooks(service.port())));
-        out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
-        notes.accept("image " + image + " under " + memory + ": OOMKilled=" + service.oomKilled()
-            + "; peak RSS column = the container's memory cgroup peak (page cache included)");
+        Row row =
+            Row.ofLoad(
+                "image under " + memory + " (no swap) ingest c=64",
+                load.closedLoop(64, scaled(30), Long.MAX_VALUE, webhooks(service.port())));
+        out.accept(
+            withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10))
+                .withProcess(service));
+        notes.accept(
+            "image "
+                + image
+                + " under "
+                + memory
+                + ": OOMKilled="
+                + service.oomKilled()
+                + "; peak RSS column = the container's memory cgroup peak (page cache included)");
       }
     }
   }
@@ -128,7 +162,8 @@ final class Scenarios {
   /**
    * The c=64 ingest load with the service inside a 256 MiB memory limit and no swap, as in a small
    * container or under systemd's {@code MemoryMax=256M}: it must hold, with no OutOfMemoryError and
-   * no OOM kill. Reported as blocked when the harness cannot make the cgroup (not root, no controller).
+   * no OOM kill. Reported as blocked when the harness cannot make the cgroup (not root, no
+   * controller).
    */
   private void memoryLimit() throws IOException {
     // bench.memoryLimitMiB: another limit, e.g. a larger one as a control for the same load.
@@ -142,18 +177,31 @@ final class Scenarios {
     }
     try (limit;
         BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO);
-        ServiceUnderTest service = service(rc, "jdbc:sqlite:" + settings.work().resolve("limit256.db"), 8,
-            Map.of(), limit.wrapper())) {
+        ServiceUnderTest service =
+            service(
+                rc,
+                "jdbc:sqlite:" + settings.work().resolve("limit256.db"),
+                8,
+                Map.of(),
+                limit.wrapper())) {
       LoadGenerator load = load(service);
       load.closedLoop(16, WARM_UP, Long.MAX_VALUE, webhooks(service.port()));
       int from = nextEvent.get();
       ServiceMetrics before = ServiceMetrics.scrape(service.port());
-      Row row = Row.ofLoad("sqlite ingest c=64 in a " + mib + " MiB memory limit, no swap",
-          load.closedLoop(64, scaled(30), Long.MAX_VALUE, webhooks(service.port())));
+      Row row =
+          Row.ofLoad(
+              "sqlite ingest c=64 in a " + mib + " MiB memory limit, no swap",
+              load.closedLoop(64, scaled(30), Long.MAX_VALUE, webhooks(service.port())));
       noteService(row, service, before);
-      out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
-      notes.accept("limit256: " + limit.report() + "; service still running: " + service.alive()
-          + "; OutOfMemoryError in its output: " + service.loggedOutOfMemory());
+      out.accept(
+          withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
+      notes.accept(
+          "limit256: "
+              + limit.report()
+              + "; service still running: "
+              + service.alive()
+              + "; OutOfMemoryError in its output: "
+              + service.loggedOutOfMemory());
     }
   }
 
@@ -166,23 +214,32 @@ final class Scenarios {
         load.openLoop(500, Duration.ofSeconds(10), 64, webhooks(service.port()));
         int from = nextEvent.get();
         ServiceMetrics before = ServiceMetrics.scrape(service.port());
-        Row row = Row.ofLoad("sqlite steady 500/s, delivery concurrency " + concurrency,
-            load.openLoop(500, scaled(60), 64, webhooks(service.port())));
+        Row row =
+            Row.ofLoad(
+                "sqlite steady 500/s, delivery concurrency " + concurrency,
+                load.openLoop(500, scaled(60), 64, webhooks(service.port())));
         noteService(row, service, before);
-        out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10)).withProcess(service));
+        out.accept(
+            withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10))
+                .withProcess(service));
       }
     }
   }
 
-  /** (c) ReferralCandy answering in 200 ms: delivery throughput at the default and a tuned concurrency. */
+  /**
+   * (c) ReferralCandy answering in 200 ms: delivery throughput at the default and a tuned
+   * concurrency.
+   */
   private void slowReferralCandy() throws IOException {
     for (int concurrency : new int[] {DEFAULT_CONCURRENCY, settings.tunedConcurrency()}) {
       try (BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ofMillis(200));
           ServiceUnderTest service = sqlite(rc, concurrency)) {
         int events = Math.max(400, concurrency * 5 * 20);
         int from = nextEvent.get();
-        Row row = Row.ofLoad("sqlite RC 200 ms, delivery concurrency " + concurrency,
-            load(service).closedLoop(16, scaled(60), events, webhooks(service.port())));
+        Row row =
+            Row.ofLoad(
+                "sqlite RC 200 ms, delivery concurrency " + concurrency,
+                load(service).closedLoop(16, scaled(60), events, webhooks(service.port())));
         out.accept(withDeliveries(row, from, nextEvent.get(), scaled(20)).withProcess(service));
       }
     }
@@ -193,9 +250,9 @@ final class Scenarios {
    * service is killed and started again with ReferralCandy back. ReferralCandy here is a server of
    * finite capacity, {@code bench.rcWorkers} calls at a time at {@code bench.backlogLatencyMs} each
    * (64 x 20 ms: it allows 3,200 calls/s), warmed up before the drain as a real one would be. The
-   * same stored backlog (a copy of the killed process's files) is drained twice: with as many senders
-   * as ReferralCandy has workers, and with {@code bench.backlogConcurrency} senders, which also
-   * covers the durable claim each sender waits for between two calls.
+   * same stored backlog (a copy of the killed process's files) is drained twice: with as many
+   * senders as ReferralCandy has workers, and with {@code bench.backlogConcurrency} senders, which
+   * also covers the durable claim each sender waits for between two calls.
    */
   private void backlog() throws IOException {
     Backlog backlog = Backlog.fromProperties();
@@ -208,8 +265,12 @@ final class Scenarios {
       rc.outage();
       // Calls to the hung ReferralCandy must not time out during the fill: a timed-out call is
       // retried after a back-off, and those few would trickle in after the drain proper.
-      ServiceUnderTest first = service(rc, "jdbc:sqlite:" + db, 8,
-          Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"));
+      ServiceUnderTest first =
+          service(
+              rc,
+              "jdbc:sqlite:" + db,
+              8,
+              Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"));
       LoadGenerator.Result fill =
           load(first).closedLoop(64, Duration.ofMinutes(5), backlog.size(), webhooks(first.port()));
       Row filled = Row.ofLoad("sqlite backlog fill (RC down)", fill).withProcess(first);
@@ -232,45 +293,70 @@ final class Scenarios {
   /**
    * (d) read as an outage of ReferralCandy alone, the common case: the service keeps running while
    * 50,000 webhooks are stored against a hung ReferralCandy (its {@code bench.backlogConcurrency}
-   * senders each wait on a call), then ReferralCandy recovers and the same process drains them. Same
-   * ReferralCandy as in {@link #backlog}, warmed up before its outage.
+   * senders each wait on a call), then ReferralCandy recovers and the same process drains them.
+   * Same ReferralCandy as in {@link #backlog}, warmed up before its outage.
    */
   private void outage() throws IOException {
     Backlog backlog = Backlog.fromProperties();
     try (BenchReferralCandy rc = backlog.referralCandy(timeline)) {
       warmUp(rc);
       rc.outage();
-      try (ServiceUnderTest service = service(rc, "jdbc:sqlite:" + settings.work().resolve("outage.db"),
-          backlog.concurrency(), Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"))) {
+      try (ServiceUnderTest service =
+          service(
+              rc,
+              "jdbc:sqlite:" + settings.work().resolve("outage.db"),
+              backlog.concurrency(),
+              Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"))) {
         int from = nextEvent.get();
         int before = timeline.deliveries();
         LoadGenerator.Result fill =
-            load(service).closedLoop(64, Duration.ofMinutes(5), backlog.size(), webhooks(service.port()));
-        out.accept(Row.ofLoad("sqlite outage fill (RC hung, the service running)", fill).withProcess(service));
+            load(service)
+                .closedLoop(64, Duration.ofMinutes(5), backlog.size(), webhooks(service.port()));
+        out.accept(
+            Row.ofLoad("sqlite outage fill (RC hung, the service running)", fill)
+                .withProcess(service));
         int to = nextEvent.get();
         long t0 = System.nanoTime();
         rc.recover();
         int drained = awaitDrain(timeline, before, (int) fill.ok(), t0);
-        printDrain(String.format(Locale.ROOT, "sqlite outage drain of %d by the running service (%s), %d senders",
-            drained, backlog.describeReferralCandy(), backlog.concurrency()), timeline, drained, from, to, t0,
-            "from the recovery", service);
-        notes.accept(drained + " of the " + fill.ok() + " stored arrived; calls per second from the recovery: "
-            + timeline.perSecond(from, to, t0));
+        printDrain(
+            String.format(
+                Locale.ROOT,
+                "sqlite outage drain of %d by the running service (%s), %d senders",
+                drained,
+                backlog.describeReferralCandy(),
+                backlog.concurrency()),
+            timeline,
+            drained,
+            from,
+            to,
+            t0,
+            "from the recovery",
+            service);
+        notes.accept(
+            drained
+                + " of the "
+                + fill.ok()
+                + " stored arrived; calls per second from the recovery: "
+                + timeline.perSecond(from, to, t0));
       }
     }
   }
 
   /**
-   * A backlog drained against a ReferralCandy that allows {@code bench.rateLimit} purchases a second
-   * (a token bucket of one second's worth) and answers 429 with {@code Retry-After: 1} above it: the
-   * service's flow control must keep it at that rate, failing nothing. {@code bench.rateBacklog}
-   * deliveries are stored while ReferralCandy hangs, the service is killed, and a new one drains a
-   * copy with the default concurrency (16) and with {@code bench.backlogConcurrency} senders.
+   * A backlog drained against a ReferralCandy that allows {@code bench.rateLimit} purchases a
+   * second (a token bucket of one second's worth) and answers 429 with {@code Retry-After: 1} above
+   * it: the service's flow control must keep it at that rate, failing nothing. {@code
+   * bench.rateBacklog} deliveries are stored while ReferralCandy hangs, the service is killed, and
+   * a new one drains a copy with the default concurrency (16) and with {@code
+   * bench.backlogConcurrency} senders.
    */
   private void rateLimited() throws IOException {
     int size = Integer.getInteger("bench.rateBacklog", 20_000);
     int perSecond = Integer.getInteger("bench.rateLimit", 300);
-    Backlog backlog = new Backlog(size, Duration.ofMillis(20), 0, Integer.getInteger("bench.backlogConcurrency", 96));
+    Backlog backlog =
+        new Backlog(
+            size, Duration.ofMillis(20), 0, Integer.getInteger("bench.backlogConcurrency", 96));
     Path db = settings.work().resolve("ratelimit.db");
     int from = nextEvent.get();
     int before = timeline.deliveries();
@@ -278,8 +364,12 @@ final class Scenarios {
     int inDoubt;
     try (BenchReferralCandy rc = new BenchReferralCandy(timeline, backlog.latency())) {
       rc.outage();
-      ServiceUnderTest first = service(rc, "jdbc:sqlite:" + db, 8,
-          Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"));
+      ServiceUnderTest first =
+          service(
+              rc,
+              "jdbc:sqlite:" + db,
+              8,
+              Map.of("CANDYBRIDGE_DELIVERY_TIMEOUT", "5m", "CANDYBRIDGE_DELIVERY_LEASE", "20m"));
       LoadGenerator.Result fill =
           load(first).closedLoop(64, Duration.ofMinutes(5), size, webhooks(first.port()));
       first.kill();
@@ -298,15 +388,37 @@ final class Scenarios {
         long t0 = System.nanoTime();
         int expected = (int) accepted - inDoubt;
         try (ServiceUnderTest service = service(rc, "jdbc:sqlite:" + copy, concurrency)) {
-          int drained = awaitDrain(arrivals, 0, expected, t0, Duration.ofSeconds(30 + 2L * expected / perSecond));
-          long firstCall = printDrain(String.format(Locale.ROOT,
-              "sqlite rate-limited drain of %d (RC allows %d/s, 429 + Retry-After: 1 above), %d senders",
-              drained, perSecond, concurrency), arrivals, drained, from, to, t0, "from the restart", service);
+          int drained =
+              awaitDrain(
+                  arrivals, 0, expected, t0, Duration.ofSeconds(30 + 2L * expected / perSecond));
+          long firstCall =
+              printDrain(
+                  String.format(
+                      Locale.ROOT,
+                      "sqlite rate-limited drain of %d (RC allows %d/s, 429 + Retry-After: 1 above), %d senders",
+                      drained,
+                      perSecond,
+                      concurrency),
+                  arrivals,
+                  drained,
+                  from,
+                  to,
+                  t0,
+                  "from the restart",
+                  service);
           double rate = (drained - 1) / ((arrivals.lastArrival(from, to) - firstCall) / 1e9);
-          notes.accept(String.format(Locale.ROOT,
-              "rate limit %d/s, %d senders: %d of %d due arrived, %.1f %% of the limit from the first call to the"
-                  + " last, %d answered 429; calls per second from the first: %s", perSecond, concurrency, drained,
-              expected, 100 * rate / perSecond, rc.throttled(), arrivals.perSecond(from, to, firstCall)));
+          notes.accept(
+              String.format(
+                  Locale.ROOT,
+                  "rate limit %d/s, %d senders: %d of %d due arrived, %.1f %% of the limit from the first call to the"
+                      + " last, %d answered 429; calls per second from the first: %s",
+                  perSecond,
+                  concurrency,
+                  drained,
+                  expected,
+                  100 * rate / perSecond,
+                  rc.throttled(),
+                  arrivals.perSecond(from, to, firstCall)));
         }
       }
     }
@@ -324,28 +436,49 @@ final class Scenarios {
   }
 
   /** Starts a service on a stored backlog and measures how fast {@code expected} calls arrive. */
-  private void drain(Path db, int concurrency, Backlog backlog, int from, int to, int expected) throws IOException {
+  private void drain(Path db, int concurrency, Backlog backlog, int from, int to, int expected)
+      throws IOException {
     Timeline arrivals = new Timeline(timeline.capacity());
     try (BenchReferralCandy rc = backlog.referralCandy(arrivals)) {
       warmUp(rc);
       long t0 = System.nanoTime();
       try (ServiceUnderTest service = service(rc, "jdbc:sqlite:" + db, concurrency)) {
         int drained = awaitDrain(arrivals, 0, expected, t0);
-        long firstCall = printDrain(String.format(Locale.ROOT, "sqlite backlog drain of %d (%s), %d senders",
-            drained, backlog.describeReferralCandy(), concurrency), arrivals, drained, from, to, t0,
-            "from the restart", service);
-        notes.accept(drained + " of the " + expected + " due arrived; calls per second from the first: "
-            + arrivals.perSecond(from, to, firstCall));
+        long firstCall =
+            printDrain(
+                String.format(
+                    Locale.ROOT,
+                    "sqlite backlog drain of %d (%s), %d senders",
+                    drained,
+                    backlog.describeReferralCandy(),
+                    concurrency),
+                arrivals,
+                drained,
+                from,
+                to,
+                t0,
+                "from the restart",
+                service);
+        notes.accept(
+            drained
+                + " of the "
+                + expected
+                + " due arrived; calls per second from the first: "
+                + arrivals.perSecond(from, to, firstCall));
       }
     }
   }
 
-  /** Waits, 3 minutes at most from {@code t0}, for {@code expected} calls beyond {@code before}; how many came. */
+  /**
+   * Waits, 3 minutes at most from {@code t0}, for {@code expected} calls beyond {@code before}; how
+   * many came.
+   */
   private static int awaitDrain(Timeline arrivals, int before, int expected, long t0) {
     return awaitDrain(arrivals, before, expected, t0, Duration.ofMinutes(3));
   }
 
-  private static int awaitDrain(Timeline arrivals, int before, int expected, long t0, Duration atMost) {
+  private static int awaitDrain(
+      Timeline arrivals, int before, int expected, long t0, Duration atMost) {
     long deadline = t0 + atMost.toNanos();
     while (arrivals.deliveries() - before < expected && System.nanoTime() < deadline) {
       sleep(100);
@@ -357,17 +490,29 @@ final class Scenarios {
    * Prints a drain's two rows, its rate from {@code t0} ({@code since}) and from the first call
    * after {@code t0}, each to the last call; returns when that first call arrived.
    */
-  private long printDrain(String name, Timeline arrivals, int drained, int from, int to, long t0, String since,
+  private long printDrain(
+      String name,
+      Timeline arrivals,
+      int drained,
+      int from,
+      int to,
+      long t0,
+      String since,
       ServiceUnderTest service) {
     long last = arrivals.lastArrival(from, to);
     long firstCall = arrivals.firstArrivalAfter(from, to, t0);
-    out.accept(Row.ofDelivered(name + ", " + since, drained / ((last - t0) / 1e9)).withProcess(service));
-    out.accept(Row.ofDelivered(name + ", first call to last", (drained - 1) / ((last - firstCall) / 1e9))
-        .withProcess(service));
+    out.accept(
+        Row.ofDelivered(name + ", " + since, drained / ((last - t0) / 1e9)).withProcess(service));
+    out.accept(
+        Row.ofDelivered(name + ", first call to last", (drained - 1) / ((last - firstCall) / 1e9))
+            .withProcess(service));
     return firstCall;
   }
 
-  /** ReferralCandy and the backlog of the {@code backlog} and {@code outage} scenarios (bench.* properties). */
+  /**
+   * ReferralCandy and the backlog of the {@code backlog} and {@code outage} scenarios (bench.*
+   * properties).
+   */
   private record Backlog(int size, Duration latency, int workers, int concurrency) {
     static Backlog fromProperties() {
       return new Backlog(
@@ -384,12 +529,18 @@ final class Scenarios {
 
     /** E.g. "RC 64 x 20 ms: allows 3200/s". */
     String describeReferralCandy() {
-      return String.format(Locale.ROOT, "RC %d x %d ms: allows %d/s",
-          workers, latency.toMillis(), workers * 1000 / Math.max(1, latency.toMillis()));
+      return String.format(
+          Locale.ROOT,
+          "RC %d x %d ms: allows %d/s",
+          workers,
+          latency.toMillis(),
+          workers * 1000 / Math.max(1, latency.toMillis()));
     }
   }
 
-  /** {@code bench.rcWarmUp} calls to the fake ReferralCandy, so that its JIT is done before a drain. */
+  /**
+   * {@code bench.rcWarmUp} calls to the fake ReferralCandy, so that its JIT is done before a drain.
+   */
   private static void warmUp(BenchReferralCandy rc) {
     long errors = rc.warmUp(Integer.getInteger("bench.rcWarmUp", 20_000));
     if (errors > 0) {
@@ -411,11 +562,12 @@ final class Scenarios {
 
   /** (a) on embedded PostgreSQL (fsync and synchronous_commit on), one and two instances. */
   private void postgres() throws IOException {
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-            .setServerConfig("synchronous_commit", "on")
-            .setServerConfig("fsync", "on")
-            .setServerConfig("max_connections", "100")
-            .start();
+    try (EmbeddedPostgres pg =
+            EmbeddedPostgres.builder()
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("max_connections", "100")
+                .start();
         BenchReferralCandy rc = new BenchReferralCandy(timeline, Duration.ZERO)) {
       for (int instances : new int[] {1, 2}) {
         String url = freshDatabase(pg, "bench_" + instances);
@@ -428,10 +580,13 @@ final class Scenarios {
           LoadGenerator load = new LoadGenerator(ports, nextEvent, timeline.capacity());
           load.closedLoop(16, WARM_UP, Long.MAX_VALUE, webhooks(ports[0]));
           int from = nextEvent.get();
-          Row row = Row.ofLoad("postgres x" + instances + " ingest c=64",
-              load.closedLoop(64, scaled(30), Long.MAX_VALUE, webhooks(ports[0])));
-          out.accept(withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10))
-              .withProcess(started.get(0)));
+          Row row =
+              Row.ofLoad(
+                  "postgres x" + instances + " ingest c=64",
+                  load.closedLoop(64, scaled(30), Long.MAX_VALUE, webhooks(ports[0])));
+          out.accept(
+              withDeliveries(row, from, nextEvent.get(), Duration.ofSeconds(10))
+                  .withProcess(started.get(0)));
         } finally {
           started.forEach(ServiceUnderTest::close);
         }
@@ -440,7 +595,8 @@ final class Scenarios {
   }
 
   private static String freshDatabase(EmbeddedPostgres pg, String name) {
-    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
@@ -461,7 +617,8 @@ final class Scenarios {
   /** Waits until the deliveries seen reach {@code expected} more or {@code wait} passes. */
   private void awaitDeliveries(int from, int to, int expected, Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
-    while (System.nanoTime() < deadline && timeline.endToEnd(from, to).count() < Math.min(expected, to - from)
+    while (System.nanoTime() < deadline
+        && timeline.endToEnd(from, to).count() < Math.min(expected, to - from)
         && !settled(from, to)) {
       sleep(200);
     }
@@ -479,7 +636,8 @@ final class Scenarios {
       public byte[] request(int thread, int n) {
         CheckoutEvents events;
         synchronized (perThread) {
-          events = perThread.computeIfAbsent(thread, t -> new CheckoutEvents(run, STRIPE_SECRET, port));
+          events =
+              perThread.computeIfAbsent(thread, t -> new CheckoutEvents(run, STRIPE_SECRET, port));
         }
         return events.request(n);
       }
@@ -496,7 +654,10 @@ final class Scenarios {
   }
 
   private ServiceUnderTest sqlite(BenchReferralCandy rc, int concurrency) {
-    return service(rc, "jdbc:sqlite:" + settings.work().resolve("bench-" + (services + 1) + ".db"), concurrency);
+    return service(
+        rc,
+        "jdbc:sqlite:" + settings.work().resolve("bench-" + (services + 1) + ".db"),
+        concurrency);
   }
 
   private ServiceUnderTest service(BenchReferralCandy rc, String databaseUrl, int concurrency) {
@@ -508,15 +669,19 @@ final class Scenarios {
     return service(rc, databaseUrl, concurrency, more, List.of());
   }
 
-  private ServiceUnderTest service(BenchReferralCandy rc, String databaseUrl, int concurrency,
-      Map<String, String> more, List<String> wrapper) {
+  private ServiceUnderTest service(
+      BenchReferralCandy rc,
+      String databaseUrl,
+      int concurrency,
+      Map<String, String> more,
+      List<String> wrapper) {
     services++;
     Map<String, String> env = serviceEnv(rc);
     env.put("CANDYBRIDGE_DATABASE_URL", databaseUrl);
     env.put("CANDYBRIDGE_DELIVERY_CONCURRENCY", Integer.toString(concurrency));
     env.putAll(more);
-    return ServiceUnderTest.start(settings.launch(), wrapper, env,
-        settings.work().resolve("service-" + services + ".log"));
+    return ServiceUnderTest.start(
+        settings.launch(), wrapper, env, settings.work().resolve("service-" + services + ".log"));
   }
 
   /** The settings every service of the harness gets: secrets, the fake ReferralCandy, test mode. */

@@ -20,15 +20,20 @@ import java.util.TreeMap;
  * @param gcPauseMaxSeconds the longest pause of the last two minutes or so (Micrometer's window)
  */
 record ServiceMetrics(
-    double commits, NavigableMap<Double, Double> commitBuckets,
-    double gcPauses, double gcPauseSeconds, double gcPauseMaxSeconds) {
+    double commits,
+    NavigableMap<Double, Double> commitBuckets,
+    double gcPauses,
+    double gcPauseSeconds,
+    double gcPauseMaxSeconds) {
 
   private static final String COMMIT = "candybridge_store_commit_duration_seconds";
   private static final String GC = "jvm_gc_pause_seconds";
 
   static ServiceMetrics scrape(int port) {
-    HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-        .timeout(Duration.ofSeconds(10)).build();
+    HttpRequest get =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+            .timeout(Duration.ofSeconds(10))
+            .build();
     try {
       HttpResponse<String> response =
           HttpClient.newHttpClient().send(get, HttpResponse.BodyHandlers.ofString());
@@ -58,7 +63,9 @@ record ServiceMetrics(
       if (series.equals(COMMIT + "_count")) {
         commits = value;
       } else if (series.startsWith(COMMIT + "_bucket{le=\"") && !series.contains("+Inf")) {
-        buckets.put(Double.parseDouble(series.substring(series.indexOf('"') + 1, series.lastIndexOf('"'))), value);
+        buckets.put(
+            Double.parseDouble(series.substring(series.indexOf('"') + 1, series.lastIndexOf('"'))),
+            value);
       } else if (series.startsWith(GC + "_count")) {
         gcPauses += value;
       } else if (series.startsWith(GC + "_sum")) {
@@ -73,15 +80,21 @@ record ServiceMetrics(
   /** One line on what happened between {@code before} and this scrape. */
   String since(ServiceMetrics before) {
     double n = commits - before.commits;
-    String slowest = commitBuckets.keySet().stream()
-        .filter(le -> within(le, before) >= n)
-        .findFirst()
-        .map(le -> String.format(Locale.ROOT, "%.0f ms", le * 1000))
-        .orElse(String.format(Locale.ROOT, "over %.1f s", commitBuckets.lastKey()));
-    return String.format(Locale.ROOT,
+    String slowest =
+        commitBuckets.keySet().stream()
+            .filter(le -> within(le, before) >= n)
+            .findFirst()
+            .map(le -> String.format(Locale.ROOT, "%.0f ms", le * 1000))
+            .orElse(String.format(Locale.ROOT, "over %.1f s", commitBuckets.lastKey()));
+    return String.format(
+        Locale.ROOT,
         "service: %,.0f store commits, the slowest within %s, %.0f over 100 ms; %,.0f GC pauses, %.2f s in all,"
             + " the longest of the last minutes %.0f ms",
-        n, slowest, n - within(0.1, before), gcPauses - before.gcPauses, gcPauseSeconds - before.gcPauseSeconds,
+        n,
+        slowest,
+        n - within(0.1, before),
+        gcPauses - before.gcPauses,
+        gcPauseSeconds - before.gcPauseSeconds,
         gcPauseMaxSeconds * 1000);
   }
 

@@ -14,20 +14,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The service as its own process, started as {@link Launch} says ({@code ./candybridge serve}
- * unless a labelled variant), so start-up time (process start to the first {@code /readyz} 200)
- * and peak RSS ({@code VmHWM}) are real. The launcher {@code exec}s the JVM, so the process is it.
- * Or the container image under podman ({@link #startImage}), whose peak is its memory cgroup's.
+ * unless a labelled variant), so start-up time (process start to the first {@code /readyz} 200) and
+ * peak RSS ({@code VmHWM}) are real. The launcher {@code exec}s the JVM, so the process is it. Or
+ * the container image under podman ({@link #startImage}), whose peak is its memory cgroup's.
  */
 final class ServiceUnderTest implements AutoCloseable {
   private final Process process;
   private final int port;
   private final double startupMs;
+
   /** The podman container's name when this is the image, else null. */
   private final String container;
 
   private final Path log;
 
-  private ServiceUnderTest(Process process, int port, double startupMs, String container, Path log) {
+  private ServiceUnderTest(
+      Process process, int port, double startupMs, String container, Path log) {
     this.process = process;
     this.port = port;
     this.startupMs = startupMs;
@@ -40,18 +42,42 @@ final class ServiceUnderTest implements AutoCloseable {
    * root, no capabilities, {@code memory} as its memory limit and no swap, the host's network so
    * that it reaches the fake ReferralCandy on 127.0.0.1, and {@code data} as its volume.
    */
-  static ServiceUnderTest startImage(String image, String memory, Path data, Map<String, String> env, Path log) {
+  static ServiceUnderTest startImage(
+      String image, String memory, Path data, Map<String, String> env, Path log) {
     int port = freePort();
     String name = "candybridge-bench-" + port;
-    List<String> command = new ArrayList<>(List.of("podman", "--runtime", "runc", "run", "--rm", "--name", name,
-        "--read-only", "--read-only-tmpfs=false", "--cap-drop=all", "--security-opt=no-new-privileges",
-        "--memory", memory, "--memory-swap", memory, "--network", "host",
-        "--ulimit", "nofile=" + hardLimit() + ":" + hardLimit(), "--ulimit", "nproc=4096:4096",
-        "-v", data + ":/var/lib/candybridge"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "podman",
+                "--runtime",
+                "runc",
+                "run",
+                "--rm",
+                "--name",
+                name,
+                "--read-only",
+                "--read-only-tmpfs=false",
+                "--cap-drop=all",
+                "--security-opt=no-new-privileges",
+                "--memory",
+                memory,
+                "--memory-swap",
+                memory,
+                "--network",
+                "host",
+                "--ulimit",
+                "nofile=" + hardLimit() + ":" + hardLimit(),
+                "--ulimit",
+                "nproc=4096:4096",
+                "-v",
+                data + ":/var/lib/candybridge"));
     env.forEach((k, v) -> command.addAll(List.of("-e", k + "=" + v)));
     command.addAll(List.of("-e", "CANDYBRIDGE_PORT=" + port, image));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     return started(builder, port, log, name);
   }
 
@@ -66,7 +92,8 @@ final class ServiceUnderTest implements AutoCloseable {
 
   /** True when the kernel killed the container for memory (podman's {@code OOMKilled}). */
   boolean oomKilled() {
-    return container != null && "true".equals(podman("inspect", "--format", "{{.State.OOMKilled}}", container));
+    return container != null
+        && "true".equals(podman("inspect", "--format", "{{.State.OOMKilled}}", container));
   }
 
   private static String podman(String... args) {
@@ -91,8 +118,10 @@ final class ServiceUnderTest implements AutoCloseable {
    */
   private double containerPeakMb() {
     String cgroup = podman("inspect", "--format", "{{.State.CgroupPath}}", container);
-    for (Path file : List.of(Path.of("/sys/fs/cgroup" + cgroup, "memory.peak"),
-        Path.of("/sys/fs/cgroup/memory" + cgroup, "memory.max_usage_in_bytes"))) {
+    for (Path file :
+        List.of(
+            Path.of("/sys/fs/cgroup" + cgroup, "memory.peak"),
+            Path.of("/sys/fs/cgroup/memory" + cgroup, "memory.max_usage_in_bytes"))) {
       try {
         if (Files.exists(file)) {
           return Long.parseLong(Files.readString(file).strip()) / (1024.0 * 1024.0);
@@ -105,19 +134,27 @@ final class ServiceUnderTest implements AutoCloseable {
   }
 
   /**
-   * @param wrapper run before the launch's command (e.g. one that enters a memory cgroup and
-   *     {@code exec}s the rest), or empty
+   * @param wrapper run before the launch's command (e.g. one that enters a memory cgroup and {@code
+   *     exec}s the rest), or empty
    */
-  static ServiceUnderTest start(Launch launch, List<String> wrapper, Map<String, String> env, Path log) {
+  static ServiceUnderTest start(
+      Launch launch, List<String> wrapper, Map<String, String> env, Path log) {
     int port = freePort();
     List<String> command = new ArrayList<>(wrapper);
     command.addAll(launch.command("serve"));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().clear();
     // The JVM of the harness first on PATH, so that the launcher's `java` is the same one.
-    builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":"
-        + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    builder
+        .environment()
+        .put(
+            "PATH",
+            Path.of(System.getProperty("java.home"), "bin")
+                + ":"
+                + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     builder.environment().put("HOME", System.getProperty("user.home"));
     builder.environment().putAll(launch.env());
     builder.environment().putAll(env);
@@ -125,7 +162,8 @@ final class ServiceUnderTest implements AutoCloseable {
     return started(builder, port, log, null);
   }
 
-  private static ServiceUnderTest started(ProcessBuilder builder, int port, Path log, String container) {
+  private static ServiceUnderTest started(
+      ProcessBuilder builder, int port, Path log, String container) {
     try {
       long t0 = System.nanoTime();
       Process process = builder.start();
@@ -137,7 +175,8 @@ final class ServiceUnderTest implements AutoCloseable {
         }
         try (RawHttp http = new RawHttp(port)) {
           if (http.exchange(ready) == 200) {
-            return new ServiceUnderTest(process, port, (System.nanoTime() - t0) / 1e6, container, log);
+            return new ServiceUnderTest(
+                process, port, (System.nanoTime() - t0) / 1e6, container, log);
           }
         } catch (IOException notYet) {
           // not listening yet

@@ -40,7 +40,9 @@ final class Timeline {
     return deliveries.get();
   }
 
-  /** Send-to-ReferralCandy latencies of events {@code from} (inclusive) to {@code to} that arrived. */
+  /**
+   * Send-to-ReferralCandy latencies of events {@code from} (inclusive) to {@code to} that arrived.
+   */
   Latencies endToEnd(int from, int to) {
     Latencies l = new Latencies();
     for (int n = from; n < Math.min(to, capacity()); n++) {
@@ -53,9 +55,13 @@ final class Timeline {
     return l;
   }
 
-  /** Arrival times of events {@code from} (inclusive) to {@code to} that arrived, in event order. */
+  /**
+   * Arrival times of events {@code from} (inclusive) to {@code to} that arrived, in event order.
+   */
   private LongStream arrivals(int from, int to) {
-    return IntStream.range(from, Math.min(to, capacity())).mapToLong(received::get).filter(r -> r != 0);
+    return IntStream.range(from, Math.min(to, capacity()))
+        .mapToLong(received::get)
+        .filter(r -> r != 0);
   }
 
   /** Deliveries of events {@code from..to} per second between the first and the last arrival. */
@@ -77,13 +83,16 @@ final class Timeline {
   /** Arrivals among events {@code from..to} in each second from {@code start} on, in order. */
   List<Integer> perSecond(int from, int to, long start) {
     List<Integer> counts = new ArrayList<>();
-    arrivals(from, to).filter(r -> r >= start).forEach(r -> {
-      int second = (int) ((r - start) / 1_000_000_000L);
-      while (counts.size() <= second) {
-        counts.add(0);
-      }
-      counts.set(second, counts.get(second) + 1);
-    });
+    arrivals(from, to)
+        .filter(r -> r >= start)
+        .forEach(
+            r -> {
+              int second = (int) ((r - start) / 1_000_000_000L);
+              while (counts.size() <= second) {
+                counts.add(0);
+              }
+              counts.set(second, counts.get(second) + 1);
+            });
     return counts;
   }
 }

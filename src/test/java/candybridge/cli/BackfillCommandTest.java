@@ -41,11 +41,17 @@ class BackfillCommandTest {
     t = TestApp.start(dir, NOW);
     List<String> events = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
-      events.add(SyntheticEvents.checkoutCompleted("evt_co_" + i, "cs_cli_" + i, NOW - 600L * (i + 1)));
+      events.add(
+          SyntheticEvents.checkoutCompleted("evt_co_" + i, "cs_cli_" + i, NOW - 600L * (i + 1)));
     }
     for (int i = 0; i < 45; i++) {
-      events.add(SyntheticEvents.from("stripe/invoice.payment_failed.json", "evt_inv_" + i, "in_" + i,
-          NOW - 300L - 600L * i, null));
+      events.add(
+          SyntheticEvents.from(
+              "stripe/invoice.payment_failed.json",
+              "evt_inv_" + i,
+              "in_" + i,
+              NOW - 300L - 600L * i,
+              null));
     }
     stripe = FakeStripeApiServer.start(KEY).withEvents(events);
   }
@@ -70,7 +76,9 @@ class BackfillCommandTest {
     new CommandLine(command).parseArgs(args);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = command.run(env, t.clock, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+    int code =
+        command.run(
+            env, t.clock, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
     return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
   }
 
@@ -83,16 +91,23 @@ class BackfillCommandTest {
     Run r = run("--since", "2d");
 
     assertThat(r.code()).isZero();
-    assertThat(r.out()).startsWith("backfill done: pages 2  new 105  duplicate 0  ignored 0\n")
+    assertThat(r.out())
+        .startsWith("backfill done: pages 2  new 105  duplicate 0  ignored 0\n")
         .contains("sent by serve's delivery worker");
-    assertThat(r.err()).contains("\r[").contains("] page 1  new 0  duplicate 0  ignored 0")
+    assertThat(r.err())
+        .contains("\r[")
+        .contains("] page 1  new 0  duplicate 0  ignored 0")
         .contains("\r[##########..........] page 2  new 0  duplicate 0  ignored 0")
         .contains("] page 2  new 100  duplicate 0  ignored 0")
         .contains("\r[####################] page 2  new 105  duplicate 0  ignored 0\n")
-        .doesNotContain(KEY).doesNotContain("@example.com");
+        .doesNotContain(KEY)
+        .doesNotContain("@example.com");
     t.deliverDue();
-    assertThat(t.rc.received("purchase.json")).hasSize(60)
-        .extracting(RecordedCall::params).extracting(p -> p.get("external_reference_id")).doesNotHaveDuplicates();
+    assertThat(t.rc.received("purchase.json"))
+        .hasSize(60)
+        .extracting(RecordedCall::params)
+        .extracting(p -> p.get("external_reference_id"))
+        .doesNotHaveDuplicates();
   }
 
   @Test
@@ -104,15 +119,22 @@ class BackfillCommandTest {
     t.deliverDue();
 
     assertThat(again.code()).isZero();
-    assertThat(again.out()).startsWith("backfill done: pages 2  new 0  duplicate 105  ignored 0\n")
+    assertThat(again.out())
+        .startsWith("backfill done: pages 2  new 0  duplicate 105  ignored 0\n")
         .doesNotContain("delivery worker");
     assertThat(t.rc.received("purchase.json")).hasSize(60);
   }
 
   @Test
   void until_and_types_narrow_the_window() {
-    Run r = run("--since", "2026-09-19T00:00:00Z", "--until", Instant.ofEpochSecond(NOW - 3600).toString(),
-        "--types", "checkout.session.completed,charge.refunded");
+    Run r =
+        run(
+            "--since",
+            "2026-09-19T00:00:00Z",
+            "--until",
+            Instant.ofEpochSecond(NOW - 3600).toString(),
+            "--types",
+            "checkout.session.completed,charge.refunded");
 
     assertThat(r.code()).isZero();
     // checkouts created at NOW-600*(i+1), strictly before NOW-3600: i >= 6, 54 of them
@@ -129,9 +151,12 @@ class BackfillCommandTest {
     Run failed = run("--since", "2d");
 
     assertThat(failed.code()).isEqualTo(1);
-    assertThat(failed.out()).startsWith("backfill incomplete: pages 1  new 0  duplicate 0  ignored 0");
-    assertThat(failed.err()).contains("backfill stopped at page 2: Stripe did not answer the events list: HTTP 500")
-        .contains("run the same command again to complete it (nothing was taken in").doesNotContain(KEY);
+    assertThat(failed.out())
+        .startsWith("backfill incomplete: pages 1  new 0  duplicate 0  ignored 0");
+    assertThat(failed.err())
+        .contains("backfill stopped at page 2: Stripe did not answer the events list: HTTP 500")
+        .contains("run the same command again to complete it (nothing was taken in")
+        .doesNotContain(KEY);
 
     Run rerun = run("--since", "2d");
 
@@ -149,7 +174,10 @@ class BackfillCommandTest {
     wrongKey.put("STRIPE_API_KEY", "sk_test_not_this_one_9876");
     Run r = run(wrongKey, "--since", "2d");
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("API key rejected").doesNotContain("sk_test_not_this_one").doesNotContain("9876");
+    assertThat(r.err())
+        .contains("API key rejected")
+        .doesNotContain("sk_test_not_this_one")
+        .doesNotContain("9876");
   }
 
   @Test
@@ -157,7 +185,9 @@ class BackfillCommandTest {
     Run r = run("--since", "45d");
 
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("45 days ago").contains("Stripe keeps events for 30 days")
+    assertThat(r.err())
+        .contains("45 days ago")
+        .contains("Stripe keeps events for 30 days")
         .contains("choose a --since within the last 30 days");
     assertThat(stripe.requests()).isEmpty();
   }
@@ -173,29 +203,37 @@ class BackfillCommandTest {
       many.add("type." + i);
     }
 
-    assertThat(run(noKey, "--since", "2d")).satisfies(r -> {
-      assertThat(r.code()).isEqualTo(2);
-      assertThat(r.err()).contains("STRIPE_API_KEY is required");
-    });
+    assertThat(run(noKey, "--since", "2d"))
+        .satisfies(
+            r -> {
+              assertThat(r.code()).isEqualTo(2);
+              assertThat(r.err()).contains("STRIPE_API_KEY is required");
+            });
     assertThat(run(badBase, "--since", "2d").err()).contains("STRIPE_API_BASE");
     assertThat(run("--since", "yesterday").err()).contains("--since: 'yesterday' is not a date");
     assertThat(run("--since", "2d", "--until", "3d").err()).contains("must be after since");
-    assertThat(run("--since", "2d", "--types", String.join(",", many))).satisfies(r -> {
-      assertThat(r.code()).isEqualTo(2);
-      assertThat(r.err()).contains("at most 20");
-    });
+    assertThat(run("--since", "2d", "--types", String.join(",", many)))
+        .satisfies(
+            r -> {
+              assertThat(r.code()).isEqualTo(2);
+              assertThat(r.err()).contains("at most 20");
+            });
     assertThat(stripe.requests()).isEmpty();
   }
 
   @Test
   void dates_are_days_instants_or_ages() {
     Instant now = Instant.ofEpochSecond(NOW);
-    assertThat(BackfillCommand.when("--since", "2026-11-01", now)).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
-    assertThat(BackfillCommand.when("--since", "2026-11-01T12:00:00Z", now)).isEqualTo(Instant.parse("2026-11-01T12:00:00Z"));
-    assertThat(BackfillCommand.when("--since", "2026-11-01T12:00:00+02:00", now)).isEqualTo(Instant.parse("2026-11-01T10:00:00Z"));
+    assertThat(BackfillCommand.when("--since", "2026-11-01", now))
+        .isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+    assertThat(BackfillCommand.when("--since", "2026-11-01T12:00:00Z", now))
+        .isEqualTo(Instant.parse("2026-11-01T12:00:00Z"));
+    assertThat(BackfillCommand.when("--since", "2026-11-01T12:00:00+02:00", now))
+        .isEqualTo(Instant.parse("2026-11-01T10:00:00Z"));
     assertThat(BackfillCommand.when("--since", "48h", now)).isEqualTo(now.minusSeconds(48 * 3600));
     assertThat(BackfillCommand.when("--since", "7d", now)).isEqualTo(now.minusSeconds(7 * 86_400));
-    assertThatThrownBy(() -> BackfillCommand.when("--until", "2026-13-01", now)).hasMessageStartingWith("--until: '2026-13-01'");
+    assertThatThrownBy(() -> BackfillCommand.when("--until", "2026-13-01", now))
+        .hasMessageStartingWith("--until: '2026-13-01'");
   }
 
   @Test
@@ -203,7 +241,11 @@ class BackfillCommandTest {
     CommandLine cli = new CommandLine(new Cli());
     assertThat(cli.getSubcommands()).containsKey("backfill");
     String help = cli.getSubcommands().get("backfill").getUsageMessage();
-    assertThat(help).contains("--since=DATE").contains("--until=DATE").contains("--types").contains("30 days");
+    assertThat(help)
+        .contains("--since=DATE")
+        .contains("--until=DATE")
+        .contains("--types")
+        .contains("30 days");
     assertThat(cli.execute("backfill", "--help")).isZero();
     assertThat(cli.execute("backfill")).isEqualTo(2);
   }

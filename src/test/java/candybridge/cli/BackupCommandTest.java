@@ -33,8 +33,8 @@ import picocli.CommandLine;
 
 /**
  * {@code backup FILE}: a consistent copy of the SQLite file while the service keeps storing
- * webhooks and delivering, created 0600, never over an existing file without --force; on
- * PostgreSQL the pg_dump recipe instead.
+ * webhooks and delivering, created 0600, never over an existing file without --force; on PostgreSQL
+ * the pg_dump recipe instead.
  */
 class BackupCommandTest {
   static final long NOW = 1_789_466_700L;
@@ -69,7 +69,9 @@ class BackupCommandTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     BackupCommand c = new BackupCommand();
-    c.terminal = new Terminal(env, t.clock, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+    c.terminal =
+        new Terminal(
+            env, t.clock, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
     int code = new CommandLine(c).execute(args);
     return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
   }
@@ -88,35 +90,44 @@ class BackupCommandTest {
   }
 
   @Test
-  void a_backup_taken_while_the_service_stores_and_delivers_holds_every_sale_acknowledged_before_it()
-      throws Exception {
+  void
+      a_backup_taken_while_the_service_stores_and_delivers_holds_every_sale_acknowledged_before_it()
+          throws Exception {
     ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger next = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread writer = new Thread(() -> {
-      try {
-        while (running.get()) {
-          int i = next.getAndIncrement();
-          acknowledged.add(sale(i));
-          if (i % 10 == 9) {
-            t.deliverDue(); // attempts and status changes too, not only new events
-          }
-        }
-      } catch (Throwable e) {
-        failure.set(e);
-      }
-    }, "webhooks-during-backup");
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                while (running.get()) {
+                  int i = next.getAndIncrement();
+                  acknowledged.add(sale(i));
+                  if (i % 10 == 9) {
+                    t.deliverDue(); // attempts and status changes too, not only new events
+                  }
+                }
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            },
+            "webhooks-during-backup");
     writer.start();
     try {
-      Poll.until("100 sales stored", Duration.ofSeconds(60), () -> acknowledged.size() >= 100 || failure.get() != null);
+      Poll.until(
+          "100 sales stored",
+          Duration.ofSeconds(60),
+          () -> acknowledged.size() >= 100 || failure.get() != null);
       List<String> before = List.copyOf(acknowledged);
 
       Path file = dir.resolve("backup.db");
       Run run = backup(file.toString());
       int afterBackup = next.get();
       // the service kept answering through the copy: 20 more sales stored after it
-      Poll.until("more sales stored after the backup", Duration.ofSeconds(60),
+      Poll.until(
+          "more sales stored after the backup",
+          Duration.ofSeconds(60),
           () -> acknowledged.size() >= afterBackup + 20 || failure.get() != null);
       running.set(false);
       writer.join(Duration.ofSeconds(30).toMillis());
@@ -124,12 +135,15 @@ class BackupCommandTest {
 
       assertThat(run.err()).isEmpty();
       assertThat(run.code()).isZero();
-      assertThat(run.out()).contains("backed up " + t.database + " to " + file).contains(" deliveries, ")
+      assertThat(run.out())
+          .contains("backed up " + t.database + " to " + file)
+          .contains(" deliveries, ")
           .contains("it holds everything committed before 2026-09-15T");
       assertThat(permissions(file)).isEqualTo("rw-------");
       assertThat(integrityCheck(file)).isEqualTo("ok");
       try (var files = Files.list(dir)) {
-        assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".partial"));
+        assertThat(files.map(p -> p.getFileName().toString()))
+            .noneMatch(n -> n.contains(".partial"));
       }
 
       try (JdbcStore copy = JdbcStore.open("jdbc:sqlite:" + file, t.clock.instant())) {
@@ -151,8 +165,13 @@ class BackupCommandTest {
 
     Run refused = backup(file.toString());
     assertThat(refused.code()).isEqualTo(1);
-    assertThat(refused.err()).isEqualTo("candybridge: " + file + " exists: choose another file or pass --force to"
-        + " replace it" + System.lineSeparator());
+    assertThat(refused.err())
+        .isEqualTo(
+            "candybridge: "
+                + file
+                + " exists: choose another file or pass --force to"
+                + " replace it"
+                + System.lineSeparator());
     assertThat(Files.readString(file)).isEqualTo("an older backup");
 
     Run forced = backup("--force", file.toString());
@@ -182,7 +201,8 @@ class BackupCommandTest {
 
   @Test
   void on_postgresql_it_prints_the_pg_dump_recipe_without_the_password() {
-    env.put("CANDYBRIDGE_DATABASE_URL",
+    env.put(
+        "CANDYBRIDGE_DATABASE_URL",
         "jdbc:postgresql://db.internal:5433/candybridge?user=cb&password=s3cret-pw&sslmode=require");
     Path file = dir.resolve("backup.db");
 

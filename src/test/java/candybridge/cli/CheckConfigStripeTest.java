@@ -38,14 +38,23 @@ class CheckConfigStripeTest {
   void start() {
     stripe = FakeStripeApiServer.start(KEY);
     rc = FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET);
-    env = new HashMap<>(Map.of(
-        "STRIPE_WEBHOOK_SECRET", "whsec_check",
-        "STRIPE_API_KEY", KEY,
-        "STRIPE_API_BASE", stripe.apiBase().toString(),
-        "CANDYBRIDGE_STRIPE_MODE", "test",
-        "REFERRALCANDY_ACCESS_ID", TestApp.RC_ACCESS_ID,
-        "REFERRALCANDY_SECRET_KEY", TestApp.RC_SECRET,
-        "REFERRALCANDY_API_BASE", rc.apiBase().toString()));
+    env =
+        new HashMap<>(
+            Map.of(
+                "STRIPE_WEBHOOK_SECRET",
+                "whsec_check",
+                "STRIPE_API_KEY",
+                KEY,
+                "STRIPE_API_BASE",
+                stripe.apiBase().toString(),
+                "CANDYBRIDGE_STRIPE_MODE",
+                "test",
+                "REFERRALCANDY_ACCESS_ID",
+                TestApp.RC_ACCESS_ID,
+                "REFERRALCANDY_SECRET_KEY",
+                TestApp.RC_SECRET,
+                "REFERRALCANDY_API_BASE",
+                rc.apiBase().toString()));
   }
 
   @AfterEach
@@ -58,8 +67,12 @@ class CheckConfigStripeTest {
     CheckConfigCommand c = new CheckConfigCommand();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    c.terminal = new Terminal(env, MutableClock.at(1_785_000_000L), new PrintStream(out, true, UTF_8),
-        new PrintStream(err, true, UTF_8));
+    c.terminal =
+        new Terminal(
+            env,
+            MutableClock.at(1_785_000_000L),
+            new PrintStream(out, true, UTF_8),
+            new PrintStream(err, true, UTF_8));
     int code = new CommandLine(c).execute(args);
     return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
   }
@@ -70,12 +83,14 @@ class CheckConfigStripeTest {
     Run r = check("--online", "--url", URL);
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out())
-        .contains("Stripe mode: STRIPE_API_KEY is a test-mode key, CANDYBRIDGE_STRIPE_MODE=test (OK)")
+        .contains(
+            "Stripe mode: STRIPE_API_KEY is a test-mode key, CANDYBRIDGE_STRIPE_MODE=test (OK)")
         .contains("Stripe endpoint we_fake1 for " + URL + ": enabled, sends every trigger")
         .contains("configuration OK, credentials accepted");
 
     env.put("CANDYBRIDGE_PUBLIC_URL", URL);
-    assertThat(check("--online").out()).contains("Stripe endpoint we_fake1 for " + URL + ": enabled");
+    assertThat(check("--online").out())
+        .contains("Stripe endpoint we_fake1 for " + URL + ": enabled");
     env.remove("CANDYBRIDGE_PUBLIC_URL");
     assertThat(check("--online").out()).contains("Stripe endpoint: not checked (give --url");
     assertThat(stripe.endpointPosts()).as("a check changes nothing").isEmpty();
@@ -85,14 +100,22 @@ class CheckConfigStripeTest {
   void a_missing_disabled_or_incomplete_endpoint_fails_naming_the_command_that_fixes_it() {
     Run none = check("--online", "--url", URL);
     assertThat(none.code()).isEqualTo(1);
-    assertThat(none.out()).contains("Stripe endpoint for " + URL + ": none; run: candybridge connect-stripe --url "
-        + URL + " (FAILED)").contains("credentials check FAILED");
+    assertThat(none.out())
+        .contains(
+            "Stripe endpoint for "
+                + URL
+                + ": none; run: candybridge connect-stripe --url "
+                + URL
+                + " (FAILED)")
+        .contains("credentials check FAILED");
 
     stripe.withEndpoint(URL, List.of("checkout.session.completed"), true, Map.of());
     Run partial = check("--online", "--url", URL);
     assertThat(partial.code()).isEqualTo(1);
-    assertThat(partial.out()).contains("does not send checkout.session.async_payment_succeeded, which enabled"
-        + " workflows need; run: candybridge connect-stripe");
+    assertThat(partial.out())
+        .contains(
+            "does not send checkout.session.async_payment_succeeded, which enabled"
+                + " workflows need; run: candybridge connect-stripe");
   }
 
   @Test
@@ -100,7 +123,9 @@ class CheckConfigStripeTest {
     stripe.withEndpoint(URL, List.of("*"), false, Map.of("candybridge", "1"));
     Run r = check("--online", "--url", URL);
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("Stripe endpoint we_fake1 for " + URL + ": disabled; run: candybridge connect-stripe");
+    assertThat(r.out())
+        .contains(
+            "Stripe endpoint we_fake1 for " + URL + ": disabled; run: candybridge connect-stripe");
   }
 
   @Test
@@ -108,8 +133,10 @@ class CheckConfigStripeTest {
     env.put("CANDYBRIDGE_STRIPE_MODE", "live");
     Run r = check("--online");
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("Stripe mode: STRIPE_API_KEY is a test-mode key but CANDYBRIDGE_STRIPE_MODE=live:"
-        + " set CANDYBRIDGE_STRIPE_MODE=test, or use a live-mode key (FAILED)");
+    assertThat(r.out())
+        .contains(
+            "Stripe mode: STRIPE_API_KEY is a test-mode key but CANDYBRIDGE_STRIPE_MODE=live:"
+                + " set CANDYBRIDGE_STRIPE_MODE=test, or use a live-mode key (FAILED)");
   }
 
   @Test
@@ -121,15 +148,18 @@ class CheckConfigStripeTest {
 
   @Test
   void an_html_page_instead_of_an_answer_is_one_short_line() {
-    String page = "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n"
-        + "<h1>Bad Gateway</h1>\n" + "<p>The proxy could not reach the upstream server.</p>\n".repeat(40)
-        + "</body>\n</html>\n";
+    String page =
+        "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n"
+            + "<h1>Bad Gateway</h1>\n"
+            + "<p>The proxy could not reach the upstream server.</p>\n".repeat(40)
+            + "</body>\n</html>\n";
     rc.respondWithBody(502, page);
     stripe.withEndpoint(URL, TRIGGERS, true, Map.of("candybridge", "1"));
     stripe.htmlNext(502, page);
     Run r = check("--online", "--url", URL);
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("verify.json: HTTP 502 (<!DOCTYPE html> <html> <head><title>502 Bad Gateway");
+    assertThat(r.out())
+        .contains("verify.json: HTTP 502 (<!DOCTYPE html> <html> <head><title>502 Bad Gateway");
     assertThat(r.out().lines().filter(l -> !l.startsWith("settings: ")))
         .allSatisfy(line -> assertThat(line.length()).as(line).isLessThan(400));
     assertThat(r.out()).doesNotContain("</html>");
@@ -141,8 +171,15 @@ class CheckConfigStripeTest {
     try (var socket = new java.net.ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Process script = new ProcessBuilder("python3", "scripts/fake-referralcandy.py", Integer.toString(port),
-        TestApp.RC_ACCESS_ID, TestApp.RC_SECRET).redirectErrorStream(true).start();
+    Process script =
+        new ProcessBuilder(
+                "python3",
+                "scripts/fake-referralcandy.py",
+                Integer.toString(port),
+                TestApp.RC_ACCESS_ID,
+                TestApp.RC_SECRET)
+            .redirectErrorStream(true)
+            .start();
     try {
       env.put("REFERRALCANDY_API_BASE", "http://127.0.0.1:" + port + "/api/v1");
       env.remove("STRIPE_API_KEY");

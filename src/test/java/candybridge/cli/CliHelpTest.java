@@ -25,9 +25,14 @@ class CliHelpTest {
 
     String help = out.toString();
     List<String> commandLines =
-        help.substring(help.indexOf("Commands:")).lines().skip(1).filter(l -> !l.isBlank()).toList();
+        help.substring(help.indexOf("Commands:"))
+            .lines()
+            .skip(1)
+            .filter(l -> !l.isBlank())
+            .toList();
     assertThat(cli.getSubcommands().keySet()).contains("serve", "demo", "dry-run", "check-config");
-    assertThat(commandLines).as("one line per subcommand, no wrapped continuation")
+    assertThat(commandLines)
+        .as("one line per subcommand, no wrapped continuation")
         .hasSize(cli.getSubcommands().size());
     for (String name : cli.getSubcommands().keySet()) {
       assertThat(commandLines).as(name).anyMatch(l -> l.matches("  " + name + " +\\S.*\\."));
@@ -57,7 +62,9 @@ class CliHelpTest {
     for (CommandLine c : everyCommand(Cli.commandLine())) {
       String name = c.getCommandSpec().qualifiedName();
       String help = help(c);
-      assertThat(help.lines()).as(name + " --help at 80 columns:%n%s", help).allMatch(l -> l.length() <= 80);
+      assertThat(help.lines())
+          .as(name + " --help at 80 columns:%n%s", help)
+          .allMatch(l -> l.length() <= 80);
       for (OptionSpec o : c.getCommandSpec().options()) {
         assertThat(String.join(" ", o.description())).as(name + " " + o.longestName()).isNotBlank();
       }
@@ -79,10 +86,13 @@ class CliHelpTest {
         continue; // picocli's own
       }
       String name = c.getCommandSpec().qualifiedName();
-      List<String> paragraphs = new ArrayList<>(List.of(c.getCommandSpec().usageMessage().description()));
+      List<String> paragraphs =
+          new ArrayList<>(List.of(c.getCommandSpec().usageMessage().description()));
       paragraphs.addAll(List.of(c.getCommandSpec().usageMessage().header()));
       c.getCommandSpec().options().forEach(o -> paragraphs.addAll(List.of(o.description())));
-      c.getCommandSpec().positionalParameters().forEach(p -> paragraphs.addAll(List.of(p.description())));
+      c.getCommandSpec()
+          .positionalParameters()
+          .forEach(p -> paragraphs.addAll(List.of(p.description())));
       for (String p : paragraphs) {
         assertThat(p.strip()).as(name).matches("(?s)[A-Z\"].*[.:)]");
       }
@@ -95,7 +105,10 @@ class CliHelpTest {
     StringWriter out = new StringWriter();
     cli.setOut(new PrintWriter(out));
     assertThat(cli.execute("help", "events")).isZero();
-    assertThat(out.toString()).contains("Usage: candybridge events").contains("list").contains("show");
+    assertThat(out.toString())
+        .contains("Usage: candybridge events")
+        .contains("list")
+        .contains("show");
   }
 
   @Test
@@ -106,17 +119,22 @@ class CliHelpTest {
     assertThat(cli.execute("--version")).isZero();
     assertThat(out.toString().strip())
         .as("the build writes candybridge/build.properties (pom.xml, maven-antrun-plugin)")
-        .matches("candybridge \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit ([0-9a-f]{7,40}|unknown)\\)");
+        .matches(
+            "candybridge \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit ([0-9a-f]{7,40}|unknown)\\)");
   }
 
   @Test
   void version_without_build_properties_or_commit_says_unknown() {
     assertThat(Cli.Version.line(null)).isEqualTo("candybridge dev (commit unknown)");
-    assertThat(Cli.Version.line(new ByteArrayInputStream(
-        "version=1.2.3\ncommit=unknown\n".getBytes(StandardCharsets.ISO_8859_1))))
+    assertThat(
+            Cli.Version.line(
+                new ByteArrayInputStream(
+                    "version=1.2.3\ncommit=unknown\n".getBytes(StandardCharsets.ISO_8859_1))))
         .isEqualTo("candybridge 1.2.3 (commit unknown)");
-    assertThat(Cli.Version.line(new ByteArrayInputStream(
-        "version=1.2.3\ncommit=9504b567a3bb\n".getBytes(StandardCharsets.ISO_8859_1))))
+    assertThat(
+            Cli.Version.line(
+                new ByteArrayInputStream(
+                    "version=1.2.3\ncommit=9504b567a3bb\n".getBytes(StandardCharsets.ISO_8859_1))))
         .isEqualTo("candybridge 1.2.3 (commit 9504b567a3bb)");
   }
 }

@@ -67,11 +67,17 @@ class OperatorCommandsTest {
     return t.app.store().findDeliveryByKey("purchase:" + session).orElseThrow();
   }
 
-  private <C extends Callable<Integer>> Run run(C command, Consumer<Terminal> inject, String... args) {
+  private <C extends Callable<Integer>> Run run(
+      C command, Consumer<Terminal> inject, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    inject.accept(new Terminal(env, t.clock, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8),
-        typed.map(text -> new BufferedReader(new StringReader(text)))));
+    inject.accept(
+        new Terminal(
+            env,
+            t.clock,
+            new PrintStream(out, true, UTF_8),
+            new PrintStream(err, true, UTF_8),
+            typed.map(text -> new BufferedReader(new StringReader(text)))));
     int code = new CommandLine(command).execute(args);
     return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
   }
@@ -131,7 +137,10 @@ class OperatorCommandsTest {
 
     Run one = show(Long.toString(delivery(a).id().value()));
     assertThat(one.code()).isZero();
-    assertThat(one.out()).contains("workflow   checkout-purchase").contains("invoice_amount = 30.00").contains("#1")
+    assertThat(one.out())
+        .contains("workflow   checkout-purchase")
+        .contains("invoice_amount = 30.00")
+        .contains("#1")
         .containsPattern("-> (delivered \\(delivered\\)|fail \\(rejected\\))");
     assertThat(show("99999").code()).isEqualTo(1);
     assertThat(show("--help").code()).isZero();
@@ -146,8 +155,10 @@ class OperatorCommandsTest {
     assertThat(list("--since", "2020-01-01T00:00:00Z").out()).contains("purchase:" + a);
     Run bad = list("--since", "last tuesday");
     assertThat(bad.code()).isEqualTo(2);
-    assertThat(bad.err().strip()).isEqualTo("candybridge: --since: 'last tuesday' is not a date: use 2026-11-01"
-        + " (midnight UTC), 2026-11-01T12:00:00Z, or an age such as 48h or 7d");
+    assertThat(bad.err().strip())
+        .isEqualTo(
+            "candybridge: --since: 'last tuesday' is not a date: use 2026-11-01"
+                + " (midnight UTC), 2026-11-01T12:00:00Z, or an age such as 48h or 7d");
     assertThat(events("--since", "7d").out()).contains(EVENT + "_1");
     assertThat(events("--since", "nope").code()).isEqualTo(2);
   }
@@ -156,10 +167,20 @@ class OperatorCommandsTest {
   void read_only_commands_refuse_to_create_a_database_that_does_not_exist() {
     Path missing = dir.resolve("nowhere.db");
     env.put("CANDYBRIDGE_DATABASE_URL", "jdbc:sqlite:" + missing);
-    for (Run r : List.of(list(), show("1"), events(), event("evt_x"), replay("1"), resolve("1", "--as", "sent"), purge())) {
+    for (Run r :
+        List.of(
+            list(),
+            show("1"),
+            events(),
+            event("evt_x"),
+            replay("1"),
+            resolve("1", "--as", "sent"),
+            purge())) {
       assertThat(r.code()).isEqualTo(2);
       assertThat(r.err().lines()).hasSize(1);
-      assertThat(r.err()).contains("no database at " + missing).contains("CANDYBRIDGE_DATABASE_URL");
+      assertThat(r.err())
+          .contains("no database at " + missing)
+          .contains("CANDYBRIDGE_DATABASE_URL");
     }
     assertThat(missing).doesNotExist();
     env.remove("CANDYBRIDGE_DATABASE_URL");
@@ -175,32 +196,47 @@ class OperatorCommandsTest {
   @Test
   void events_list_and_show_give_each_workflow_s_decision() {
     String a = sale(1);
-    String unpaid = TEMPLATE.replace(SESSION, SESSION + "_u").replace(EVENT, EVENT + "_u")
-        .replace("\"payment_status\": \"paid\"", "\"payment_status\": \"unpaid\"");
+    String unpaid =
+        TEMPLATE
+            .replace(SESSION, SESSION + "_u")
+            .replace(EVENT, EVENT + "_u")
+            .replace("\"payment_status\": \"paid\"", "\"payment_status\": \"unpaid\"");
     assertThat(unpaid).contains("\"unpaid\"");
     assertThat(StripeWebhooks.postSigned(t.port(), unpaid, NOW).statusCode()).isEqualTo(200);
 
     Run listed = events();
     assertThat(listed.code()).isZero();
-    assertThat(listed.out()).contains(EVENT + "_1").contains(EVENT + "_u").contains("checkout.session.completed");
-    assertThat(events("--search", SESSION + "_u").out()).contains(EVENT + "_u").doesNotContain(EVENT + "_1 ");
+    assertThat(listed.out())
+        .contains(EVENT + "_1")
+        .contains(EVENT + "_u")
+        .contains("checkout.session.completed");
+    assertThat(events("--search", SESSION + "_u").out())
+        .contains(EVENT + "_u")
+        .doesNotContain(EVENT + "_1 ");
 
     Run planned = event(EVENT + "_1");
     assertThat(planned.code()).isZero();
-    assertThat(planned.out()).contains("checkout-purchase: planned").contains("purchase:" + a)
+    assertThat(planned.out())
+        .contains("checkout-purchase: planned")
+        .contains("purchase:" + a)
         .contains("candybridge deliveries show " + delivery(a).id().value());
     Run skipped = event(EVENT + "_u");
     assertThat(skipped.code()).isZero();
-    assertThat(skipped.out()).contains("checkout-purchase: not planned - ").contains("deliveries\n    none");
+    assertThat(skipped.out())
+        .contains("checkout-purchase: not planned - ")
+        .contains("deliveries\n    none");
 
     assertThat(event("evt_nope").code()).isEqualTo(1);
   }
 
   @Test
   void list_and_show_print_a_buyer_s_escape_sequences_escaped() {
-    String body = TEMPLATE.replace("\"name\": \"Jenny Rosen\"",
-            "\"name\": \"Jenny\\u001b[31m Rosen\\u001b]0;pwned\\u0007\\u202e\"")
-        .replace(SESSION, SESSION + "\\r\\nforged\\u001b[2J");
+    String body =
+        TEMPLATE
+            .replace(
+                "\"name\": \"Jenny Rosen\"",
+                "\"name\": \"Jenny\\u001b[31m Rosen\\u001b]0;pwned\\u0007\\u202e\"")
+            .replace(SESSION, SESSION + "\\r\\nforged\\u001b[2J");
     assertThat(body).contains("pwned");
     assertThat(StripeWebhooks.postSigned(t.port(), body, NOW).statusCode()).isEqualTo(200);
     t.deliverDue();
@@ -210,10 +246,13 @@ class OperatorCommandsTest {
     Run shown = show(Long.toString(d.id().value()));
     for (Run r : List.of(listed, shown)) {
       assertThat(r.code()).isZero();
-      assertThat(r.out()).doesNotContain("\u001b", "\u0007", "\u202e", "\r").doesNotContainPattern("(?m)^forged");
+      assertThat(r.out())
+          .doesNotContain("\u001b", "\u0007", "\u202e", "\r")
+          .doesNotContainPattern("(?m)^forged");
       assertThat(r.out()).contains("purchase:" + SESSION + "\\r\\nforged\\u001b[2J");
     }
-    assertThat(shown.out()).contains("first_name = Jenny\\u001b[31m")
+    assertThat(shown.out())
+        .contains("first_name = Jenny\\u001b[31m")
         .contains("last_name = Rosen\\u001b]0;pwned\\u0007\\u202e")
         .contains("email = jenny.rosen@example.com");
   }
@@ -229,7 +268,9 @@ class OperatorCommandsTest {
     Run byId = replay(Long.toString(delivery(a).id().value()));
     assertThat(byId.code()).isZero();
     assertThat(delivery(a).status()).isEqualTo(DeliveryStatus.PENDING);
-    assertThat(replay(Long.toString(delivery(a).id().value())).code()).as("pending: not replayable").isEqualTo(1);
+    assertThat(replay(Long.toString(delivery(a).id().value())).code())
+        .as("pending: not replayable")
+        .isEqualTo(1);
     Run byStatus = replay("--status", "failed");
     assertThat(byStatus.out()).contains("replayed 1");
     t.deliverDue();
@@ -247,11 +288,13 @@ class OperatorCommandsTest {
     var now = t.clock.instant();
     t.app.store().claimDue(now, 10, "dead", now.plusSeconds(60));
     t.app.store().markAbandonedInDoubt(now, true);
-    assertThat(resolve(Long.toString(delivery(a).id().value()), "--as", "maybe").code()).isEqualTo(2);
+    assertThat(resolve(Long.toString(delivery(a).id().value()), "--as", "maybe").code())
+        .isEqualTo(2);
     Run r = resolve(Long.toString(delivery(a).id().value()), "--as", "sent");
     assertThat(r.code()).isZero();
     assertThat(delivery(a).status()).isEqualTo(DeliveryStatus.DELIVERED);
-    assertThat(resolve(Long.toString(delivery(a).id().value()), "--as", "sent").code()).isEqualTo(1);
+    assertThat(resolve(Long.toString(delivery(a).id().value()), "--as", "sent").code())
+        .isEqualTo(1);
     t.deliverDue();
     assertThat(t.rc.received()).as("resolved as sent: nothing sent").isEmpty();
   }
@@ -261,7 +304,9 @@ class OperatorCommandsTest {
     List<String> sessions = new java.util.ArrayList<>();
     for (int i = from; i <= to; i++) {
       String body = TEMPLATE.replace(SESSION, SESSION + "_" + i).replace(EVENT, EVENT + "_" + i);
-      assertThat(StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond()).statusCode())
+      assertThat(
+              StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond())
+                  .statusCode())
           .isEqualTo(200);
       sessions.add(SESSION + "_" + i);
     }
@@ -280,11 +325,13 @@ class OperatorCommandsTest {
     Run r = resolve("--status", "in_doubt", "--as", "resend", "--yes");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("queued 2 deliveries to resend");
-    assertThat(doubt).allSatisfy(s -> assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.PENDING));
+    assertThat(doubt)
+        .allSatisfy(s -> assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.PENDING));
     assertThat(delivery(failed).status()).isEqualTo(DeliveryStatus.FAILED);
     t.rc.respondWith(200, 200);
     t.deliverDue();
-    assertThat(doubt).allSatisfy(s -> assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.DELIVERED));
+    assertThat(doubt)
+        .allSatisfy(s -> assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.DELIVERED));
     Run none = resolve("--status", "in_doubt", "--as", "sent", "--yes");
     assertThat(none.code()).isZero();
     assertThat(none.out()).contains("no in-doubt deliveries");
@@ -298,13 +345,17 @@ class OperatorCommandsTest {
     assertThat(no.code()).isEqualTo(1);
     assertThat(no.out()).contains("3 in-doubt deliveries").contains("[y/N]");
     assertThat(no.err()).contains("nothing changed");
-    assertThat(doubt).allSatisfy(s -> assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.IN_DOUBT));
+    assertThat(doubt)
+        .allSatisfy(s -> assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.IN_DOUBT));
 
     typed = Optional.of("y\n");
     Run yes = resolve("--status", "in_doubt", "--as", "sent");
     assertThat(yes.code()).as(yes.err()).isZero();
-    assertThat(yes.out()).contains("3 in-doubt deliveries").contains("resolved 3 deliveries as sent");
-    assertThat(doubt).allSatisfy(s -> assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.DELIVERED));
+    assertThat(yes.out())
+        .contains("3 in-doubt deliveries")
+        .contains("resolved 3 deliveries as sent");
+    assertThat(doubt)
+        .allSatisfy(s -> assertThat(delivery(s).status()).isEqualTo(DeliveryStatus.DELIVERED));
     t.deliverDue();
     assertThat(t.rc.received()).as("resolved as sent: nothing sent").isEmpty();
   }
@@ -345,7 +396,10 @@ class OperatorCommandsTest {
     assertThat(failed.code()).isEqualTo(2);
     assertThat(failed.err()).contains("only in-doubt deliveries can be resolved");
     assertThat(resolve("--status", "in_doubt", "--as", "maybe", "--yes").code()).isEqualTo(2);
-    assertThat(resolve("--status", "in_doubt", "--since", "last tuesday", "--as", "sent", "--yes").code()).isEqualTo(2);
+    assertThat(
+            resolve("--status", "in_doubt", "--since", "last tuesday", "--as", "sent", "--yes")
+                .code())
+        .isEqualTo(2);
     assertThat(resolve("--as", "sent", "--yes").code()).as("neither id nor status").isEqualTo(2);
     assertThat(resolve("1", "--status", "in_doubt", "--as", "sent").code()).as("both").isEqualTo(2);
     assertThat(resolve("1", "--since", "2d", "--as", "sent").code()).isEqualTo(2);
@@ -360,7 +414,10 @@ class OperatorCommandsTest {
     t.clock.advance(Duration.ofDays(31));
     Run r = purge();
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("1 event payloads").contains("1 delivery parameter sets").contains("1 attempts");
+    assertThat(r.out())
+        .contains("1 event payloads")
+        .contains("1 delivery parameter sets")
+        .contains("1 attempts");
     assertThat(t.app.store().eventPayload(EVENT + "_1")).isEmpty();
     assertThat(delivery(a).call().params()).isEmpty();
     assertThat(delivery(a).status()).isEqualTo(DeliveryStatus.DELIVERED);
@@ -371,7 +428,8 @@ class OperatorCommandsTest {
         .contains("\"status\":\"duplicate\"");
     // A new event id for the same old sale: the dedupe key holds.
     String other = TEMPLATE.replace(SESSION, a).replace(EVENT, "evt_late_second_event");
-    assertThat(StripeWebhooks.postSigned(t.port(), other, t.clock.instant().getEpochSecond()).body())
+    assertThat(
+            StripeWebhooks.postSigned(t.port(), other, t.clock.instant().getEpochSecond()).body())
         .contains("\"status\":\"stored\"");
     t.deliverDue();
     assertThat(t.rc.received("purchase.json")).hasSize(1);
@@ -393,13 +451,18 @@ class OperatorCommandsTest {
   void check_config_prints_the_configuration_without_secrets_and_proves_credentials_online() {
     Run offline = checkConfig();
     assertThat(offline.code()).isZero();
-    assertThat(offline.out()).contains("checkout-purchase").contains("configuration OK")
-        .doesNotContain(TestApp.RC_SECRET).doesNotContain(StripeWebhooks.SECRET);
+    assertThat(offline.out())
+        .contains("checkout-purchase")
+        .contains("configuration OK")
+        .doesNotContain(TestApp.RC_SECRET)
+        .doesNotContain(StripeWebhooks.SECRET);
 
     Run online = checkConfig("--online");
     assertThat(online.code()).isZero();
     assertThat(online.out()).contains("verify.json: HTTP 200").contains("Stripe: skipped");
-    assertThat(t.rc.received("verify.json")).singleElement().satisfies(c -> assertThat(c.signatureValid()).isTrue());
+    assertThat(t.rc.received("verify.json"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.signatureValid()).isTrue());
 
     env.put("REFERRALCANDY_SECRET_KEY", "wrong-secret");
     Run rejected = checkConfig("--online");
@@ -414,7 +477,8 @@ class OperatorCommandsTest {
 
   @Test
   void an_unreachable_referralcandy_fails_the_online_check(@TempDir Path other) {
-    FakeReferralCandyServer gone = FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET);
+    FakeReferralCandyServer gone =
+        FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET);
     env.put("REFERRALCANDY_API_BASE", gone.apiBase().toString());
     gone.close();
     Run r = checkConfig("--online");

@@ -18,14 +18,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The operator commands do not take serve's lock (docs/design.md §7): they work while serve runs. */
+/**
+ * The operator commands do not take serve's lock (docs/design.md §7): they work while serve runs.
+ */
 class OperatorCommandsWhileServingTest {
   @TempDir Path dir;
 
   @Test
   void deliveries_list_works_while_a_serve_process_holds_the_file() {
     Path db = dir.resolve("candybridge.db");
-    try (FakeReferralCandyServer rc = FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET)) {
+    try (FakeReferralCandyServer rc =
+        FakeReferralCandyServer.start(TestApp.RC_ACCESS_ID, TestApp.RC_SECRET)) {
       Map<String, String> env = TestApp.env(db, rc, StripeWebhooks.SECRET);
       try (ServiceProcess serve = ServiceProcess.start("serve-lock-operator", env)) {
         String sale = Fixtures.read("stripe/checkout.session.completed.json");
@@ -36,8 +39,12 @@ class OperatorCommandsWhileServingTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         DeliveriesCommand.ListDeliveries list = new DeliveriesCommand.ListDeliveries();
-        list.terminal = new Terminal(env, Clock.systemUTC(), new PrintStream(out, true, UTF_8),
-            new PrintStream(err, true, UTF_8));
+        list.terminal =
+            new Terminal(
+                env,
+                Clock.systemUTC(),
+                new PrintStream(out, true, UTF_8),
+                new PrintStream(err, true, UTF_8));
         int code = new CommandLine(list).execute();
 
         assertThat(err.toString(UTF_8)).isEmpty();

@@ -42,7 +42,10 @@ class ReadmeSamplesTest {
 
   /** The block's lines after a line starting with {@code $ } (the command typed). */
   static String output(String block) {
-    return block.lines().filter(l -> !l.startsWith("$ ") && !l.startsWith("# ")).map(l -> l + "\n")
+    return block
+        .lines()
+        .filter(l -> !l.startsWith("$ ") && !l.startsWith("# "))
+        .map(l -> l + "\n")
         .reduce("", String::concat);
   }
 
@@ -56,8 +59,10 @@ class ReadmeSamplesTest {
   }
 
   @Test
-  void a_live_instance_s_answer_to_a_test_mode_event_is_the_real_one(@TempDir Path dir) throws IOException {
-    try (TestApp t = TestApp.start(dir, NOW, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_STRIPE_MODE", "live"))) {
+  void a_live_instance_s_answer_to_a_test_mode_event_is_the_real_one(@TempDir Path dir)
+      throws IOException {
+    try (TestApp t =
+        TestApp.start(dir, NOW, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_STRIPE_MODE", "live"))) {
       String ignored = StripeWebhooks.postSigned(t.port(), CHECKOUT, NOW).body();
       assertThat(output(block("webhook-answer-live-mode"))).isEqualTo(ignored + "\n");
     }
@@ -80,10 +85,13 @@ class ReadmeSamplesTest {
   }
 
   @Test
-  void backup_on_postgresql_prints_the_recipe_the_readme_shows(@TempDir Path dir) throws IOException {
+  void backup_on_postgresql_prints_the_recipe_the_readme_shows(@TempDir Path dir)
+      throws IOException {
     try (TestApp t = TestApp.start(dir, NOW)) {
       Map<String, String> env = new HashMap<>(TestApp.env(t.database, t.rc, StripeWebhooks.SECRET));
-      env.put("CANDYBRIDGE_DATABASE_URL", "jdbc:postgresql://db.internal:5432/candybridge?user=candybridge&password=s3cret");
+      env.put(
+          "CANDYBRIDGE_DATABASE_URL",
+          "jdbc:postgresql://db.internal:5432/candybridge?user=candybridge&password=s3cret");
       Run r = backup(env, t, dir.resolve("copy.db").toString());
       assertThat(r.code()).isEqualTo(2);
       assertThat(output(block("backup-postgresql-output"))).isEqualTo(r.err());
@@ -91,8 +99,12 @@ class ReadmeSamplesTest {
   }
 
   @Test
-  void a_broken_workflow_file_stops_start_up_with_the_message_the_readme_shows(@TempDir Path dir) throws IOException {
-    Path file = Files.writeString(dir.resolve("my.yaml"), """
+  void a_broken_workflow_file_stops_start_up_with_the_message_the_readme_shows(@TempDir Path dir)
+      throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("my.yaml"),
+            """
         workflows:
           - name: vip
             trigger: checkout.session.completed
@@ -115,7 +127,8 @@ class ReadmeSamplesTest {
     } catch (candybridge.config.ConfigException e) {
       message = "candybridge: " + e.getMessage() + "\n";
     }
-    assertThat(block("broken-workflow-output")).isEqualTo(message.replace(file.toString(), "my.yaml"));
+    assertThat(block("broken-workflow-output"))
+        .isEqualTo(message.replace(file.toString(), "my.yaml"));
   }
 
   record Run(int code, String out, String err) {}
@@ -124,7 +137,9 @@ class ReadmeSamplesTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     BackupCommand c = new BackupCommand();
-    c.terminal = new Terminal(env, t.clock, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+    c.terminal =
+        new Terminal(
+            env, t.clock, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
     int code = new CommandLine(c).execute(file);
     return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
   }

@@ -3,7 +3,6 @@ package candybridge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import candybridge.config.StripeMode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,7 +27,8 @@ class ConfigLoaderTest {
     assertThat(c.http().loopbackOnly()).isFalse();
     assertThat(c.store().databaseUrl()).isEqualTo("jdbc:sqlite:candybridge.db");
     assertThat(c.store().retention()).isEqualTo(Duration.ofDays(30));
-    assertThat(c.referralCandy().apiBase()).isEqualTo(URI.create("https://my.referralcandy.com/api/v1"));
+    assertThat(c.referralCandy().apiBase())
+        .isEqualTo(URI.create("https://my.referralcandy.com/api/v1"));
     assertThat(c.stripe().apiBase()).isEqualTo(URI.create("https://api.stripe.com"));
     assertThat(c.stripe().apiKey()).isEmpty();
     assertThat(c.admin().token()).isEmpty();
@@ -83,7 +83,10 @@ class ConfigLoaderTest {
     env.put("CANDYBRIDGE_RETRY_SCHEDULE", "30s,2m,10m,1h");
     assertThat(ConfigLoader.fromEnv(env).delivery().retrySchedule())
         .containsExactly(
-            Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofHours(1));
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(2),
+            Duration.ofMinutes(10),
+            Duration.ofHours(1));
   }
 
   @Test
@@ -124,18 +127,24 @@ class ConfigLoaderTest {
     assertThat("x7-short-admin-token-23").hasSize(23);
     assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("CANDYBRIDGE_ADMIN_TOKEN is too short: it needs at least 24 characters")
+        .hasMessageContaining(
+            "CANDYBRIDGE_ADMIN_TOKEN is too short: it needs at least 24 characters")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("x7-short"));
 
     env.put("CANDYBRIDGE_ADMIN_TOKEN", "x".repeat(24));
-    assertThat(ConfigLoader.fromEnv(env).admin().token()).hasValueSatisfying(t -> assertThat(t.reveal()).hasSize(24));
+    assertThat(ConfigLoader.fromEnv(env).admin().token())
+        .hasValueSatisfying(t -> assertThat(t.reveal()).hasSize(24));
   }
 
   @Test
   void a_malformed_alert_url_is_named_but_not_printed() {
     Map<String, String> env = minimal();
-    for (String url : List.of("hooks.example.com/T0/B0/s3cr3tpath", "https://hooks.example.com/s3cr3t path{}",
-        "ftp://hooks.example.com/s3cr3tpath", "https:///s3cr3tpath")) {
+    for (String url :
+        List.of(
+            "hooks.example.com/T0/B0/s3cr3tpath",
+            "https://hooks.example.com/s3cr3t path{}",
+            "ftp://hooks.example.com/s3cr3tpath",
+            "https:///s3cr3tpath")) {
       env.put("CANDYBRIDGE_ALERT_WEBHOOK_URL", url);
       assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
           .as(url)
@@ -147,14 +156,32 @@ class ConfigLoaderTest {
 
   @Test
   void bind_address_takes_ip_literals_and_localhost() {
-    Map<String, String> accepted = Map.of(
-        "127.0.0.1", "127.0.0.1", " 0.0.0.0 ", "0.0.0.0", "10.20.30.40", "10.20.30.40", "localhost", "localhost",
-        "LOCALHOST", "localhost", "::1", "::1", "[::1]", "::1", "::", "::", "fd00::1:2", "fd00::1:2");
-    accepted.forEach((raw, bound) -> {
-      Map<String, String> env = minimal();
-      env.put("CANDYBRIDGE_BIND_ADDRESS", raw);
-      assertThat(ConfigLoader.fromEnv(env).http().bindAddress()).as(raw).isEqualTo(bound);
-    });
+    Map<String, String> accepted =
+        Map.of(
+            "127.0.0.1",
+            "127.0.0.1",
+            " 0.0.0.0 ",
+            "0.0.0.0",
+            "10.20.30.40",
+            "10.20.30.40",
+            "localhost",
+            "localhost",
+            "LOCALHOST",
+            "localhost",
+            "::1",
+            "::1",
+            "[::1]",
+            "::1",
+            "::",
+            "::",
+            "fd00::1:2",
+            "fd00::1:2");
+    accepted.forEach(
+        (raw, bound) -> {
+          Map<String, String> env = minimal();
+          env.put("CANDYBRIDGE_BIND_ADDRESS", raw);
+          assertThat(ConfigLoader.fromEnv(env).http().bindAddress()).as(raw).isEqualTo(bound);
+        });
     for (String loopback : List.of("127.0.0.1", "127.8.9.10", "localhost", "::1")) {
       Map<String, String> env = minimal();
       env.put("CANDYBRIDGE_BIND_ADDRESS", loopback);
@@ -164,11 +191,25 @@ class ConfigLoaderTest {
 
   @Test
   void a_bind_address_that_is_not_an_ip_literal_is_a_config_error_naming_the_setting() {
-    for (String bad : List.of("example.com", "bridge", "256.1.1.1", "1.2.3", "127.1", "127.0.0.1:8080",
-        "http://127.0.0.1", "::g", "1::2::3", "*", "0x7f.0.0.1", "fe80::1%eth0", "local host")) {
+    for (String bad :
+        List.of(
+            "example.com",
+            "bridge",
+            "256.1.1.1",
+            "1.2.3",
+            "127.1",
+            "127.0.0.1:8080",
+            "http://127.0.0.1",
+            "::g",
+            "1::2::3",
+            "*",
+            "0x7f.0.0.1",
+            "fe80::1%eth0",
+            "local host")) {
       Map<String, String> env = minimal();
       env.put("CANDYBRIDGE_BIND_ADDRESS", bad);
-      assertThatThrownBy(() -> ConfigLoader.fromEnv(env)).as(bad)
+      assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
+          .as(bad)
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("CANDYBRIDGE_BIND_ADDRESS")
           .hasMessageContaining("is not an IP address");
@@ -190,7 +231,8 @@ class ConfigLoaderTest {
 
   @Test
   void database_wait_defaults_to_a_minute_accepts_zero_and_shows_for_postgresql() {
-    assertThat(ConfigLoader.fromEnv(minimal()).store().databaseWait()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(ConfigLoader.fromEnv(minimal()).store().databaseWait())
+        .isEqualTo(Duration.ofSeconds(60));
     Map<String, String> env = minimal();
     env.put("CANDYBRIDGE_DATABASE_WAIT", "0s");
     assertThat(ConfigLoader.fromEnv(env).store().databaseWait()).isZero();
@@ -201,22 +243,27 @@ class ConfigLoaderTest {
     assertThat(c.describe()).contains("databaseWait=2m").doesNotContain("pw");
     assertThat(c.store().shownUrl()).isEqualTo("jdbc:postgresql://db/x?…");
     env.put("CANDYBRIDGE_DATABASE_WAIT", "soon");
-    assertThatThrownBy(() -> ConfigLoader.fromEnv(env)).hasMessageContaining("CANDYBRIDGE_DATABASE_WAIT");
+    assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
+        .hasMessageContaining("CANDYBRIDGE_DATABASE_WAIT");
   }
 
   @Test
   void durations_parse_in_every_unit() {
     assertThat(DurationText.parseList("500ms,30s,2m,1h,3d"))
         .containsExactly(
-            Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(2),
-            Duration.ofHours(1), Duration.ofDays(3));
+            Duration.ofMillis(500),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(2),
+            Duration.ofHours(1),
+            Duration.ofDays(3));
     assertThatThrownBy(() -> DurationText.parse("10 minutes")).hasMessageContaining("10 minutes");
   }
 
   @Test
   void e_mail_alerts_read_the_smtp_url_and_show_only_its_host_and_port() {
     Map<String, String> env = minimal();
-    env.put("CANDYBRIDGE_SMTP_URL", "smtp://alerts%40shop.example:p%40ss-w0rd-xyz@mail.shop.example");
+    env.put(
+        "CANDYBRIDGE_SMTP_URL", "smtp://alerts%40shop.example:p%40ss-w0rd-xyz@mail.shop.example");
     env.put("CANDYBRIDGE_ALERT_EMAIL_TO", "ops@shop.example, owner@shop.example");
     Config c = ConfigLoader.fromEnv(env);
     Config.AlertEmail email = c.alerting().email().orElseThrow();
@@ -255,7 +302,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
         .hasMessageContaining("CANDYBRIDGE_SMTP_URL: is not an smtp:// or smtps:// URL")
         .hasMessageContaining("CANDYBRIDGE_ALERT_EMAIL_TO: address 2 of 2 is not an e-mail address")
-        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2", "not-an-address", "ops@"));
+        .satisfies(
+            e -> assertThat(e.getMessage()).doesNotContain("hunter2", "not-an-address", "ops@"));
   }
 
   @Test
@@ -263,12 +311,15 @@ class ConfigLoaderTest {
     Map<String, String> env = minimal();
     assertThat(ConfigLoader.fromEnv(env).alerting().adminPage()).isEmpty();
     env.put("CANDYBRIDGE_PUBLIC_URL", "https://shop.example.com/webhooks/stripe");
-    assertThat(ConfigLoader.fromEnv(env).alerting().adminPage()).contains(URI.create("https://shop.example.com/admin"));
+    assertThat(ConfigLoader.fromEnv(env).alerting().adminPage())
+        .contains(URI.create("https://shop.example.com/admin"));
     env.put("CANDYBRIDGE_PUBLIC_URL", "https://example.com:8443/candy/webhooks/stripe");
     assertThat(ConfigLoader.fromEnv(env).alerting().adminPage())
         .contains(URI.create("https://example.com:8443/candy/admin"));
-    assertThat(ConfigLoader.fromEnv(env).describe()).contains(" alertLinks=https://example.com:8443/candy/admin");
+    assertThat(ConfigLoader.fromEnv(env).describe())
+        .contains(" alertLinks=https://example.com:8443/candy/admin");
     env.put("CANDYBRIDGE_PUBLIC_URL", "shop.example.com");
-    assertThatThrownBy(() -> ConfigLoader.fromEnv(env)).hasMessageContaining("CANDYBRIDGE_PUBLIC_URL: is not an http(s) URL");
+    assertThatThrownBy(() -> ConfigLoader.fromEnv(env))
+        .hasMessageContaining("CANDYBRIDGE_PUBLIC_URL: is not an http(s) URL");
   }
 }

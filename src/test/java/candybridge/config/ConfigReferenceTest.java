@@ -20,9 +20,12 @@ import org.junit.jupiter.api.Test;
  * default the loader applies is the one the row states.
  */
 class ConfigReferenceTest {
-  private static final Pattern NAME_IN_JAVA = Pattern.compile("\"((?:CANDYBRIDGE|STRIPE|REFERRALCANDY)_[A-Z0-9_]+)\"");
-  private static final Pattern NAME_IN_SHELL = Pattern.compile("\\$\\{?((?:CANDYBRIDGE|STRIPE|REFERRALCANDY)_[A-Z0-9_]+)");
-  private static final Pattern OPTIONAL = Pattern.compile("optional\\(\\s*\"([A-Z0-9_]+)\",\\s*(\"[^\"]*\"|[A-Z_]+|null)");
+  private static final Pattern NAME_IN_JAVA =
+      Pattern.compile("\"((?:CANDYBRIDGE|STRIPE|REFERRALCANDY)_[A-Z0-9_]+)\"");
+  private static final Pattern NAME_IN_SHELL =
+      Pattern.compile("\\$\\{?((?:CANDYBRIDGE|STRIPE|REFERRALCANDY)_[A-Z0-9_]+)");
+  private static final Pattern OPTIONAL =
+      Pattern.compile("optional\\(\\s*\"([A-Z0-9_]+)\",\\s*(\"[^\"]*\"|[A-Z_]+|null)");
   private static final Pattern REQUIRED = Pattern.compile("required\\(\\s*\"([A-Z0-9_]+)\"");
   private static final Pattern ROW_NAME = Pattern.compile("`([A-Z0-9_]+)`");
 
@@ -30,9 +33,16 @@ class ConfigReferenceTest {
   void every_setting_in_the_code_has_a_readme_row_and_every_row_a_setting() throws IOException {
     Set<String> inCode = settingsReadByTheCode();
     Set<String> documented = documentedRows().keySet();
-    assertThat(inCode).as("sanity: the scan finds the settings").contains("CANDYBRIDGE_PORT", "STRIPE_WEBHOOK_SECRET",
-        "CANDYBRIDGE_RECONCILE_WINDOW", "CANDYBRIDGE_JAVA_OPTS");
-    assertThat(documented).as("README configuration table: add a row for each missing setting").containsAll(inCode);
+    assertThat(inCode)
+        .as("sanity: the scan finds the settings")
+        .contains(
+            "CANDYBRIDGE_PORT",
+            "STRIPE_WEBHOOK_SECRET",
+            "CANDYBRIDGE_RECONCILE_WINDOW",
+            "CANDYBRIDGE_JAVA_OPTS");
+    assertThat(documented)
+        .as("README configuration table: add a row for each missing setting")
+        .containsAll(inCode);
     assertThat(inCode).as("README rows naming no setting the code reads").containsAll(documented);
   }
 
@@ -45,17 +55,20 @@ class ConfigReferenceTest {
     while (optional.find()) {
       String name = optional.group(1);
       String value = optional.group(2);
-      String expected = switch (value) {
-        case "null" -> "none";
-        case "DEFAULT_RETRY_SCHEDULE" -> "`" + ConfigLoader.DEFAULT_RETRY_SCHEDULE + "`";
-        default -> "`" + value.substring(1, value.length() - 1) + "`";
-      };
+      String expected =
+          switch (value) {
+            case "null" -> "none";
+            case "DEFAULT_RETRY_SCHEDULE" -> "`" + ConfigLoader.DEFAULT_RETRY_SCHEDULE + "`";
+            default -> "`" + value.substring(1, value.length() - 1) + "`";
+          };
       assertThat(rows.get(name)).as("default of " + name).startsWith(expected);
       checked++;
     }
     Matcher required = REQUIRED.matcher(loader);
     while (required.find()) {
-      assertThat(rows.get(required.group(1))).as("default of " + required.group(1)).isEqualTo("required");
+      assertThat(rows.get(required.group(1)))
+          .as("default of " + required.group(1))
+          .isEqualTo("required");
       checked++;
     }
     assertThat(checked).isGreaterThan(10);
@@ -68,18 +81,25 @@ class ConfigReferenceTest {
         NAME_IN_JAVA.matcher(Files.readString(file)).results().forEach(m -> names.add(m.group(1)));
       }
     }
-    NAME_IN_SHELL.matcher(Files.readString(Path.of("candybridge"))).results().forEach(m -> names.add(m.group(1)));
+    NAME_IN_SHELL
+        .matcher(Files.readString(Path.of("candybridge")))
+        .results()
+        .forEach(m -> names.add(m.group(1)));
     return names;
   }
 
-  /** Variable name to the row's default cell, from the table between the README's markers (DeployFilesTest too). */
+  /**
+   * Variable name to the row's default cell, from the table between the README's markers
+   * (DeployFilesTest too).
+   */
   static Map<String, String> documentedRows() throws IOException {
     String readme = Files.readString(Path.of("README.md"));
     int begin = readme.indexOf("<!-- config-reference:begin -->");
     int end = readme.indexOf("<!-- config-reference:end -->");
     assertThat(begin).as("README config-reference markers").isNotNegative().isLessThan(end);
     Map<String, String> rows = new LinkedHashMap<>();
-    for (String line : readme.substring(begin, end).lines().filter(l -> l.startsWith("| `")).toList()) {
+    for (String line :
+        readme.substring(begin, end).lines().filter(l -> l.startsWith("| `")).toList()) {
       String[] cells = line.split(" \\| ");
       String defaultCell = cells[cells.length - 1].replaceAll(" ?\\|$", "").trim();
       ROW_NAME.matcher(cells[0]).results().forEach(m -> rows.put(m.group(1), defaultCell));

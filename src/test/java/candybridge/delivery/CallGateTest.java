@@ -16,30 +16,37 @@ import org.junit.jupiter.api.Test;
 /** The breaker and flow control, driven by outcomes and a clock the test holds. */
 class CallGateTest {
   private static final Instant T0 = Instant.parse("2026-12-04T14:00:00Z");
-  private static final AttemptOutcome OK = AttemptOutcome.of(RcResponse.of(200, "{\"message\":\"Success\"}"), T0);
-  private static final AttemptOutcome REJECTED = AttemptOutcome.of(RcResponse.of(400, "{\"message\":\"bad\"}"), T0);
+  private static final AttemptOutcome OK =
+      AttemptOutcome.of(RcResponse.of(200, "{\"message\":\"Success\"}"), T0);
+  private static final AttemptOutcome REJECTED =
+      AttemptOutcome.of(RcResponse.of(400, "{\"message\":\"bad\"}"), T0);
   private static final AttemptOutcome NO_ANSWER =
-      AttemptOutcome.of(new NoAnswerException("no answer", T0, true, null), T0, Duration.ofSeconds(10));
+      AttemptOutcome.of(
+          new NoAnswerException("no answer", T0, true, null), T0, Duration.ofSeconds(10));
   private static final AttemptOutcome REFUSED =
       AttemptOutcome.of(new NotSentException("refused", null), T0, Duration.ZERO);
 
   private final List<String> events = new ArrayList<>();
-  private final CallGate gate = new CallGate(16, Duration.ofSeconds(30), new CallGate.Listener() {
-    @Override
-    public void stateChanged(State from, State to, String why) {
-      events.add(from.wireName() + "->" + to.wireName());
-    }
+  private final CallGate gate =
+      new CallGate(
+          16,
+          Duration.ofSeconds(30),
+          new CallGate.Listener() {
+            @Override
+            public void stateChanged(State from, State to, String why) {
+              events.add(from.wireName() + "->" + to.wireName());
+            }
 
-    @Override
-    public void limitChanged(int limit) {
-      events.add("limit " + limit);
-    }
+            @Override
+            public void limitChanged(int limit) {
+              events.add("limit " + limit);
+            }
 
-    @Override
-    public void probeFailed(String what, Duration next) {
-      events.add("probe failed, next in " + next.toSeconds());
-    }
-  });
+            @Override
+            public void probeFailed(String what, Duration next) {
+              events.add("probe failed, next in " + next.toSeconds());
+            }
+          });
 
   private static AttemptOutcome throttled(Duration retryAfter) {
     return AttemptOutcome.of(new RcResponse(429, "{}", Optional.ofNullable(retryAfter)), T0);
@@ -71,7 +78,8 @@ class CallGateTest {
     long g2 = gate.generation();
     gate.finished(throttled(null), g2, T0.plusSeconds(8));
     assertThat(gate.limit()).isEqualTo(4);
-    assertThat(gate.pausedUntil(T0.plusSeconds(8))).as("no Retry-After: the schedule's first delay")
+    assertThat(gate.pausedUntil(T0.plusSeconds(8)))
+        .as("no Retry-After: the schedule's first delay")
         .contains(T0.plusSeconds(38));
     assertThat(gate.state()).isEqualTo(State.CLOSED);
   }
@@ -178,7 +186,8 @@ class CallGateTest {
   void outcomes_without_a_call_teach_nothing() {
     gate.acquire(16, T0);
     for (int i = 0; i < 5; i++) {
-      gate.finished(AttemptOutcome.noCall(Verdict.RETRY, "waiting for Stripe"), gate.generation(), T0);
+      gate.finished(
+          AttemptOutcome.noCall(Verdict.RETRY, "waiting for Stripe"), gate.generation(), T0);
     }
     assertThat(gate.state()).isEqualTo(State.CLOSED);
     assertThat(gate.limit()).isEqualTo(16);

@@ -1,6 +1,5 @@
 package candybridge.http;
 
-import candybridge.http.BurstWarning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,14 +12,17 @@ class BurstWarningTest {
   void a_burst_is_one_line_then_one_line_a_minute_with_the_count() {
     AtomicLong now = new AtomicLong(5 * SECOND);
     BurstWarning w = new BurstWarning("slow bodies", now::get);
-    assertThat(w.record()).isEqualTo("slow bodies: 1; further ones within a minute are counted in the next line");
+    assertThat(w.record())
+        .isEqualTo("slow bodies: 1; further ones within a minute are counted in the next line");
     for (int i = 0; i < 399; i++) {
       now.addAndGet(SECOND / 10);
       assertThat(w.record()).isNull();
     }
     now.set(5 * SECOND + 60 * SECOND);
-    assertThat(w.record()).isEqualTo("slow bodies: 400 since the last such line 60 s ago;"
-        + " further ones within a minute are counted in the next line");
+    assertThat(w.record())
+        .isEqualTo(
+            "slow bodies: 400 since the last such line 60 s ago;"
+                + " further ones within a minute are counted in the next line");
     now.addAndGet(59 * SECOND);
     assertThat(w.record()).isNull();
     now.addAndGet(3_600 * SECOND);

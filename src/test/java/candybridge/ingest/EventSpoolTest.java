@@ -1,11 +1,10 @@
 package candybridge.ingest;
 
-import candybridge.stripe.StripeEventParser;
-import candybridge.stripe.StripeEvent;
-import candybridge.ingest.EventSpool;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import candybridge.stripe.StripeEvent;
+import candybridge.stripe.StripeEventParser;
 import candybridge.testing.SyntheticEvents;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +20,10 @@ class EventSpoolTest {
 
   @Test
   void gives_back_the_exact_events_oldest_first_ties_in_stripes_order_reversed() throws Exception {
-    // As Stripe lists them: newest first; evt_b and evt_c share a second, evt_b listed first (newer).
-    List<StripeEvent> listed = List.of(event("evt_a", 300), event("evt_b", 200), event("evt_c", 200),
-        event("evt_d", 100));
+    // As Stripe lists them: newest first; evt_b and evt_c share a second, evt_b listed first
+    // (newer).
+    List<StripeEvent> listed =
+        List.of(event("evt_a", 300), event("evt_b", 200), event("evt_c", 200), event("evt_d", 100));
     List<StripeEvent> back = new ArrayList<>();
     try (EventSpool spool = EventSpool.create()) {
       spool.add(listed.get(0), 1);
@@ -33,10 +33,14 @@ class EventSpoolTest {
       for (EventSpool.Entry entry : spool.oldestFirst()) {
         back.add(spool.read(entry));
       }
-      assertThat(spool.oldestFirst()).extracting(EventSpool.Entry::page).containsExactly(2, 2, 1, 1);
+      assertThat(spool.oldestFirst())
+          .extracting(EventSpool.Entry::page)
+          .containsExactly(2, 2, 1, 1);
     }
 
-    assertThat(back).extracting(e -> e.id().value()).containsExactly("evt_d", "evt_c", "evt_b", "evt_a");
+    assertThat(back)
+        .extracting(e -> e.id().value())
+        .containsExactly("evt_d", "evt_c", "evt_b", "evt_a");
     assertThat(back.get(0).payload()).isEqualTo(listed.get(3).payload());
   }
 

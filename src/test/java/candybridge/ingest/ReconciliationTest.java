@@ -1,13 +1,11 @@
 package candybridge.ingest;
 
-import candybridge.config.ReconcileSettings;
-import candybridge.stripe.StripeJavaEvents;
-import candybridge.ingest.Backfill;
-import candybridge.ingest.StripeIngest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import candybridge.config.ReconcileSettings;
 import candybridge.config.Secret;
+import candybridge.stripe.StripeJavaEvents;
 import candybridge.testing.FakeStripeApiServer;
 import candybridge.testing.Poll;
 import candybridge.testing.SyntheticEvents;
@@ -35,16 +33,27 @@ class ReconciliationTest {
   @BeforeEach
   void start() {
     t = TestApp.start(dir, NOW);
-    stripe = FakeStripeApiServer.start(KEY).withEvents(List.of(
-        SyntheticEvents.checkoutCompleted("evt_recent", "cs_recent", NOW - 3600),
-        SyntheticEvents.checkoutCompleted("evt_47h", "cs_47h", NOW - 47 * 3600),
-        SyntheticEvents.checkoutCompleted("evt_49h", "cs_49h", NOW - 49 * 3600)));
+    stripe =
+        FakeStripeApiServer.start(KEY)
+            .withEvents(
+                List.of(
+                    SyntheticEvents.checkoutCompleted("evt_recent", "cs_recent", NOW - 3600),
+                    SyntheticEvents.checkoutCompleted("evt_47h", "cs_47h", NOW - 47 * 3600),
+                    SyntheticEvents.checkoutCompleted("evt_49h", "cs_49h", NOW - 49 * 3600)));
     Workflow workflow = Workflow.defaults();
-    Backfill backfill = new Backfill(
-        new StripeJavaEvents(new Secret(KEY), stripe.apiBase(), Duration.ofSeconds(5)),
-        new StripeIngest(workflow, true, t.app.store(), t.clock, t.app.worker()::wake), workflow, t.clock);
-    reconciliation = new Reconciliation(backfill, t.clock,
-        ReconcileSettings.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "6h")).orElseThrow());
+    Backfill backfill =
+        new Backfill(
+            new StripeJavaEvents(new Secret(KEY), stripe.apiBase(), Duration.ofSeconds(5)),
+            new StripeIngest(workflow, true, t.app.store(), t.clock, t.app.worker()::wake),
+            workflow,
+            t.clock);
+    reconciliation =
+        new Reconciliation(
+            backfill,
+            t.clock,
+            ReconcileSettings.fromEnv(
+                    Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "6h"))
+                .orElseThrow());
   }
 
   @AfterEach
@@ -65,7 +74,8 @@ class ReconciliationTest {
     assertThat(stripe.eventListQueries().get(0))
         .containsEntry("created[gte]", List.of(Long.toString(NOW - 48 * 3600)))
         .containsEntry("created[lt]", List.of(Long.toString(NOW)));
-    assertThat(t.rc.received("purchase.json")).extracting(c -> c.params().get("external_reference_id"))
+    assertThat(t.rc.received("purchase.json"))
+        .extracting(c -> c.params().get("external_reference_id"))
         .containsExactlyInAnyOrder("cs_recent", "cs_47h");
   }
 
@@ -80,7 +90,9 @@ class ReconciliationTest {
   @Test
   void started_it_runs_at_once_in_the_background_and_close_stops_it() {
     reconciliation.start();
-    Poll.until("a first reconciliation", Duration.ofSeconds(10),
+    Poll.until(
+        "a first reconciliation",
+        Duration.ofSeconds(10),
         () -> t.app.store().eventSummary("evt_recent").isPresent());
     reconciliation.close();
 
@@ -96,25 +108,50 @@ class ReconciliationTest {
 
   @Test
   void reads_the_interval_and_the_window_with_a_48_hour_default() {
-    assertThat(ReconcileSettings.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "6h")))
+    assertThat(
+            ReconcileSettings.fromEnv(
+                Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "6h")))
         .contains(new ReconcileSettings(Duration.ofHours(6), Duration.ofHours(48)));
-    assertThat(ReconcileSettings.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "30m",
-            "CANDYBRIDGE_RECONCILE_WINDOW", "7d")))
+    assertThat(
+            ReconcileSettings.fromEnv(
+                Map.of(
+                    "STRIPE_API_KEY",
+                    KEY,
+                    "CANDYBRIDGE_RECONCILE_EVERY",
+                    "30m",
+                    "CANDYBRIDGE_RECONCILE_WINDOW",
+                    "7d")))
         .contains(new ReconcileSettings(Duration.ofMinutes(30), Duration.ofDays(7)));
   }
 
   @Test
   void bad_settings_are_refused_with_the_setting_named() {
-    assertThatThrownBy(() -> ReconcileSettings.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "often")))
+    assertThatThrownBy(
+            () ->
+                ReconcileSettings.fromEnv(
+                    Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "often")))
         .hasMessageStartingWith("CANDYBRIDGE_RECONCILE_EVERY: 'often' is not a duration");
-    assertThatThrownBy(() -> ReconcileSettings.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "10s")))
+    assertThatThrownBy(
+            () ->
+                ReconcileSettings.fromEnv(
+                    Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "10s")))
         .hasMessageContaining("CANDYBRIDGE_RECONCILE_EVERY must be at least 1m");
-    assertThatThrownBy(() -> ReconcileSettings.fromEnv(Map.of("STRIPE_API_KEY", KEY, "CANDYBRIDGE_RECONCILE_EVERY", "6h",
-            "CANDYBRIDGE_RECONCILE_WINDOW", "31d")))
-        .hasMessageContaining("CANDYBRIDGE_RECONCILE_WINDOW must be").hasMessageContaining("30 days");
+    assertThatThrownBy(
+            () ->
+                ReconcileSettings.fromEnv(
+                    Map.of(
+                        "STRIPE_API_KEY",
+                        KEY,
+                        "CANDYBRIDGE_RECONCILE_EVERY",
+                        "6h",
+                        "CANDYBRIDGE_RECONCILE_WINDOW",
+                        "31d")))
+        .hasMessageContaining("CANDYBRIDGE_RECONCILE_WINDOW must be")
+        .hasMessageContaining("30 days");
     assertThatThrownBy(() -> ReconcileSettings.fromEnv(Map.of("CANDYBRIDGE_RECONCILE_EVERY", "6h")))
         .hasMessageContaining("needs STRIPE_API_KEY");
-    assertThatThrownBy(() -> ReconcileSettings.fromEnv(Map.of("CANDYBRIDGE_RECONCILE_WINDOW", "24h")))
+    assertThatThrownBy(
+            () -> ReconcileSettings.fromEnv(Map.of("CANDYBRIDGE_RECONCILE_WINDOW", "24h")))
         .hasMessageContaining("CANDYBRIDGE_RECONCILE_EVERY is not");
   }
 }

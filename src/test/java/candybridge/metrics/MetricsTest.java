@@ -1,9 +1,9 @@
 package candybridge.metrics;
 
-import candybridge.delivery.QueueStats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.delivery.DeliveryStatus;
+import candybridge.delivery.QueueStats;
 import candybridge.delivery.Verdict;
 import candybridge.testing.MutableClock;
 import java.time.Duration;
@@ -53,35 +53,72 @@ class MetricsTest {
 
     String page = metrics.scrape();
 
-    assertThat(value(page, "candybridge_webhooks_received_total{outcome=\"stored\",type=\"checkout.session.completed\"}")).isEqualTo(2.0);
-    assertThat(value(page, "candybridge_webhooks_received_total{outcome=\"duplicate\",type=\"checkout.session.completed\"}")).isEqualTo(1.0);
-    assertThat(value(page, "candybridge_webhooks_received_total{outcome=\"ignored\",type=\"customer.created\"}")).isEqualTo(1.0);
-    assertThat(value(page, "candybridge_webhooks_received_total{outcome=\"rejected\",type=\"unknown\"}")).isEqualTo(2.0);
-    assertThat(value(page, "candybridge_webhooks_received_total{outcome=\"unavailable\",type=\"charge.refunded\"}")).isEqualTo(1.0);
+    assertThat(
+            value(
+                page,
+                "candybridge_webhooks_received_total{outcome=\"stored\",type=\"checkout.session.completed\"}"))
+        .isEqualTo(2.0);
+    assertThat(
+            value(
+                page,
+                "candybridge_webhooks_received_total{outcome=\"duplicate\",type=\"checkout.session.completed\"}"))
+        .isEqualTo(1.0);
+    assertThat(
+            value(
+                page,
+                "candybridge_webhooks_received_total{outcome=\"ignored\",type=\"customer.created\"}"))
+        .isEqualTo(1.0);
+    assertThat(
+            value(
+                page, "candybridge_webhooks_received_total{outcome=\"rejected\",type=\"unknown\"}"))
+        .isEqualTo(2.0);
+    assertThat(
+            value(
+                page,
+                "candybridge_webhooks_received_total{outcome=\"unavailable\",type=\"charge.refunded\"}"))
+        .isEqualTo(1.0);
     assertThat(value(page, "candybridge_ingest_duration_seconds_count")).isEqualTo(2.0);
     assertThat(value(page, "candybridge_ingest_duration_seconds_sum")).isEqualTo(0.042);
-    assertThat(value(page, "candybridge_ingest_duration_seconds_bucket{le=\"0.025\"}")).isEqualTo(1.0);
-    assertThat(value(page, "candybridge_delivery_attempts_total{verdict=\"retry\"}")).isEqualTo(1.0);
-    assertThat(value(page, "candybridge_delivery_attempts_total{verdict=\"delivered\"}")).isEqualTo(1.0);
+    assertThat(value(page, "candybridge_ingest_duration_seconds_bucket{le=\"0.025\"}"))
+        .isEqualTo(1.0);
+    assertThat(value(page, "candybridge_delivery_attempts_total{verdict=\"retry\"}"))
+        .isEqualTo(1.0);
+    assertThat(value(page, "candybridge_delivery_attempts_total{verdict=\"delivered\"}"))
+        .isEqualTo(1.0);
     assertThat(value(page, "candybridge_delivery_attempts_total{verdict=\"fail\"}")).isEqualTo(1.0);
     assertThat(value(page, "candybridge_delivery_attempts_total{verdict=\"in_doubt\"}")).isZero();
-    assertThat(value(page, "candybridge_delivery_attempt_duration_seconds_sum{verdict=\"retry\"}")).isEqualTo(0.9);
-    assertThat(value(page, "candybridge_delivery_status_changes_total{status=\"delivered\"}")).isEqualTo(1.0);
-    assertThat(value(page, "candybridge_delivery_status_changes_total{status=\"failed\"}")).isEqualTo(1.0);
-    assertThat(value(page, "candybridge_delivery_status_changes_total{status=\"in_doubt\"}")).isZero();
-    assertThat(value(page, "candybridge_backfill_events_total{outcome=\"stored\"}")).isEqualTo(40.0);
-    assertThat(value(page, "candybridge_backfill_events_total{outcome=\"duplicate\"}")).isEqualTo(2.0);
+    assertThat(value(page, "candybridge_delivery_attempt_duration_seconds_sum{verdict=\"retry\"}"))
+        .isEqualTo(0.9);
+    assertThat(value(page, "candybridge_delivery_status_changes_total{status=\"delivered\"}"))
+        .isEqualTo(1.0);
+    assertThat(value(page, "candybridge_delivery_status_changes_total{status=\"failed\"}"))
+        .isEqualTo(1.0);
+    assertThat(value(page, "candybridge_delivery_status_changes_total{status=\"in_doubt\"}"))
+        .isZero();
+    assertThat(value(page, "candybridge_backfill_events_total{outcome=\"stored\"}"))
+        .isEqualTo(40.0);
+    assertThat(value(page, "candybridge_backfill_events_total{outcome=\"duplicate\"}"))
+        .isEqualTo(2.0);
     assertThat(value(page, "candybridge_store_commit_duration_seconds_count")).isEqualTo(2.0);
-    assertThat(value(page, "candybridge_store_commit_duration_seconds_bucket{le=\"0.001\"}")).isEqualTo(1.0);
-    assertThat(value(page, "candybridge_store_commit_duration_seconds_bucket{le=\"0.25\"}")).isEqualTo(1.0);
-    assertThat(value(page, "candybridge_store_commit_duration_seconds_bucket{le=\"0.5\"}")).isEqualTo(2.0);
+    assertThat(value(page, "candybridge_store_commit_duration_seconds_bucket{le=\"0.001\"}"))
+        .isEqualTo(1.0);
+    assertThat(value(page, "candybridge_store_commit_duration_seconds_bucket{le=\"0.25\"}"))
+        .isEqualTo(1.0);
+    assertThat(value(page, "candybridge_store_commit_duration_seconds_bucket{le=\"0.5\"}"))
+        .isEqualTo(2.0);
   }
 
   @Test
   void queue_gauges_come_from_the_store_statistics() {
     stats =
         new QueueStats(
-            Map.of(DeliveryStatus.PENDING, 7L, DeliveryStatus.DELIVERED, 120L, DeliveryStatus.IN_DOUBT, 2L),
+            Map.of(
+                DeliveryStatus.PENDING,
+                7L,
+                DeliveryStatus.DELIVERED,
+                120L,
+                DeliveryStatus.IN_DOUBT,
+                2L),
             5,
             Optional.of(Duration.ofSeconds(95)));
 
@@ -122,7 +159,8 @@ class MetricsTest {
         Metrics.withStatsTtl(
             clock,
             () -> {
-              if (statsReads.incrementAndGet() == 1) throw new IllegalStateException("database is locked");
+              if (statsReads.incrementAndGet() == 1)
+                throw new IllegalStateException("database is locked");
               return new QueueStats(Map.of(), 3, Optional.empty());
             },
             Duration.ofSeconds(5));
@@ -147,20 +185,35 @@ class MetricsTest {
     Set<String> outcomes = labelValues(page, "candybridge_webhooks_received_total", "outcome");
     assertThat(types).containsExactlyInAnyOrder("other", "checkout.session.completed");
     assertThat(outcomes).containsExactlyInAnyOrder("ignored", "other");
-    assertThat(value(page, "candybridge_webhooks_received_total{outcome=\"ignored\",type=\"other\"}")).isEqualTo(500.0);
-    assertThat(value(page, "candybridge_webhooks_received_total{outcome=\"other\",type=\"checkout.session.completed\"}")).isEqualTo(500.0);
-    assertThat(labelValues(page, "candybridge_backfill_events_total", "outcome")).containsExactly("other");
+    assertThat(
+            value(page, "candybridge_webhooks_received_total{outcome=\"ignored\",type=\"other\"}"))
+        .isEqualTo(500.0);
+    assertThat(
+            value(
+                page,
+                "candybridge_webhooks_received_total{outcome=\"other\",type=\"checkout.session.completed\"}"))
+        .isEqualTo(500.0);
+    assertThat(labelValues(page, "candybridge_backfill_events_total", "outcome"))
+        .containsExactly("other");
   }
 
   @Test
   void the_type_label_has_at_most_the_known_types_plus_other_and_unknown() {
     Set<String> labels =
-        Set.of("checkout.session.completed", "invoice.paid", "x", "", Metrics.UNKNOWN_TYPE, "charge.refunded\n")
+        Set.of(
+                "checkout.session.completed",
+                "invoice.paid",
+                "x",
+                "",
+                Metrics.UNKNOWN_TYPE,
+                "charge.refunded\n")
             .stream()
             .map(Metrics::typeLabel)
             .collect(Collectors.toSet());
 
-    assertThat(labels).containsExactlyInAnyOrder("checkout.session.completed", "invoice.paid", "other", "unknown");
+    assertThat(labels)
+        .containsExactlyInAnyOrder(
+            "checkout.session.completed", "invoice.paid", "other", "unknown");
     assertThat(Metrics.KNOWN_EVENT_TYPES).hasSizeLessThan(20);
   }
 
@@ -180,8 +233,12 @@ class MetricsTest {
       page = production.scrape();
     }
 
-    assertThat(page).contains("candybridge_queue_depth ", "jvm_memory_used_bytes", "jvm_gc_max_data_size_bytes",
-        "process_uptime_seconds");
+    assertThat(page)
+        .contains(
+            "candybridge_queue_depth ",
+            "jvm_memory_used_bytes",
+            "jvm_gc_max_data_size_bytes",
+            "process_uptime_seconds");
   }
 
   /** The value of one series line, e.g. {@code name{a="b"} 2.0}. */

@@ -49,8 +49,7 @@ class HttpReferralCandyConnectionTest {
     server.answer(ScriptedServer::reset);
     try (HttpReferralCandy client = client(Duration.ofSeconds(5))) {
       assertThatThrownBy(() -> client.send(TV4))
-          .isInstanceOfSatisfying(
-              NoAnswerException.class, e -> assertThat(e.timedOut()).isFalse());
+          .isInstanceOfSatisfying(NoAnswerException.class, e -> assertThat(e.timedOut()).isFalse());
     }
     assertThat(server.requests()).isEqualTo(1);
   }

@@ -22,23 +22,25 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * docs/design.md §6 over real sockets: each way a call can fail, committed for real by a raw-socket server,
- * and the one exception it must give. {@link NotSentException} when nothing of the request can have
- * left (safe to send again); {@link NoAnswerException} once writing started (held in doubt); an
- * {@link RcResponse} once the status line and headers came, whatever became of the body. Every case
- * runs for {@code send} and for {@code verify}.
+ * docs/design.md §6 over real sockets: each way a call can fail, committed for real by a raw-socket
+ * server, and the one exception it must give. {@link NotSentException} when nothing of the request
+ * can have left (safe to send again); {@link NoAnswerException} once writing started (held in
+ * doubt); an {@link RcResponse} once the status line and headers came, whatever became of the body.
+ * Every case runs for {@code send} and for {@code verify}.
  */
 class HttpReferralCandyFailureTest {
   /** For the cases that wait for the deadline. */
   private static final Duration TIMEOUT = Duration.ofMillis(400);
+
   /** For the others: long enough for a cold JVM's first exchange on a busy machine. */
   private static final Duration GENEROUS = Duration.ofSeconds(10);
+
   private static final Instant NOW = Instant.ofEpochSecond(1700000100);
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
@@ -145,9 +147,9 @@ class HttpReferralCandyFailureTest {
     Assumptions.assumeTrue(fill(full), "loopback connects did not hang on a full accept queue");
     long started = System.nanoTime();
 
-    assertThatThrownBy(
-            () -> call.on(client("http://127.0.0.1:" + full.getLocalPort(), TIMEOUT)))
-        .isInstanceOf(NotSentException.class); // by the connect timeout or the deadline, both 400 ms
+    assertThatThrownBy(() -> call.on(client("http://127.0.0.1:" + full.getLocalPort(), TIMEOUT)))
+        .isInstanceOf(
+            NotSentException.class); // by the connect timeout or the deadline, both 400 ms
     assertThat(Duration.ofNanos(System.nanoTime() - started))
         .isGreaterThanOrEqualTo(TIMEOUT.minusMillis(50))
         .isLessThan(TIMEOUT.plusSeconds(2));
@@ -268,7 +270,8 @@ class HttpReferralCandyFailureTest {
   void a_body_reset_midway_is_an_answer(Call call) throws IOException {
     server.answer(
         (socket, out) -> {
-          ScriptedServer.write(out, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 50\r\n\r\noops");
+          ScriptedServer.write(
+              out, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 50\r\n\r\noops");
           return ScriptedServer.reset(socket, out);
         });
 
@@ -285,7 +288,9 @@ class HttpReferralCandyFailureTest {
     server.answer(
         ScriptedServer.thenClose(
             "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: "
-                + page.length() + "\r\n\r\n" + page));
+                + page.length()
+                + "\r\n\r\n"
+                + page));
 
     RcResponse response = call.on(client(server.apiBase().toString()));
 
@@ -300,8 +305,10 @@ class HttpReferralCandyFailureTest {
     int mib = 1024 * 1024;
     server.answer(
         ScriptedServer.thenClose(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + mib
-                + "\r\n\r\n" + "x".repeat(mib)));
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                + mib
+                + "\r\n\r\n"
+                + "x".repeat(mib)));
 
     RcResponse response = call.on(client(server.apiBase().toString()));
 
@@ -374,7 +381,8 @@ class HttpReferralCandyFailureTest {
       Socket s = new Socket();
       open.add(s);
       try {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 200);
+        s.connect(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 200);
       } catch (SocketTimeoutException e) {
         return true;
       }

@@ -3,6 +3,7 @@ package candybridge.referralcandy;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import candybridge.testing.Tries;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import candybridge.testing.Tries;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +44,9 @@ class RcSignerPropertyTest {
     String expected = recipe(secret, params);
     assertThat(RcSigner.sign(secret, shuffled)).isEqualTo(expected).matches("[0-9a-f]{32}");
     shuffled.put("signature", "whatever");
-    assertThat(RcSigner.sign(secret, shuffled)).as("a signature never covers itself").isEqualTo(expected);
+    assertThat(RcSigner.sign(secret, shuffled))
+        .as("a signature never covers itself")
+        .isEqualTo(expected);
   }
 
   @Test
@@ -65,14 +67,18 @@ class RcSignerPropertyTest {
   /** Written from the ReferralCandy reference, independently of {@link RcSigner}. */
   static String recipe(String secret, Map<String, String> params) {
     List<String> pairs = new ArrayList<>();
-    params.forEach((k, v) -> {
-      if (!k.equals("signature")) {
-        pairs.add(k + "=" + v);
-      }
-    });
+    params.forEach(
+        (k, v) -> {
+          if (!k.equals("signature")) {
+            pairs.add(k + "=" + v);
+          }
+        });
     Collections.sort(pairs);
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest((secret + String.join("", pairs)).getBytes(UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("MD5")
+                  .digest((secret + String.join("", pairs)).getBytes(UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

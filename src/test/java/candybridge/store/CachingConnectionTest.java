@@ -46,7 +46,9 @@ class CachingConnectionTest {
       assertThat(p.executeUpdate()).isEqualTo(1);
     }
     assertThat(sum(c)).isEqualTo(3);
-    assertThat(sum(c)).as("a query's statement is reusable after its result set closed").isEqualTo(3);
+    assertThat(sum(c))
+        .as("a query's statement is reusable after its result set closed")
+        .isEqualTo(3);
   }
 
   @Test

@@ -33,9 +33,15 @@ class CommitTimesTest {
     List<String> ran = new ArrayList<>();
 
     times.time(3, () -> ran.add("commit"));
-    assertThatThrownBy(() -> times.time(3, () -> {
-      throw new SQLException("disk I/O error");
-    })).isInstanceOf(SQLException.class).hasMessage("disk I/O error");
+    assertThatThrownBy(
+            () ->
+                times.time(
+                    3,
+                    () -> {
+                      throw new SQLException("disk I/O error");
+                    }))
+        .isInstanceOf(SQLException.class)
+        .hasMessage("disk I/O error");
 
     assertThat(ran).containsExactly("commit");
     assertThat(heard).singleElement().satisfies(d -> assertThat(d.isNegative()).isFalse());
@@ -49,15 +55,17 @@ class CommitTimesTest {
     String slow = logOf(() -> times.committed(CommitTimes.SLOW, 64));
 
     assertThat(quick).doesNotContain("a commit of");
-    assertThat(slow).contains("WARN", "a commit of 64 transaction(s) took", "slow to make writes durable");
+    assertThat(slow)
+        .contains("WARN", "a commit of 64 transaction(s) took", "slow to make writes durable");
     assertThat(heard).hasSize(2);
   }
 
   @Test
   void a_failing_listener_does_not_fail_the_commit_it_hears_of() {
-    times.onCommit(d -> {
-      throw new IllegalStateException("registry closed");
-    });
+    times.onCommit(
+        d -> {
+          throw new IllegalStateException("registry closed");
+        });
 
     String log = logOf(() -> times.committed(Duration.ofMillis(2), 1));
 
@@ -69,7 +77,8 @@ class CommitTimesTest {
    * run to one file (pom.xml), so this reads what was appended to it.
    */
   private static String logOf(Runnable action) {
-    Path file = Path.of(System.getProperty("candybridge.testLogFile", "target/test-in-process.log"));
+    Path file =
+        Path.of(System.getProperty("candybridge.testLogFile", "target/test-in-process.log"));
     try {
       long before = Files.exists(file) ? Files.size(file) : 0;
       action.run();

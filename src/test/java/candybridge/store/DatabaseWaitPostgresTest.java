@@ -1,9 +1,9 @@
 package candybridge.store;
 
-import candybridge.delivery.StoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import candybridge.delivery.StoreException;
 import candybridge.testing.MutableClock;
 import candybridge.testing.Postgres;
 import candybridge.testing.TcpForwarder;
@@ -36,13 +36,18 @@ class DatabaseWaitPostgresTest {
     int port = TcpForwarder.freePort();
     String notYetUp = m.replaceFirst("//127.0.0.1:" + port + "/");
     AtomicReference<TcpForwarder> forwarder = new AtomicReference<>();
-    DatabaseWait wait = new DatabaseWait(Duration.ofSeconds(60), "the test database", clock, pause -> {
-      pauses.add(pause);
-      if (forwarder.get() == null) {
-        forwarder.set(TcpForwarder.start(port, Integer.parseInt(m.group(2))));
-      }
-      clock.advance(pause);
-    });
+    DatabaseWait wait =
+        new DatabaseWait(
+            Duration.ofSeconds(60),
+            "the test database",
+            clock,
+            pause -> {
+              pauses.add(pause);
+              if (forwarder.get() == null) {
+                forwarder.set(TcpForwarder.start(port, Integer.parseInt(m.group(2))));
+              }
+              clock.advance(pause);
+            });
     try (JdbcStore store = JdbcStore.open(notYetUp, 2, wait, NOW)) {
       assertThat(store.queueStats(NOW)).isNotNull();
       assertThat(pauses).containsExactly(Duration.ofSeconds(1));
@@ -73,9 +78,13 @@ class DatabaseWaitPostgresTest {
   }
 
   private DatabaseWait waitingUpTo(Duration patience) {
-    return new DatabaseWait(patience, "the test database", clock, pause -> {
-      pauses.add(pause);
-      clock.advance(pause);
-    });
+    return new DatabaseWait(
+        patience,
+        "the test database",
+        clock,
+        pause -> {
+          pauses.add(pause);
+          clock.advance(pause);
+        });
   }
 }

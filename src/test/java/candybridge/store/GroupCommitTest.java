@@ -1,9 +1,9 @@
 package candybridge.store;
 
-import candybridge.delivery.StoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import candybridge.delivery.StoreException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
@@ -39,7 +39,8 @@ class GroupCommitTest {
     config.setJdbcUrl("jdbc:sqlite:" + dir.resolve("t.db"));
     new SqliteDialect().configure(config);
     pool = new HikariDataSource(config);
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
       s.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)");
     }
     commits = new GroupCommit(pool, times);
@@ -60,7 +61,8 @@ class GroupCommitTest {
       String first = "a" + i;
       String second = i == 200 ? "b0" : "b" + i; // the 200th repeats a key: its second insert fails
       results.add(
-          CompletableFuture.supplyAsync(() -> commits.run(c -> insertTwice(c, first, second)), callers));
+          CompletableFuture.supplyAsync(
+              () -> commits.run(c -> insertTwice(c, first, second)), callers));
     }
     int failed = 0;
     for (CompletableFuture<Integer> r : results) {
@@ -79,7 +81,8 @@ class GroupCommitTest {
   }
 
   @Test
-  void the_writer_keeps_savepoint_journals_in_memory_and_the_pool_keeps_its_default() throws Exception {
+  void the_writer_keeps_savepoint_journals_in_memory_and_the_pool_keeps_its_default()
+      throws Exception {
     // 2 = MEMORY: no temporary file per batch for the savepoints' sub-journal (BENCHMARKS.md).
     assertThat(commits.<Integer>run(GroupCommitTest::tempStore)).isEqualTo(2);
     try (Connection c = pool.getConnection()) {
@@ -90,12 +93,14 @@ class GroupCommitTest {
   @Test
   void the_pool_does_not_fetch_generated_keys_after_every_insert() throws Exception {
     try (Connection c = pool.getConnection()) {
-      assertThat(c.unwrap(SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys()).isFalse();
+      assertThat(c.unwrap(SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys())
+          .isFalse();
     }
   }
 
   private static int tempStore(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA temp_store")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA temp_store")) {
       rs.next();
       return rs.getInt(1);
     }
@@ -112,12 +117,14 @@ class GroupCommitTest {
     }
     assertThat(timed).hasSize(3);
     // A work that fails alone is undone to its savepoint; its (now empty) batch still commits.
-    assertThatThrownBy(() -> commits.run(c -> insertTwice(c, "k0", "x"))).isInstanceOf(StoreException.class);
+    assertThatThrownBy(() -> commits.run(c -> insertTwice(c, "k0", "x")))
+        .isInstanceOf(StoreException.class);
     assertThat(timed).hasSize(4).allSatisfy(d -> assertThat(d.isNegative()).isFalse());
   }
 
   @Test
-  void fails_while_another_process_holds_the_write_lock_past_the_busy_timeout_and_recovers() throws Exception {
+  void fails_while_another_process_holds_the_write_lock_past_the_busy_timeout_and_recovers()
+      throws Exception {
     List<Duration> timed = Collections.synchronizedList(new ArrayList<>());
     times.onCommit(timed::add);
     try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("t.db"));

@@ -1,6 +1,5 @@
 package candybridge.store;
 
-import candybridge.delivery.Store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.testing.Postgres;

@@ -1,9 +1,9 @@
 package candybridge.store;
 
-import candybridge.delivery.StoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import candybridge.delivery.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,11 +20,12 @@ class ServeLockTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "jdbc:postgresql://localhost/candybridge?user=u&password=p",
-    "jdbc:sqlite::memory:",
-    "jdbc:sqlite:file:shared?mode=memory&cache=shared"
-  })
+  @ValueSource(
+      strings = {
+        "jdbc:postgresql://localhost/candybridge?user=u&password=p",
+        "jdbc:sqlite::memory:",
+        "jdbc:sqlite:file:shared?mode=memory&cache=shared"
+      })
   void only_sqlite_files_are_locked(String url) {
     assertThat(ServeLock.acquire(url, STARTED)).isEmpty();
   }
@@ -45,7 +46,8 @@ class ServeLockTest {
     assertThat(lock).isPresent();
     assertThat(Files.readString(lockFile))
         .isEqualTo("pid=" + ProcessHandle.current().pid() + " started=2026-09-15T08:05:00Z\n");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lockFile))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lockFile)))
+        .isEqualTo("rw-------");
 
     lock.get().close();
     assertThat(Files.readString(lockFile)).isEmpty();
@@ -57,15 +59,18 @@ class ServeLockTest {
     Path db = dir.resolve("candybridge.db");
     Path link = Files.createSymbolicLink(dir.resolve("link"), dir);
     try (ServeLock held = ServeLock.acquire("jdbc:sqlite:" + db, STARTED).orElseThrow()) {
-      assertThatThrownBy(() -> ServeLock.acquire("jdbc:sqlite:" + link.resolve("candybridge.db"), STARTED))
+      assertThatThrownBy(
+              () -> ServeLock.acquire("jdbc:sqlite:" + link.resolve("candybridge.db"), STARTED))
           .isInstanceOf(DatabaseInUseException.class)
-          .hasMessageContaining("process " + ProcessHandle.current().pid() + " (started 2026-09-15T08:05:00Z)");
+          .hasMessageContaining(
+              "process " + ProcessHandle.current().pid() + " (started 2026-09-15T08:05:00Z)");
     }
   }
 
   @Test
   void a_missing_directory_fails_clearly() {
-    assertThatThrownBy(() -> ServeLock.acquire("jdbc:sqlite:" + dir.resolve("no/such/dir/x.db"), STARTED))
+    assertThatThrownBy(
+            () -> ServeLock.acquire("jdbc:sqlite:" + dir.resolve("no/such/dir/x.db"), STARTED))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("x.db.lock");
   }

@@ -1,6 +1,5 @@
 package candybridge.store;
 
-import candybridge.delivery.Store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -19,7 +18,8 @@ class SqliteStoreTest extends StoreContract {
 
   @Test
   void reopening_applies_no_migration_twice_and_keeps_data() {
-    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    store.saveEvent(
+        event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
     store.close();
     store = openStore();
     assertThat(store.findDeliveryByKey("purchase:cs_1")).isPresent();
@@ -27,7 +27,8 @@ class SqliteStoreTest extends StoreContract {
 
   @Test
   void uses_wal_with_full_sync() throws Exception {
-    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("candybridge.db"));
+    try (var c =
+            java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("candybridge.db"));
         var s = c.createStatement();
         var rs = s.executeQuery("PRAGMA journal_mode")) {
       rs.next();
@@ -38,12 +39,14 @@ class SqliteStoreTest extends StoreContract {
   @Test
   void the_database_file_and_its_wal_and_shm_are_readable_by_the_owner_only() throws Exception {
     // openStore() ran before this test: the file is new, and written through the WAL.
-    store.saveEvent(event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
+    store.saveEvent(
+        event("evt_1", "checkout.session.completed", "cs_1", 100), purchasePlan("cs_1"), NOW);
     Path db = dir.resolve("candybridge.db");
     for (String suffix : new String[] {"", "-wal", "-shm"}) {
       Path file = db.resolveSibling(db.getFileName() + suffix);
       assertThat(file).exists();
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .as(file.toString())
           .isEqualTo("rw-------");
     }
   }
@@ -54,12 +57,14 @@ class SqliteStoreTest extends StoreContract {
     Path db = dir.resolve("candybridge.db");
     Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rw-r-----"));
     store = openStore();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).isEqualTo("rw-r-----");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db)))
+        .isEqualTo("rw-r-----");
   }
 
   @Test
   void splits_migration_scripts_into_statements() {
-    assertThat(Migrations.statements("-- c\nCREATE TABLE a (x INT); -- t\nCREATE INDEX i ON a (x);\n"))
+    assertThat(
+            Migrations.statements("-- c\nCREATE TABLE a (x INT); -- t\nCREATE INDEX i ON a (x);\n"))
         .containsExactly("CREATE TABLE a (x INT)", "CREATE INDEX i ON a (x)");
   }
 }

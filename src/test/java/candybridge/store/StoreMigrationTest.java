@@ -49,28 +49,39 @@ class StoreMigrationTest {
   @Test
   void copies_every_column_of_every_row_and_a_second_run_copies_nothing() throws SQLException {
     List<TableCount> first = migrate(2, QUIET);
-    assertThat(first).extracting(TableCount::table).containsExactly("stripe_event", "delivery", "delivery_attempt");
-    assertThat(first).allSatisfy(c -> {
-      assertThat(c.matches()).isTrue();
-      assertThat(c.copied()).isEqualTo(c.source()).isPositive();
-      assertThat(c.present()).isZero();
-    });
+    assertThat(first)
+        .extracting(TableCount::table)
+        .containsExactly("stripe_event", "delivery", "delivery_attempt");
+    assertThat(first)
+        .allSatisfy(
+            c -> {
+              assertThat(c.matches()).isTrue();
+              assertThat(c.copied()).isEqualTo(c.source()).isPositive();
+              assertThat(c.present()).isZero();
+            });
     assertSameRows();
 
     List<TableCount> second = migrate(2, QUIET);
-    assertThat(second).allSatisfy(c -> {
-      assertThat(c.copied()).isZero();
-      assertThat(c.present()).isEqualTo(c.source());
-      assertThat(c.target()).isEqualTo(c.source());
-    });
+    assertThat(second)
+        .allSatisfy(
+            c -> {
+              assertThat(c.copied()).isZero();
+              assertThat(c.present()).isEqualTo(c.source());
+              assertThat(c.target()).isEqualTo(c.source());
+            });
     assertSameRows();
   }
 
   @Test
   void a_run_interrupted_after_its_first_batch_is_completed_by_the_next() throws SQLException {
-    assertThatThrownBy(() -> migrate(2, (table, done, total) -> {
-      throw new IllegalStateException("killed after " + table + " " + done);
-    })).hasMessageContaining("killed after stripe_event 2");
+    assertThatThrownBy(
+            () ->
+                migrate(
+                    2,
+                    (table, done, total) -> {
+                      throw new IllegalStateException("killed after " + table + " " + done);
+                    }))
+        .hasMessageContaining("killed after stripe_event 2");
     assertThat(rows(target, "SELECT event_id AS k, * FROM stripe_event")).hasSize(2);
 
     List<TableCount> rerun = migrate(2, QUIET);
@@ -81,13 +92,17 @@ class StoreMigrationTest {
   }
 
   @Test
-  void a_delivery_whose_id_is_taken_in_the_target_gets_a_fresh_id_and_keeps_its_attempts() throws SQLException {
+  void a_delivery_whose_id_is_taken_in_the_target_gets_a_fresh_id_and_keeps_its_attempts()
+      throws SQLException {
     JdbcStore.open(target, 1, NOW).close();
-    try (Connection c = DriverManager.getConnection(target); Statement s = c.createStatement()) {
-      s.execute("""
+    try (Connection c = DriverManager.getConnection(target);
+        Statement s = c.createStatement()) {
+      s.execute(
+          """
           INSERT INTO stripe_event (event_id, type, object_id, created_s, api_version, plan_summary, received_at)
           VALUES ('evt_other', 'checkout.session.completed', 'cs_other', 1, '2025', 'other', 1)""");
-      s.execute("""
+      s.execute(
+          """
           INSERT INTO delivery (id, dedupe_key, event_id, method, params, status, created_at, updated_at)
           VALUES (1, 'purchase:cs_other', 'evt_other', 'PURCHASE', '{}', 'delivered', 1, 1)""");
     }
@@ -96,28 +111,35 @@ class StoreMigrationTest {
     assertThat(counts.get(1).target()).isEqualTo(counts.get(1).source() + 1);
 
     String key = "purchase:" + source.delivered();
-    try (JdbcStore s = JdbcStore.open(source.url(), NOW); JdbcStore t = JdbcStore.open(target, NOW)) {
+    try (JdbcStore s = JdbcStore.open(source.url(), NOW);
+        JdbcStore t = JdbcStore.open(target, NOW)) {
       var before = s.findDeliveryByKey(key).orElseThrow();
       var after = t.findDeliveryByKey(key).orElseThrow();
       assertThat(before.id().value()).isEqualTo(1);
       assertThat(after.id().value()).isGreaterThan(1);
       assertThat(after.call()).isEqualTo(before.call());
-      assertThat(t.attempts(after.id())).hasSize(1).first()
+      assertThat(t.attempts(after.id()))
+          .hasSize(1)
+          .first()
           .satisfies(a -> assertThat(a.httpStatus()).hasValue(200));
     }
   }
 
   @Test
   void refuses_a_source_with_a_newer_schema_or_that_is_no_candybridge_database() throws Exception {
-    try (Connection c = DriverManager.getConnection(source.url()); Statement s = c.createStatement()) {
-      s.execute("INSERT INTO schema_version (version, script, applied_at) VALUES (999, 'V999__future.sql', 0)");
+    try (Connection c = DriverManager.getConnection(source.url());
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO schema_version (version, script, applied_at) VALUES (999, 'V999__future.sql', 0)");
     }
     assertThatThrownBy(() -> migrate(500, QUIET))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema version 999");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("schema version 999");
 
     Path empty = Files.createFile(dir.resolve("empty.db"));
     assertThatThrownBy(() -> StoreMigration.open("jdbc:sqlite:" + empty, target, NOW))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a Candybridge database");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a Candybridge database");
     assertThat(Files.size(empty)).as("not migrated into a Candybridge database").isZero();
   }
 
@@ -126,30 +148,39 @@ class StoreMigrationTest {
         .isEqualTo(rows(source.url(), "SELECT event_id AS k, * FROM stripe_event"));
     assertThat(rows(target, "SELECT dedupe_key AS k, * FROM delivery"))
         .isEqualTo(rows(source.url(), "SELECT dedupe_key AS k, * FROM delivery"));
-    String attempts = "SELECT d.dedupe_key || '#' || a.attempt_number AS k, a.* FROM delivery_attempt a"
-        + " JOIN delivery d ON d.id = a.delivery_id";
+    String attempts =
+        "SELECT d.dedupe_key || '#' || a.attempt_number AS k, a.* FROM delivery_attempt a"
+            + " JOIN delivery d ON d.id = a.delivery_id";
     Map<String, Map<String, Object>> sourceAttempts = rows(source.url(), attempts);
-    assertThat(sourceAttempts.values()).extracting(r -> r.get("verdict"))
+    assertThat(sourceAttempts.values())
+        .extracting(r -> r.get("verdict"))
         .contains("DELIVERED", "FAIL", "RETRY", "IN_DOUBT");
     assertThat(withoutIds(rows(target, attempts))).isEqualTo(withoutIds(sourceAttempts));
   }
 
-  private static Map<String, Map<String, Object>> withoutIds(Map<String, Map<String, Object>> rows) {
+  private static Map<String, Map<String, Object>> withoutIds(
+      Map<String, Map<String, Object>> rows) {
     rows.values().forEach(r -> r.keySet().removeAll(Set.of("id")));
     return rows;
   }
 
-  /** Every row by its key column {@code k}, each column by name; numbers as longs, so both drivers agree. */
+  /**
+   * Every row by its key column {@code k}, each column by name; numbers as longs, so both drivers
+   * agree.
+   */
   private static Map<String, Map<String, Object>> rows(String url, String sql) throws SQLException {
     Map<String, Map<String, Object>> out = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       ResultSetMetaData meta = rs.getMetaData();
       while (rs.next()) {
         Map<String, Object> row = new HashMap<>();
         for (int i = 2; i <= meta.getColumnCount(); i++) {
           Object v = rs.getObject(i);
-          row.put(meta.getColumnLabel(i).toLowerCase(Locale.ROOT), v instanceof Number n ? n.longValue() : v);
+          row.put(
+              meta.getColumnLabel(i).toLowerCase(Locale.ROOT),
+              v instanceof Number n ? n.longValue() : v);
         }
         out.put(rs.getString(1), row);
       }

@@ -19,8 +19,10 @@ class CachingStripeApiTest {
   private static final Duration TTL = Duration.ofMinutes(10);
 
   private final MutableClock clock = MutableClock.at(1_789_110_000L);
-  private final FakeStripeApiServer fake = StripeJavaApiTest.withFixtures(FakeStripeApiServer.start(KEY));
-  private final StripeJavaApi stripe = new StripeJavaApi(new Secret(KEY), fake.apiBase(), Duration.ofSeconds(5));
+  private final FakeStripeApiServer fake =
+      StripeJavaApiTest.withFixtures(FakeStripeApiServer.start(KEY));
+  private final StripeJavaApi stripe =
+      new StripeJavaApi(new Secret(KEY), fake.apiBase(), Duration.ofSeconds(5));
   private final CachingStripeApi api = new CachingStripeApi(stripe, clock, TTL, 2);
 
   @AfterEach
@@ -62,7 +64,8 @@ class CachingStripeApiTest {
     assertThat(api.promotionCodeText(AUTUMN)).contains("AUTUMN25");
     assertThat(api.promotionCodeText(AUTUMN)).contains("AUTUMN25");
 
-    assertThat(fake.requests()).containsExactly(new Request("GET", "/v1/promotion_codes/" + AUTUMN));
+    assertThat(fake.requests())
+        .containsExactly(new Request("GET", "/v1/promotion_codes/" + AUTUMN));
   }
 
   @Test
@@ -89,8 +92,11 @@ class CachingStripeApiTest {
     assertThat(fake.requests()).as("still remembered").hasSize(before);
 
     api.customer(ERIKA);
-    assertThat(fake.requests()).as("evicted, so asked again").hasSize(before + 1)
-        .last().isEqualTo(new Request("GET", "/v1/customers/" + ERIKA));
+    assertThat(fake.requests())
+        .as("evicted, so asked again")
+        .hasSize(before + 1)
+        .last()
+        .isEqualTo(new Request("GET", "/v1/customers/" + ERIKA));
   }
 
   @Test

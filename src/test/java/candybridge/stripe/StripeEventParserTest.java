@@ -13,8 +13,10 @@ class StripeEventParserTest {
 
   private static byte[] eventWithName(byte[] nameBytes) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(("{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"checkout.session.completed\","
-        + "\"created\":1,\"data\":{\"object\":{\"id\":\"cs_1\",\"name\":\"").getBytes(UTF_8));
+    out.writeBytes(
+        ("{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"checkout.session.completed\","
+                + "\"created\":1,\"data\":{\"object\":{\"id\":\"cs_1\",\"name\":\"")
+            .getBytes(UTF_8));
     out.writeBytes(nameBytes);
     out.writeBytes("\"}}}".getBytes(UTF_8));
     return out.toByteArray();
@@ -44,11 +46,13 @@ class StripeEventParserTest {
   @Test
   void malformed_utf8_is_refused_whatever_else_the_body_holds() {
     byte[][] malformed = {
-      {(byte) 0x80},                           // a continuation byte alone
-      {(byte) 0xC3, (byte) 0x28},              // a lead byte without its continuation
+      {(byte) 0x80}, // a continuation byte alone
+      {(byte) 0xC3, (byte) 0x28}, // a lead byte without its continuation
       {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a surrogate, encoded (CESU-8)
-      {(byte) 0xC0, (byte) 0xAF},              // an overlong '/'
-      {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD, (byte) 0xFF}, // a real U+FFFD, then a byte never in UTF-8
+      {(byte) 0xC0, (byte) 0xAF}, // an overlong '/'
+      {
+        (byte) 0xEF, (byte) 0xBF, (byte) 0xBD, (byte) 0xFF
+      }, // a real U+FFFD, then a byte never in UTF-8
     };
     for (byte[] bad : malformed) {
       assertThatThrownBy(() -> parser.parse(eventWithName(bad)))

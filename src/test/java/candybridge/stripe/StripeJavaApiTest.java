@@ -39,15 +39,20 @@ class StripeJavaApiTest {
   void finds_a_customer_with_e_mail_and_name() throws Exception {
     Optional<StripeCustomer> customer = api.customer(ANA);
 
-    assertThat(customer).contains(
-        new StripeCustomer(ANA, Optional.of("ana.silva@example.com"), Optional.of("Ana Maria Silva")));
-    assertThat(fake.requests()).containsExactly(new FakeStripeApiServer.Request("GET", "/v1/customers/" + ANA));
+    assertThat(customer)
+        .contains(
+            new StripeCustomer(
+                ANA, Optional.of("ana.silva@example.com"), Optional.of("Ana Maria Silva")));
+    assertThat(fake.requests())
+        .containsExactly(new FakeStripeApiServer.Request("GET", "/v1/customers/" + ANA));
   }
 
   @Test
   void finds_a_customer_without_a_name() throws Exception {
-    assertThat(api.customer(ERIKA)).contains(
-        new StripeCustomer(ERIKA, Optional.of("erika.mustermann@example.com"), Optional.empty()));
+    assertThat(api.customer(ERIKA))
+        .contains(
+            new StripeCustomer(
+                ERIKA, Optional.of("erika.mustermann@example.com"), Optional.empty()));
   }
 
   @Test
@@ -70,7 +75,8 @@ class StripeJavaApiTest {
   @Test
   void finds_the_text_of_a_promotion_code() throws Exception {
     assertThat(api.promotionCodeText(AUTUMN)).contains("AUTUMN25");
-    assertThat(fake.requests()).containsExactly(new FakeStripeApiServer.Request("GET", "/v1/promotion_codes/" + AUTUMN));
+    assertThat(fake.requests())
+        .containsExactly(new FakeStripeApiServer.Request("GET", "/v1/promotion_codes/" + AUTUMN));
   }
 
   @Test
@@ -85,7 +91,8 @@ class StripeJavaApiTest {
 
     assertThatThrownBy(() -> api.customer(ANA))
         .isInstanceOf(StripeUnavailableException.class)
-        .hasMessageStartingWith("Stripe did not answer the Customer lookup for " + ANA + ": HTTP " + status + " ")
+        .hasMessageStartingWith(
+            "Stripe did not answer the Customer lookup for " + ANA + ": HTTP " + status + " ")
         .hasCauseInstanceOf(com.stripe.exception.StripeException.class);
     assertThat(fake.requests()).as("no retry inside the client").hasSize(1);
   }
@@ -139,18 +146,32 @@ class StripeJavaApiTest {
     assertThatThrownBy(() -> wrong.customer(ANA))
         .isInstanceOf(StripeUnavailableException.class)
         .hasMessageContaining("HTTP 401 API key rejected")
-        .satisfies(e -> {
-          for (Throwable t = e; t != null; t = t.getCause()) {
-            assertThat(String.valueOf(t.getMessage())).doesNotContain(wrongKey).doesNotContain(KEY);
-          }
-        });
+        .satisfies(
+            e -> {
+              for (Throwable t = e; t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage()))
+                    .doesNotContain(wrongKey)
+                    .doesNotContain(KEY);
+              }
+            });
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"cus_1/../../v1/charges", "cus_1?expand=x", "cus 1", " ", "", "..", "cus_1#x", "cus_1%2F"})
+  @ValueSource(
+      strings = {
+        "cus_1/../../v1/charges",
+        "cus_1?expand=x",
+        "cus 1",
+        " ",
+        "",
+        "..",
+        "cus_1#x",
+        "cus_1%2F"
+      })
   void an_id_that_could_change_the_path_is_rejected(String id) {
     assertThatThrownBy(() -> api.customer(id)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> api.promotionCodeText(id)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> api.promotionCodeText(id))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(fake.requests()).isEmpty();
   }
 

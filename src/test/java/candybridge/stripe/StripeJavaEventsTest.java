@@ -22,7 +22,8 @@ class StripeJavaEventsTest {
   static final List<String> CHECKOUT = List.of("checkout.session.completed");
 
   private final FakeStripeApiServer fake = FakeStripeApiServer.start(KEY);
-  private final StripeJavaEvents events = new StripeJavaEvents(new Secret(KEY), fake.apiBase(), Duration.ofSeconds(5), 10);
+  private final StripeJavaEvents events =
+      new StripeJavaEvents(new Secret(KEY), fake.apiBase(), Duration.ofSeconds(5), 10);
 
   @AfterEach
   void stopFake() {
@@ -39,7 +40,8 @@ class StripeJavaEventsTest {
   }
 
   static StripeEvents.Query lastDay(List<String> types) {
-    return new StripeEvents.Query(Instant.ofEpochSecond(NOW - 86_400), Instant.ofEpochSecond(NOW), types);
+    return new StripeEvents.Query(
+        Instant.ofEpochSecond(NOW - 86_400), Instant.ofEpochSecond(NOW), types);
   }
 
   @Test
@@ -50,7 +52,10 @@ class StripeJavaEventsTest {
     StripeEvents.Page second = events.page(lastDay(CHECKOUT), first.lastId());
     StripeEvents.Page third = events.page(lastDay(CHECKOUT), second.lastId());
 
-    assertThat(first.events()).extracting(e -> e.id().value()).startsWith("evt_0", "evt_1").hasSize(10);
+    assertThat(first.events())
+        .extracting(e -> e.id().value())
+        .startsWith("evt_0", "evt_1")
+        .hasSize(10);
     assertThat(first.hasMore()).isTrue();
     assertThat(first.lastId()).contains("evt_9");
     assertThat(second.events()).extracting(e -> e.id().value()).startsWith("evt_10").hasSize(10);
@@ -67,7 +72,8 @@ class StripeJavaEventsTest {
     events.page(lastDay(types), first.lastId());
 
     Map<String, List<String>> query = fake.eventListQueries().get(0);
-    assertThat(query).containsEntry("created[gte]", List.of(Long.toString(NOW - 86_400)))
+    assertThat(query)
+        .containsEntry("created[gte]", List.of(Long.toString(NOW - 86_400)))
         .containsEntry("created[lt]", List.of(Long.toString(NOW)))
         .containsEntry("limit", List.of("10"))
         .containsEntry("types[0]", List.of("checkout.session.completed"))
@@ -78,11 +84,13 @@ class StripeJavaEventsTest {
 
   @Test
   void only_events_of_the_window_and_types_are_listed() throws Exception {
-    fake.withEvents(List.of(
-        SyntheticEvents.checkoutCompleted("evt_in", "cs_in", NOW - 100),
-        SyntheticEvents.checkoutCompleted("evt_too_old", "cs_old", NOW - 86_401),
-        SyntheticEvents.checkoutCompleted("evt_at_until", "cs_until", NOW),
-        SyntheticEvents.from("stripe/invoice.payment_failed.json", "evt_invoice", "in_1", NOW - 100, null)));
+    fake.withEvents(
+        List.of(
+            SyntheticEvents.checkoutCompleted("evt_in", "cs_in", NOW - 100),
+            SyntheticEvents.checkoutCompleted("evt_too_old", "cs_old", NOW - 86_401),
+            SyntheticEvents.checkoutCompleted("evt_at_until", "cs_until", NOW),
+            SyntheticEvents.from(
+                "stripe/invoice.payment_failed.json", "evt_invoice", "in_1", NOW - 100, null)));
 
     StripeEvents.Page page = events.page(lastDay(CHECKOUT), Optional.empty());
 
@@ -106,15 +114,21 @@ class StripeJavaEventsTest {
 
   @Test
   void an_item_that_is_not_an_event_is_reported_and_skipped_not_fatal() throws Exception {
-    fake.withEvents(List.of(
-        SyntheticEvents.checkoutCompleted("evt_good", "cs_good", NOW - 100),
-        "{\"id\":\"evt_bad\",\"object\":\"event\",\"type\":\"checkout.session.completed\",\"created\":"
-            + (NOW - 50) + ",\"data\":{}}"));
+    fake.withEvents(
+        List.of(
+            SyntheticEvents.checkoutCompleted("evt_good", "cs_good", NOW - 100),
+            "{\"id\":\"evt_bad\",\"object\":\"event\",\"type\":\"checkout.session.completed\",\"created\":"
+                + (NOW - 50)
+                + ",\"data\":{}}"));
 
     StripeEvents.Page page = events.page(lastDay(CHECKOUT), Optional.empty());
 
     assertThat(page.events()).extracting(e -> e.id().value()).containsExactly("evt_good");
-    assertThat(page.unreadable()).singleElement().asString().startsWith("evt_bad: ").contains("data.object");
+    assertThat(page.unreadable())
+        .singleElement()
+        .asString()
+        .startsWith("evt_bad: ")
+        .contains("data.object");
     assertThat(page.lastId()).contains("evt_good");
   }
 
@@ -124,13 +138,16 @@ class StripeJavaEventsTest {
 
     assertThatThrownBy(() -> events.page(lastDay(CHECKOUT), Optional.empty()))
         .isInstanceOf(StripeUnavailableException.class)
-        .hasMessageContaining("events list").hasMessageContaining("HTTP 500").hasMessageContaining("req_fake");
+        .hasMessageContaining("events list")
+        .hasMessageContaining("HTTP 500")
+        .hasMessageContaining("req_fake");
   }
 
   @Test
   void a_rejected_key_says_so_without_showing_it() {
     StripeJavaEvents wrongKey =
-        new StripeJavaEvents(new Secret("sk_test_wrong_key_1234"), fake.apiBase(), Duration.ofSeconds(5));
+        new StripeJavaEvents(
+            new Secret("sk_test_wrong_key_1234"), fake.apiBase(), Duration.ofSeconds(5));
 
     assertThatThrownBy(() -> wrongKey.page(lastDay(CHECKOUT), Optional.empty()))
         .isInstanceOf(StripeUnavailableException.class)
@@ -154,6 +171,8 @@ class StripeJavaEventsTest {
     for (int i = 0; i < 21; i++) {
       many.add("type." + i);
     }
-    assertThatThrownBy(() -> lastDay(many)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("20");
+    assertThatThrownBy(() -> lastDay(many))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("20");
   }
 }

@@ -1,17 +1,17 @@
 package candybridge.stripe;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.config.Secret;
 import candybridge.testing.StripeWebhooks;
+import candybridge.testing.Tries;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import candybridge.testing.Tries;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,13 +29,15 @@ class StripeSignatureVerifierPropertyTest {
 
   @Test
   void a_correct_signature_within_the_tolerance_passes() {
-    Tries.forAll(r -> {
-      byte[] body = Tries.bytes(r, 0, 4096);
-      String secret = Tries.letters(r, 1, 60);
-      int skew = r.nextInt(601) - 300;
-      String header = StripeWebhooks.sign(body, "whsec_" + secret, NOW + skew);
-      assertThatCode(() -> verifier("whsec_" + secret).verify(body, header)).doesNotThrowAnyException();
-    });
+    Tries.forAll(
+        r -> {
+          byte[] body = Tries.bytes(r, 0, 4096);
+          String secret = Tries.letters(r, 1, 60);
+          int skew = r.nextInt(601) - 300;
+          String header = StripeWebhooks.sign(body, "whsec_" + secret, NOW + skew);
+          assertThatCode(() -> verifier("whsec_" + secret).verify(body, header))
+              .doesNotThrowAnyException();
+        });
   }
 
   @Test
@@ -54,8 +56,12 @@ class StripeSignatureVerifierPropertyTest {
 
   @Test
   void any_changed_character_of_the_signature_header_fails() {
-    Tries.forAll(r -> changedCharacter(Tries.bytes(r, 0, 1024), r.nextInt(Integer.MAX_VALUE),
-        r.nextBoolean() ? (char) (32 + r.nextInt(95)) : (char) r.nextInt(0xD800)));
+    Tries.forAll(
+        r ->
+            changedCharacter(
+                Tries.bytes(r, 0, 1024),
+                r.nextInt(Integer.MAX_VALUE),
+                r.nextBoolean() ? (char) (32 + r.nextInt(95)) : (char) r.nextInt(0xD800)));
   }
 
   private static void changedCharacter(byte[] body, int at, char replacement) {
@@ -64,7 +70,8 @@ class StripeSignatureVerifierPropertyTest {
     String hexPart = header.substring(header.indexOf("v1=") + 3);
     // Upper-case hex is accepted on purpose (README): not a change of the signature.
     if (header.charAt(i) == replacement
-        || (Character.toLowerCase(replacement) == header.charAt(i) && i >= header.length() - hexPart.length())) {
+        || (Character.toLowerCase(replacement) == header.charAt(i)
+            && i >= header.length() - hexPart.length())) {
       return;
     }
     String changed = header.substring(0, i) + replacement + header.substring(i + 1);
@@ -77,18 +84,21 @@ class StripeSignatureVerifierPropertyTest {
   @Test
   void a_non_ascii_digit_in_the_timestamp_fails() {
     byte[] body = "{}".getBytes(UTF_8);
-    String header = StripeWebhooks.sign(body, StripeWebhooks.SECRET, NOW).replaceFirst("6", "\u096c");
+    String header =
+        StripeWebhooks.sign(body, StripeWebhooks.SECRET, NOW).replaceFirst("6", "\u096c");
     assertThat(catchThrowable(() -> verifier(StripeWebhooks.SECRET).verify(body, header)))
         .isInstanceOf(InvalidSignatureException.class);
   }
 
   @Test
   void a_timestamp_outside_the_tolerance_fails_both_ways() {
-    Tries.forAll(r -> outside(Tries.bytes(r, 0, 512), 301 + r.nextInt(10_000_000 - 300), r.nextBoolean()));
+    Tries.forAll(
+        r -> outside(Tries.bytes(r, 0, 512), 301 + r.nextInt(10_000_000 - 300), r.nextBoolean()));
   }
 
   private static void outside(byte[] body, int off, boolean future) {
-    String header = StripeWebhooks.sign(body, StripeWebhooks.SECRET, future ? NOW + off : NOW - off);
+    String header =
+        StripeWebhooks.sign(body, StripeWebhooks.SECRET, future ? NOW + off : NOW - off);
     assertThat(catchThrowable(() -> verifier(StripeWebhooks.SECRET).verify(body, header)))
         .isInstanceOf(InvalidSignatureException.class);
   }
@@ -105,12 +115,14 @@ class StripeSignatureVerifierPropertyTest {
 
   @Test
   void headers_shaped_like_stripes_with_random_values_never_crash() {
-    Tries.forAll(r -> shaped(Tries.anyString(r, 40), Tries.anyString(r, 80), "k" + Tries.anyString(r, 19)));
+    Tries.forAll(
+        r -> shaped(Tries.anyString(r, 40), Tries.anyString(r, 80), "k" + Tries.anyString(r, 19)));
   }
 
   private static void shaped(String t, String v1, String other) {
     String header = "t=" + t + ",v1=" + v1 + "," + other + "=" + v1 + ",v1";
-    Throwable thrown = catchThrowable(() -> verifier(StripeWebhooks.SECRET).verify("{}".getBytes(UTF_8), header));
+    Throwable thrown =
+        catchThrowable(() -> verifier(StripeWebhooks.SECRET).verify("{}".getBytes(UTF_8), header));
     assertThat(thrown).isInstanceOf(InvalidSignatureException.class);
   }
 }

@@ -34,7 +34,8 @@ class StripeSignatureVerifierTest {
   static Stream<Arguments> vectors() throws IOException {
     JsonNode root;
     try (InputStream in =
-        StripeSignatureVerifierTest.class.getResourceAsStream("/stripe/signature-test-vectors.json")) {
+        StripeSignatureVerifierTest.class.getResourceAsStream(
+            "/stripe/signature-test-vectors.json")) {
       root = new ObjectMapper().readTree(in);
     }
     List<Arguments> out = new ArrayList<>();
@@ -77,7 +78,10 @@ class StripeSignatureVerifierTest {
         bytes = in.readAllBytes();
       }
       clock.set(java.time.Instant.ofEpochSecond(f.path("t").asLong() + 5));
-      assertThatCode(() -> verifier("whsec_test_secret").verify(bytes, f.path("stripe_signature_header").asText()))
+      assertThatCode(
+              () ->
+                  verifier("whsec_test_secret")
+                      .verify(bytes, f.path("stripe_signature_header").asText()))
           .as(f.path("file").asText())
           .doesNotThrowAnyException();
     }
@@ -86,8 +90,12 @@ class StripeSignatureVerifierTest {
   @Test
   void accepts_when_any_configured_secret_matches_any_v1() {
     String header =
-        "t=" + T + ",v1=" + StripeWebhooks.hmacHex(BODY, "whsec_other", T)
-            + ",v1=" + StripeWebhooks.hmacHex(BODY, "whsec_new", T);
+        "t="
+            + T
+            + ",v1="
+            + StripeWebhooks.hmacHex(BODY, "whsec_other", T)
+            + ",v1="
+            + StripeWebhooks.hmacHex(BODY, "whsec_new", T);
     assertThatCode(() -> verifier("whsec_old", "whsec_new").verify(BODY, header))
         .doesNotThrowAnyException();
   }
@@ -139,9 +147,20 @@ class StripeSignatureVerifierTest {
     String good = StripeWebhooks.hmacHex(BODY, "whsec_a", T);
     for (String header :
         new String[] {
-          null, "", "   ", "garbage", "t=abc,v1=" + good, "t=,v1=" + good, "v1=" + good,
-          "t=" + T, "t=" + T + ",v1=", "t=-5,v1=" + good, "t=99999999999999999999,v1=" + good,
-          "t=" + T + ",v0=" + good, ",,,=,==", "t=" + T + ",v1=zz" + good.substring(2)
+          null,
+          "",
+          "   ",
+          "garbage",
+          "t=abc,v1=" + good,
+          "t=,v1=" + good,
+          "v1=" + good,
+          "t=" + T,
+          "t=" + T + ",v1=",
+          "t=-5,v1=" + good,
+          "t=99999999999999999999,v1=" + good,
+          "t=" + T + ",v0=" + good,
+          ",,,=,==",
+          "t=" + T + ",v1=zz" + good.substring(2)
         }) {
       assertThatThrownBy(() -> v.verify(BODY, header))
           .as("header %s", header)

@@ -20,10 +20,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * An alert webhook on {@code 127.0.0.1} and a free port that records every POST body and answers
- * as scripted: the queued statuses first ({@link #respondWith}), then 200; or, after {@link
- * #hang()}, holds every request until {@link #close()}. {@link #likeSlack()} makes it answer as
- * Slack's incoming webhooks do: {@code 400 no_text} for a body without a {@code text}. Thread-safe.
+ * An alert webhook on {@code 127.0.0.1} and a free port that records every POST body and answers as
+ * scripted: the queued statuses first ({@link #respondWith}), then 200; or, after {@link #hang()},
+ * holds every request until {@link #close()}. {@link #likeSlack()} makes it answer as Slack's
+ * incoming webhooks do: {@code 400 no_text} for a body without a {@code text}. Thread-safe.
  */
 public final class FakeAlertReceiver implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();

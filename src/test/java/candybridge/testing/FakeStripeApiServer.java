@@ -18,12 +18,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * A stand-in for Stripe's REST API on {@code 127.0.0.1} and a free port: {@code GET
@@ -125,10 +125,10 @@ public final class FakeStripeApiServer implements AutoCloseable {
   }
 
   /**
-   * Adds these events (Stripe event JSON, each with {@code id}, {@code created} and {@code type}) to
-   * those listed at {@code GET /v1/events}: newest first (by {@code created}, then the later added
-   * first), filtered by {@code created[gt|gte|lt|lte]}, {@code type} (with a trailing {@code *}
-   * wildcard) and {@code types[]}, paged by {@code limit} (1-100, default 10) and {@code
+   * Adds these events (Stripe event JSON, each with {@code id}, {@code created} and {@code type})
+   * to those listed at {@code GET /v1/events}: newest first (by {@code created}, then the later
+   * added first), filtered by {@code created[gt|gte|lt|lte]}, {@code type} (with a trailing {@code
+   * *} wildcard) and {@code types[]}, paged by {@code limit} (1-100, default 10) and {@code
    * starting_after}, with {@code has_more}. Each item is served as given.
    */
   public FakeStripeApiServer withEvents(List<String> eventJson) {
@@ -162,14 +162,18 @@ public final class FakeStripeApiServer implements AutoCloseable {
     }
   }
 
-  /** An existing endpoint (as made in the Dashboard): its id, or {@code we_…} when none is given. */
-  public FakeStripeApiServer withEndpoint(String url, List<String> events, boolean enabled, Map<String, String> metadata) {
+  /**
+   * An existing endpoint (as made in the Dashboard): its id, or {@code we_…} when none is given.
+   */
+  public FakeStripeApiServer withEndpoint(
+      String url, List<String> events, boolean enabled, Map<String, String> metadata) {
     synchronized (lock) {
       ObjectNode e = JSON.createObjectNode();
       e.put("id", "we_fake" + (endpoints.size() + 1));
       e.put("object", "webhook_endpoint");
       e.put("url", url);
-      e.putArray("enabled_events").addAll(events.stream().map(JSON.getNodeFactory()::textNode).toList());
+      e.putArray("enabled_events")
+          .addAll(events.stream().map(JSON.getNodeFactory()::textNode).toList());
       e.put("status", enabled ? "enabled" : "disabled");
       ObjectNode meta = e.putObject("metadata");
       metadata.forEach(meta::put);
@@ -179,7 +183,9 @@ public final class FakeStripeApiServer implements AutoCloseable {
     return this;
   }
 
-  /** How many endpoints the account may have (Stripe: 16 per mode); a creation beyond answers 400. */
+  /**
+   * How many endpoints the account may have (Stripe: 16 per mode); a creation beyond answers 400.
+   */
   public FakeStripeApiServer endpointLimit(int limit) {
     synchronized (lock) {
       endpointLimit = limit;
@@ -195,7 +201,10 @@ public final class FakeStripeApiServer implements AutoCloseable {
     return this;
   }
 
-  /** The next request answers {@code status} with this HTML page, as a proxy in front of Stripe might. */
+  /**
+   * The next request answers {@code status} with this HTML page, as a proxy in front of Stripe
+   * might.
+   */
   public FakeStripeApiServer htmlNext(int status, String html) {
     synchronized (lock) {
       htmlStatus = status;
@@ -294,9 +303,11 @@ public final class FakeStripeApiServer implements AutoCloseable {
         return;
       }
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-      respond(exchange, path.startsWith(ENDPOINTS) && authorized(authorization)
-          ? endpointAnswer(method, path, form, authorization)
-          : answer(method, path, query, authorization));
+      respond(
+          exchange,
+          path.startsWith(ENDPOINTS) && authorized(authorization)
+              ? endpointAnswer(method, path, form, authorization)
+              : answer(method, path, query, authorization));
     }
   }
 
@@ -307,12 +318,19 @@ public final class FakeStripeApiServer implements AutoCloseable {
     }
   }
 
-  private Answer endpointAnswer(String method, String path, Map<String, List<String>> form,
-      String authorization) {
+  private Answer endpointAnswer(
+      String method, String path, Map<String, List<String>> form, String authorization) {
     synchronized (lock) {
-      if (method.equals("POST") && readOnlyKey != null && ("Bearer " + readOnlyKey).equals(authorization)) {
-        return Answer.error(403, "invalid_request_error", null, "The provided key '" + redacted(authorization)
-            + "' does not have the required permissions for this endpoint on account 'acct_fake'.");
+      if (method.equals("POST")
+          && readOnlyKey != null
+          && ("Bearer " + readOnlyKey).equals(authorization)) {
+        return Answer.error(
+            403,
+            "invalid_request_error",
+            null,
+            "The provided key '"
+                + redacted(authorization)
+                + "' does not have the required permissions for this endpoint on account 'acct_fake'.");
       }
       if (method.equals("GET") && path.equals(ENDPOINTS)) {
         ObjectNode list = JSON.createObjectNode();
@@ -323,33 +341,67 @@ public final class FakeStripeApiServer implements AutoCloseable {
         return new Answer(200, list.toString());
       }
       if (!method.equals("POST")) {
-        return Answer.error(404, "invalid_request_error", null, "Unrecognized request URL (" + method + ": " + path + ").");
+        return Answer.error(
+            404,
+            "invalid_request_error",
+            null,
+            "Unrecognized request URL (" + method + ": " + path + ").");
       }
-      Set<String> known = Set.of("url", "enabled_events", "metadata", "description", "disabled", "api_version", "connect");
+      Set<String> known =
+          Set.of(
+              "url",
+              "enabled_events",
+              "metadata",
+              "description",
+              "disabled",
+              "api_version",
+              "connect");
       for (String name : form.keySet()) {
         String base = name.contains("[") ? name.substring(0, name.indexOf('[')) : name;
-        if (!known.contains(base) || (path.equals(ENDPOINTS) && base.equals("disabled"))
-            || (!path.equals(ENDPOINTS) && (base.equals("api_version") || base.equals("connect")))) {
-          return new Answer(400, error("invalid_request_error", "parameter_unknown",
-              "Received unknown parameter: " + name, name));
+        if (!known.contains(base)
+            || (path.equals(ENDPOINTS) && base.equals("disabled"))
+            || (!path.equals(ENDPOINTS)
+                && (base.equals("api_version") || base.equals("connect")))) {
+          return new Answer(
+              400,
+              error(
+                  "invalid_request_error",
+                  "parameter_unknown",
+                  "Received unknown parameter: " + name,
+                  name));
         }
       }
       List<String> events = indexed(form, "enabled_events");
       String url = first(form, "url", null);
       if (url != null && !validUrl(url)) {
-        return new Answer(400, error("invalid_request_error", "url_invalid", "Invalid URL: " + url, "url"));
+        return new Answer(
+            400, error("invalid_request_error", "url_invalid", "Invalid URL: " + url, "url"));
       }
       if (path.equals(ENDPOINTS)) {
         if (url == null) {
-          return new Answer(400, error("invalid_request_error", "parameter_missing", "Missing required param: url.", "url"));
+          return new Answer(
+              400,
+              error(
+                  "invalid_request_error",
+                  "parameter_missing",
+                  "Missing required param: url.",
+                  "url"));
         }
         if (events.isEmpty()) {
-          return new Answer(400, error("invalid_request_error", "parameter_missing",
-              "Missing required param: enabled_events.", "enabled_events"));
+          return new Answer(
+              400,
+              error(
+                  "invalid_request_error",
+                  "parameter_missing",
+                  "Missing required param: enabled_events.",
+                  "enabled_events"));
         }
         if (endpoints.size() >= endpointLimit) {
-          return Answer.error(400, "invalid_request_error", null, "You have reached the maximum of "
-              + endpointLimit + " test webhook endpoints.");
+          return Answer.error(
+              400,
+              "invalid_request_error",
+              null,
+              "You have reached the maximum of " + endpointLimit + " test webhook endpoints.");
         }
         ObjectNode e = JSON.createObjectNode();
         e.put("id", "we_fake" + (endpoints.size() + 1));
@@ -362,10 +414,16 @@ public final class FakeStripeApiServer implements AutoCloseable {
         return new Answer(200, e.toString());
       }
       String id = decode(path.substring(ENDPOINTS.length() + 1));
-      ObjectNode e = endpoints.stream().filter(x -> x.path("id").asText().equals(id)).findFirst().orElse(null);
+      ObjectNode e =
+          endpoints.stream().filter(x -> x.path("id").asText().equals(id)).findFirst().orElse(null);
       if (e == null) {
-        return new Answer(404, error("invalid_request_error", "resource_missing",
-            "No such webhook endpoint: '" + id + "'", "id"));
+        return new Answer(
+            404,
+            error(
+                "invalid_request_error",
+                "resource_missing",
+                "No such webhook endpoint: '" + id + "'",
+                "id"));
       }
       String disabled = first(form, "disabled", null);
       if (disabled != null) {
@@ -376,39 +434,45 @@ public final class FakeStripeApiServer implements AutoCloseable {
     }
   }
 
-  private static void apply(ObjectNode e, String url, List<String> events, Map<String, List<String>> form) {
+  private static void apply(
+      ObjectNode e, String url, List<String> events, Map<String, List<String>> form) {
     if (url != null) {
       e.put("url", url);
     }
     if (!events.isEmpty()) {
-      e.putArray("enabled_events").addAll(events.stream().map(JSON.getNodeFactory()::textNode).toList());
+      e.putArray("enabled_events")
+          .addAll(events.stream().map(JSON.getNodeFactory()::textNode).toList());
     }
     String description = first(form, "description", null);
     if (description != null) {
       e.put("description", description);
     }
-    form.forEach((k, v) -> {
-      if (k.startsWith("metadata[") && k.endsWith("]")) {
-        ((ObjectNode) e.path("metadata")).put(k.substring("metadata[".length(), k.length() - 1), v.get(0));
-      }
-    });
+    form.forEach(
+        (k, v) -> {
+          if (k.startsWith("metadata[") && k.endsWith("]")) {
+            ((ObjectNode) e.path("metadata"))
+                .put(k.substring("metadata[".length(), k.length() - 1), v.get(0));
+          }
+        });
   }
 
   /** {@code name[]=a&name[]=b} or {@code name[0]=a&name[1]=b}, in order. */
   private static List<String> indexed(Map<String, List<String>> form, String name) {
     List<String> values = new ArrayList<>();
-    form.forEach((k, v) -> {
-      if (k.equals(name + "[]") || k.matches(Pattern.quote(name) + "\\[\\d+]")) {
-        values.addAll(v);
-      }
-    });
+    form.forEach(
+        (k, v) -> {
+          if (k.equals(name + "[]") || k.matches(Pattern.quote(name) + "\\[\\d+]")) {
+            values.addAll(v);
+          }
+        });
     return values;
   }
 
   private static boolean validUrl(String url) {
     try {
       URI uri = new URI(url);
-      return uri.getHost() != null && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()));
+      return uri.getHost() != null
+          && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()));
     } catch (java.net.URISyntaxException e) {
       return false;
     }
@@ -433,40 +497,61 @@ public final class FakeStripeApiServer implements AutoCloseable {
       return Answer.HANG;
     }
     if (down) {
-      return Answer.error(503, "api_error", null, "The server is temporarily unavailable (fake down).");
+      return Answer.error(
+          503, "api_error", null, "The server is temporarily unavailable (fake down).");
     }
     if (failRemaining > 0) {
       failRemaining--;
       return failStatus == 429
-          ? Answer.error(429, "invalid_request_error", "rate_limit", "Too many requests (scripted).")
-          : Answer.error(failStatus, failStatus >= 500 ? "api_error" : "invalid_request_error", null,
+          ? Answer.error(
+              429, "invalid_request_error", "rate_limit", "Too many requests (scripted).")
+          : Answer.error(
+              failStatus,
+              failStatus >= 500 ? "api_error" : "invalid_request_error",
+              null,
               "Scripted failure " + failStatus + ".");
     }
     return null;
   }
 
-  /** The failure scripted for the events list request just recorded, or null; call holding {@code lock}. */
+  /**
+   * The failure scripted for the events list request just recorded, or null; call holding {@code
+   * lock}.
+   */
   private Answer scriptedEventListFailure() {
     Integer status = eventListFailures.remove(eventListQueries.size());
-    return status == null ? null : Answer.error(status, status >= 500 ? "api_error" : "invalid_request_error",
-        null, "Scripted events list failure " + status + ".");
+    return status == null
+        ? null
+        : Answer.error(
+            status,
+            status >= 500 ? "api_error" : "invalid_request_error",
+            null,
+            "Scripted events list failure " + status + ".");
   }
 
-  private Answer answer(String method, String path, Map<String, List<String>> query, String authorization) {
+  private Answer answer(
+      String method, String path, Map<String, List<String>> query, String authorization) {
     if (!("Bearer " + apiKey).equals(authorization)) {
-      return Answer.error(401, "invalid_request_error", null,
+      return Answer.error(
+          401,
+          "invalid_request_error",
+          null,
           "Invalid API Key provided: " + redacted(authorization));
     }
     if (method.equals("GET") && path.startsWith(CUSTOMERS)) {
       return stored(customers, decode(path.substring(CUSTOMERS.length())), "customer");
     }
     if (method.equals("GET") && path.startsWith(PROMOTION_CODES)) {
-      return stored(promotionCodes, decode(path.substring(PROMOTION_CODES.length())), "promotion_code");
+      return stored(
+          promotionCodes, decode(path.substring(PROMOTION_CODES.length())), "promotion_code");
     }
     if (method.equals("GET") && path.equals(EVENTS)) {
       return eventList(query);
     }
-    return Answer.error(404, "invalid_request_error", null,
+    return Answer.error(
+        404,
+        "invalid_request_error",
+        null,
         "Unrecognized request URL (" + method + ": " + path + ").");
   }
 
@@ -478,7 +563,8 @@ public final class FakeStripeApiServer implements AutoCloseable {
       limit = -1;
     }
     if (limit < 1 || limit > 100) {
-      return Answer.error(400, "invalid_request_error", null, "Invalid limit: must be between 1 and 100");
+      return Answer.error(
+          400, "invalid_request_error", null, "Invalid limit: must be between 1 and 100");
     }
     List<ObjectNode> matching = new ArrayList<>();
     List<String> all;
@@ -502,8 +588,13 @@ public final class FakeStripeApiServer implements AutoCloseable {
         }
       }
       if (from < 0) {
-        return new Answer(400, error("invalid_request_error", "resource_missing",
-            "No such event: '" + after + "'", "starting_after"));
+        return new Answer(
+            400,
+            error(
+                "invalid_request_error",
+                "resource_missing",
+                "No such event: '" + after + "'",
+                "starting_after"));
       }
     }
     List<ObjectNode> page = matching.subList(from, Math.min(matching.size(), from + limit));
@@ -518,24 +609,31 @@ public final class FakeStripeApiServer implements AutoCloseable {
   private static boolean matches(ObjectNode event, Map<String, List<String>> query) {
     long created = event.path("created").asLong();
     String type = event.path("type").asText();
-    if (!bound(query, "created[gte]", v -> created >= v) || !bound(query, "created[gt]", v -> created > v)
-        || !bound(query, "created[lt]", v -> created < v) || !bound(query, "created[lte]", v -> created <= v)) {
+    if (!bound(query, "created[gte]", v -> created >= v)
+        || !bound(query, "created[gt]", v -> created > v)
+        || !bound(query, "created[lt]", v -> created < v)
+        || !bound(query, "created[lte]", v -> created <= v)) {
       return false;
     }
     String one = first(query, "type", null);
-    if (one != null && !(one.endsWith("*") ? type.startsWith(one.substring(0, one.length() - 1)) : type.equals(one))) {
+    if (one != null
+        && !(one.endsWith("*")
+            ? type.startsWith(one.substring(0, one.length() - 1))
+            : type.equals(one))) {
       return false;
     }
     List<String> types = new ArrayList<>();
-    query.forEach((k, v) -> {
-      if (k.equals("types[]") || k.matches("types\\[\\d+]")) {
-        types.addAll(v);
-      }
-    });
+    query.forEach(
+        (k, v) -> {
+          if (k.equals("types[]") || k.matches("types\\[\\d+]")) {
+            types.addAll(v);
+          }
+        });
     return types.isEmpty() || types.contains(type);
   }
 
-  private static boolean bound(Map<String, List<String>> query, String name, java.util.function.LongPredicate test) {
+  private static boolean bound(
+      Map<String, List<String>> query, String name, java.util.function.LongPredicate test) {
     String value = first(query, name, null);
     return value == null || test.test(Long.parseLong(value));
   }
@@ -573,8 +671,13 @@ public final class FakeStripeApiServer implements AutoCloseable {
       json = objects.get(id);
     }
     if (json == null) {
-      return new Answer(404, error("invalid_request_error", "resource_missing",
-          "No such " + kind + ": '" + id + "'", "id"));
+      return new Answer(
+          404,
+          error(
+              "invalid_request_error",
+              "resource_missing",
+              "No such " + kind + ": '" + id + "'",
+              "id"));
     }
     return new Answer(200, json);
   }

@@ -35,8 +35,8 @@ public final class Fixtures {
 
   /**
    * A Stripe event from its JSON text, the way a plain reading of the envelope sees it: {@code id},
-   * {@code type}, {@code created}, {@code api_version}, {@code livemode}, {@code account}, {@code data.object}, and the text as
-   * payload.
+   * {@code type}, {@code created}, {@code api_version}, {@code livemode}, {@code account}, {@code
+   * data.object}, and the text as payload.
    */
   public static StripeEvent parse(String json) {
     JsonNode root;

@@ -23,20 +23,32 @@ import java.util.concurrent.Executors;
  * A raw TCP front for {@link FakeReferralCandyServer} that plays an outage: per request, by the
  * current {@link Mode}, it forwards to the fake, answers 500 or 429 with {@code Retry-After}
  * itself, holds the request unanswered (the client times out; nothing reaches the fake), or resets
- * the connection (TCP RST). Every answer closes the connection, so no pooled connection outlives
- * a mode change.
+ * the connection (TCP RST). Every answer closes the connection, so no pooled connection outlives a
+ * mode change.
  */
 public final class FlakyReferralCandy implements AutoCloseable {
-  public enum Mode { PASS, ERROR_500, ERROR_502, ERROR_503, ERROR_504, TOO_MANY_429, HANG, RESET, REFUSE }
+  public enum Mode {
+    PASS,
+    ERROR_500,
+    ERROR_502,
+    ERROR_503,
+    ERROR_504,
+    TOO_MANY_429,
+    HANG,
+    RESET,
+    REFUSE
+  }
 
   private volatile ServerSocket server;
   private final int port;
   private volatile int upstreamPort;
-  private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "flaky-referralcandy");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService connections =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "flaky-referralcandy");
+            t.setDaemon(true);
+            return t;
+          });
   private final Map<Mode, Integer> requests = new EnumMap<>(Mode.class);
   private volatile Mode mode = Mode.PASS;
   private volatile Duration retryAfter = Duration.ofMinutes(5);
@@ -49,7 +61,8 @@ public final class FlakyReferralCandy implements AutoCloseable {
   /** Starts on a free port; {@link #forwardTo} names the fake that PASS forwards to. */
   public static FlakyReferralCandy start() {
     try {
-      FlakyReferralCandy f = new FlakyReferralCandy(new ServerSocket(0, 200, InetAddress.getLoopbackAddress()));
+      FlakyReferralCandy f =
+          new FlakyReferralCandy(new ServerSocket(0, 200, InetAddress.getLoopbackAddress()));
       f.connections.execute(f::acceptLoop);
       return f;
     } catch (IOException e) {
@@ -129,13 +142,23 @@ public final class FlakyReferralCandy implements AutoCloseable {
       OutputStream out = client.getOutputStream();
       switch (m) {
         case PASS -> forward(request, out);
-        case ERROR_500 -> answer(out, "500 Internal Server Error", "", "{\"message\":\"outage: 500\"}");
-        case ERROR_502 -> answer(out, "502 Bad Gateway", "", "<html><body>502 Bad Gateway</body></html>");
-        case ERROR_503 -> answer(out, "503 Service Unavailable", "", "{\"message\":\"outage: 503\"}");
+        case ERROR_500 ->
+            answer(out, "500 Internal Server Error", "", "{\"message\":\"outage: 500\"}");
+        case ERROR_502 ->
+            answer(out, "502 Bad Gateway", "", "<html><body>502 Bad Gateway</body></html>");
+        case ERROR_503 ->
+            answer(out, "503 Service Unavailable", "", "{\"message\":\"outage: 503\"}");
         case ERROR_504 -> answer(out, "504 Gateway Timeout", "", "<html><body>504</body></html>");
-        case TOO_MANY_429 -> answer(out, "429 Too Many Requests",
-            "Retry-After: " + retryAfter.toSeconds() + "\r\n", "{\"message\":\"slow down\"}");
-        case HANG -> client.getInputStream().transferTo(OutputStream.nullOutputStream()); // until the client gives up
+        case TOO_MANY_429 ->
+            answer(
+                out,
+                "429 Too Many Requests",
+                "Retry-After: " + retryAfter.toSeconds() + "\r\n",
+                "{\"message\":\"slow down\"}");
+        case HANG ->
+            client
+                .getInputStream()
+                .transferTo(OutputStream.nullOutputStream()); // until the client gives up
         case RESET -> client.setSoLinger(true, 0); // close() now sends RST
         default -> throw new IllegalStateException("unknown mode " + m);
       }
@@ -174,10 +197,18 @@ public final class FlakyReferralCandy implements AutoCloseable {
     out.flush();
   }
 
-  private static void answer(OutputStream out, String status, String headers, String body) throws IOException {
+  private static void answer(OutputStream out, String status, String headers, String body)
+      throws IOException {
     byte[] b = body.getBytes(UTF_8);
-    out.write(("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length
-        + "\r\n" + headers + "Connection: close\r\n\r\n").getBytes(ISO_8859_1));
+    out.write(
+        ("HTTP/1.1 "
+                + status
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + b.length
+                + "\r\n"
+                + headers
+                + "Connection: close\r\n\r\n")
+            .getBytes(ISO_8859_1));
     out.write(b);
     out.flush();
   }
@@ -192,7 +223,10 @@ public final class FlakyReferralCandy implements AutoCloseable {
         return null;
       }
       head.write(b);
-      matched = (b == '\r' || b == '\n') && (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+      matched =
+          (b == '\r' || b == '\n') && (b == "\r\n\r\n".charAt(matched))
+              ? matched + 1
+              : (b == '\r' ? 1 : 0);
     }
     StringBuilder rewritten = new StringBuilder();
     int length = 0;

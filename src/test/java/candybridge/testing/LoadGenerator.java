@@ -22,11 +22,16 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class LoadGenerator implements AutoCloseable {
   private static final String TEMPLATE = Fixtures.read("stripe/checkout.session.completed.json");
-  private static final String SESSION = Fixtures.event("stripe/checkout.session.completed.json").objectId();
-  private static final String EVENT_ID = Fixtures.event("stripe/checkout.session.completed.json").id().value();
+  private static final String SESSION =
+      Fixtures.event("stripe/checkout.session.completed.json").objectId();
+  private static final String EVENT_ID =
+      Fixtures.event("stripe/checkout.session.completed.json").id().value();
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   private final AtomicIntegerArray ports;
   private final SaleLedger ledger;
   private final String prefix;
@@ -46,7 +51,9 @@ public final class LoadGenerator implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  /** @param prefix makes session ids unique per run */
+  /**
+   * @param prefix makes session ids unique per run
+   */
   public static LoadGenerator start(int instances, SaleLedger ledger, String prefix) {
     LoadGenerator g = new LoadGenerator(instances, ledger, prefix);
     g.thread.start();
@@ -118,14 +125,17 @@ public final class LoadGenerator implements AutoCloseable {
   /** Posts sale {@code i}; true on 200 (then it is in the ledger). */
   public boolean post(int port, int i) {
     String session = session(prefix, i);
-    String body = TEMPLATE.replace(SESSION, session).replace(EVENT_ID, EVENT_ID + "_" + prefix + "_" + i);
+    String body =
+        TEMPLATE.replace(SESSION, session).replace(EVENT_ID, EVENT_ID + "_" + prefix + "_" + i);
     byte[] bytes = body.getBytes(UTF_8);
     long now = Clock.systemUTC().instant().getEpochSecond();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/stripe"))
-        .timeout(Duration.ofSeconds(15))
-        .header("Content-Type", "application/json")
-        .header("Stripe-Signature", StripeWebhooks.sign(bytes, StripeWebhooks.SECRET, now))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/stripe"))
+            .timeout(Duration.ofSeconds(15))
+            .header("Content-Type", "application/json")
+            .header("Stripe-Signature", StripeWebhooks.sign(bytes, StripeWebhooks.SECRET, now))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+            .build();
     requests.incrementAndGet();
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -147,8 +157,8 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   /**
-   * Stops the load, then posts every unanswered event until it gets its 200 (Stripe's retries),
-   * at {@code port}.
+   * Stops the load, then posts every unanswered event until it gets its 200 (Stripe's retries), at
+   * {@code port}.
    */
   public void finish(int port, Duration timeout) {
     close();

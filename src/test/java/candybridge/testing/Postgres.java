@@ -22,17 +22,21 @@ public final class Postgres {
     if (server == null) {
       try {
         // A non-UTC session time zone, so instant handling is really checked (STYLE 2.11).
-        server = EmbeddedPostgres.builder().setServerConfig("timezone", "America/Sao_Paulo").start();
+        server =
+            EmbeddedPostgres.builder().setServerConfig("timezone", "America/Sao_Paulo").start();
       } catch (IOException e) {
         throw new UncheckedIOException("embedded PostgreSQL did not start", e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.close();
-        } catch (IOException ignored) {
-          // the JVM is exiting anyway
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      server.close();
+                    } catch (IOException ignored) {
+                      // the JVM is exiting anyway
+                    }
+                  }));
     }
     return server;
   }

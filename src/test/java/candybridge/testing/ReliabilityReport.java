@@ -27,8 +27,13 @@ public final class ReliabilityReport {
   }
 
   public String text() {
-    return name + " (" + Clock.systemUTC().instant() + "): "
-        + figures.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    return name
+        + " ("
+        + Clock.systemUTC().instant()
+        + "): "
+        + figures.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(", "));
   }
 
   /** Prints and writes the figures; returns the line. */

@@ -22,11 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A raw HTTP/1.1 server on {@code 127.0.0.1} whose every byte the test decides: by default it
- * reads each request (head and Content-Length body) and lets the test's {@link Script} answer it;
- * {@link #onConnect} replaces that with a script for the whole connection (never read, answer
- * garbage to a TLS handshake). Records each complete request it read. For the transport failures
- * of docs/design.md §6, which a real HTTP server library would not commit on purpose.
+ * A raw HTTP/1.1 server on {@code 127.0.0.1} whose every byte the test decides: by default it reads
+ * each request (head and Content-Length body) and lets the test's {@link Script} answer it; {@link
+ * #onConnect} replaces that with a script for the whole connection (never read, answer garbage to a
+ * TLS handshake). Records each complete request it read. For the transport failures of
+ * docs/design.md §6, which a real HTTP server library would not commit on purpose.
  */
 public final class ScriptedServer implements AutoCloseable {
   /** Answers one request already read. */
@@ -148,8 +148,10 @@ public final class ScriptedServer implements AutoCloseable {
   // Request scripts.
 
   public static boolean ok(Socket socket, OutputStream out) throws IOException {
-    write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 21\r\n\r\n"
-        + "{\"message\":\"Success\"}");
+    write(
+        out,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 21\r\n\r\n"
+            + "{\"message\":\"Success\"}");
     return true;
   }
 
@@ -165,7 +167,8 @@ public final class ScriptedServer implements AutoCloseable {
   }
 
   public static boolean redirect(Socket socket, OutputStream out) throws IOException {
-    write(out, "HTTP/1.1 302 Found\r\nLocation: /api/v1/elsewhere.json\r\nContent-Length: 0\r\n\r\n");
+    write(
+        out, "HTTP/1.1 302 Found\r\nLocation: /api/v1/elsewhere.json\r\nContent-Length: 0\r\n\r\n");
     return true;
   }
 
@@ -194,7 +197,9 @@ public final class ScriptedServer implements AutoCloseable {
             throw new UncheckedIOException(e); // the client gave up: stop this schedule
           }
         },
-        50, 50, TimeUnit.MILLISECONDS);
+        50,
+        50,
+        TimeUnit.MILLISECONDS);
     // Hold the connection until the client closes it.
     socket.getInputStream().transferTo(OutputStream.nullOutputStream());
     return false;

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code candybridge serve} as a real child JVM (the same classes as the test run), its log in
- * {@code target/test-logs/} so the log-hygiene test scans it too. {@link #kill()} is SIGKILL:
- * no shutdown hook, no clean close.
+ * {@code target/test-logs/} so the log-hygiene test scans it too. {@link #kill()} is SIGKILL: no
+ * shutdown hook, no clean close.
  */
 public final class ServiceProcess implements AutoCloseable {
   private static final Pattern PORT = Pattern.compile("listening on port (\\d+)");
@@ -81,9 +81,10 @@ public final class ServiceProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add("candybridge.Main");
     command.add("serve");
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().clear();
     builder.environment().putAll(env);
     return builder;
@@ -103,12 +104,14 @@ public final class ServiceProcess implements AutoCloseable {
         }
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("service exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException(
+            "service exited with " + process.exitValue() + "; see " + log);
       }
       Poll.pause();
     }
     process.destroyForcibly();
-    throw new IllegalStateException("service did not report its port within " + timeout + "; see " + log);
+    throw new IllegalStateException(
+        "service did not report its port within " + timeout + "; see " + log);
   }
 
   public int port() {

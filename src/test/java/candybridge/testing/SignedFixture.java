@@ -9,22 +9,26 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * A fixture file from {@code src/test/resources/stripe} with the exact {@code Stripe-Signature} header
- * Stripe would send (from signature-test-vectors.json, secret {@value #SECRET}).
+ * A fixture file from {@code src/test/resources/stripe} with the exact {@code Stripe-Signature}
+ * header Stripe would send (from signature-test-vectors.json, secret {@value #SECRET}).
  */
 public record SignedFixture(String file, String body, long t, String header) {
   public static final String SECRET = "whsec_test_secret";
 
   public static SignedFixture of(String file) {
     JsonNode vectors;
-    try (InputStream in = SignedFixture.class.getResourceAsStream("/stripe/signature-test-vectors.json")) {
+    try (InputStream in =
+        SignedFixture.class.getResourceAsStream("/stripe/signature-test-vectors.json")) {
       vectors = new ObjectMapper().readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     for (JsonNode f : vectors.path("fixture_files")) {
       if (f.path("file").asText().equals(file)) {
-        return new SignedFixture(file, Fixtures.read("stripe/" + file), f.path("t").asLong(),
+        return new SignedFixture(
+            file,
+            Fixtures.read("stripe/" + file),
+            f.path("t").asLong(),
             f.path("stripe_signature_header").asText());
       }
     }

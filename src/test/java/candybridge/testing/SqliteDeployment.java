@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * A SQLite deployment with history, made through the real service: signed events posted over
- * HTTP, deliveries sent to the fake RC (some accepted, some refused, some to retry), one in doubt
- * after a crash, one failed and replayed, one still pending, and an event that planned nothing.
- * The service is stopped on return, as a migration requires.
+ * A SQLite deployment with history, made through the real service: signed events posted over HTTP,
+ * deliveries sent to the fake RC (some accepted, some refused, some to retry), one in doubt after a
+ * crash, one failed and replayed, one still pending, and an event that planned nothing. The service
+ * is stopped on return, as a migration requires.
  */
 public final class SqliteDeployment {
   public static final long NOW = 1_789_466_700L;
@@ -20,8 +20,15 @@ public final class SqliteDeployment {
   static final String EVENT = Fixtures.event("stripe/checkout.session.completed.json").id().value();
 
   /** Sessions by what became of them; {@code path} is the SQLite file. */
-  public record Made(Path path, String delivered, String failed, String retrying, String inDoubt,
-      String replayed, String pending, Instant clock) {
+  public record Made(
+      Path path,
+      String delivered,
+      String failed,
+      String retrying,
+      String inDoubt,
+      String replayed,
+      String pending,
+      Instant clock) {
     public String url() {
       return "jdbc:sqlite:" + path;
     }
@@ -66,7 +73,14 @@ public final class SqliteDeployment {
       assertThat(delivery(t, 5).status()).isEqualTo(DeliveryStatus.DELIVERED);
       assertThat(t.app.store().attempts(delivery(t, 5).id())).hasSize(2);
       assertThat(delivery(t, 6).attemptCount()).isZero();
-      return new Made(t.database, session(1), session(2), session(3), session(4), session(5), session(6),
+      return new Made(
+          t.database,
+          session(1),
+          session(2),
+          session(3),
+          session(4),
+          session(5),
+          session(6),
           t.clock.instant());
     }
   }
@@ -78,7 +92,8 @@ public final class SqliteDeployment {
   }
 
   private static void sale(TestApp t, int i) {
-    assertThat(StripeWebhooks.postSigned(t.port(), saleEvent(i, EVENT + "_" + i), NOW).statusCode()).isEqualTo(200);
+    assertThat(StripeWebhooks.postSigned(t.port(), saleEvent(i, EVENT + "_" + i), NOW).statusCode())
+        .isEqualTo(200);
   }
 
   private static Delivery delivery(TestApp t, int i) {

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Distinct Stripe events made from the fixtures in {@code src/test/resources/stripe}: the fixture's JSON with its own event id,
- * {@code created}, object id and (optionally) type, pretty-printed like Stripe's bodies.
+ * Distinct Stripe events made from the fixtures in {@code src/test/resources/stripe}: the fixture's
+ * JSON with its own event id, {@code created}, object id and (optionally) type, pretty-printed like
+ * Stripe's bodies.
  */
 public final class SyntheticEvents {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -20,9 +21,11 @@ public final class SyntheticEvents {
 
   /**
    * The fixture {@code resource} (e.g. {@code stripe/invoice.payment_failed.json}) as event {@code
-   * eventId} about object {@code objectId} at {@code created}; {@code type} null keeps the fixture's.
+   * eventId} about object {@code objectId} at {@code created}; {@code type} null keeps the
+   * fixture's.
    */
-  public static String from(String resource, String eventId, String objectId, long created, String type) {
+  public static String from(
+      String resource, String eventId, String objectId, long created, String type) {
     try {
       ObjectNode event = (ObjectNode) JSON.readTree(Fixtures.read(resource));
       event.put("id", eventId);

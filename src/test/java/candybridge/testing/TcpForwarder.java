@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP forwarder on a 127.0.0.1 port chosen by the test, to a target port: a server that "comes up"
- * on a port that refused connections until then. Closing it closes every forwarded connection.
+ * A TCP forwarder on a 127.0.0.1 port chosen by the test, to a target port: a server that "comes
+ * up" on a port that refused connections until then. Closing it closes every forwarded connection.
  */
 public final class TcpForwarder implements AutoCloseable {
   private final ServerSocket server;
@@ -65,13 +65,17 @@ public final class TcpForwarder implements AutoCloseable {
   private void pump(Socket from, Socket to) throws IOException {
     InputStream source = from.getInputStream();
     OutputStream sink = to.getOutputStream();
-    Thread t = new Thread(() -> {
-      try (from; to) {
-        source.transferTo(sink);
-      } catch (IOException e) {
-        // one side closed: closing both ends the connection
-      }
-    }, "forwarder-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              try (from;
+                  to) {
+                source.transferTo(sink);
+              } catch (IOException e) {
+                // one side closed: closing both ends the connection
+              }
+            },
+            "forwarder-pump");
     t.setDaemon(true);
     t.start();
   }

@@ -27,7 +27,8 @@ public final class TestApp implements AutoCloseable {
     this.database = database;
   }
 
-  public static Map<String, String> env(Path database, FakeReferralCandyServer rc, String webhookSecret) {
+  public static Map<String, String> env(
+      Path database, FakeReferralCandyServer rc, String webhookSecret) {
     Map<String, String> env = new HashMap<>();
     env.put("CANDYBRIDGE_PORT", "0");
     env.put("CANDYBRIDGE_DATABASE_URL", "jdbc:sqlite:" + database);
@@ -46,12 +47,16 @@ public final class TestApp implements AutoCloseable {
     return start(dir, epochSecond, StripeWebhooks.SECRET, Map.of());
   }
 
-  public static TestApp start(Path dir, long epochSecond, String webhookSecret, Map<String, String> extra) {
+  public static TestApp start(
+      Path dir, long epochSecond, String webhookSecret, Map<String, String> extra) {
     return start(dir, epochSecond, webhookSecret, extra, candybridge.workflow.Workflow.defaults());
   }
 
   public static TestApp start(
-      Path dir, long epochSecond, String webhookSecret, Map<String, String> extra,
+      Path dir,
+      long epochSecond,
+      String webhookSecret,
+      Map<String, String> extra,
       candybridge.workflow.Workflow workflow) {
     return start(dir, epochSecond, webhookSecret, extra, workflow, false);
   }
@@ -61,8 +66,12 @@ public final class TestApp implements AutoCloseable {
    * or process boundary, e.g. a browser); the clock then stays where it is set, so set it to now.
    */
   public static TestApp start(
-      Path dir, long epochSecond, String webhookSecret, Map<String, String> extra,
-      candybridge.workflow.Workflow workflow, boolean runWorker) {
+      Path dir,
+      long epochSecond,
+      String webhookSecret,
+      Map<String, String> extra,
+      candybridge.workflow.Workflow workflow,
+      boolean runWorker) {
     MutableClock clock = MutableClock.at(epochSecond);
     FakeReferralCandyServer rc = FakeReferralCandyServer.start(RC_ACCESS_ID, RC_SECRET);
     Path database = dir.resolve("candybridge.db");

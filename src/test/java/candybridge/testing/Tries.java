@@ -4,10 +4,10 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * Property testing without a framework: runs a check on many random inputs from a seeded
- * {@link Random}, and names the seed of the first failing try so it can be repeated. The number
- * of tries is {@code -Dcandybridge.tries} (200 by default; the reliability profile sets 10,000);
- * {@code -Dcandybridge.seed} fixes the first seed.
+ * Property testing without a framework: runs a check on many random inputs from a seeded {@link
+ * Random}, and names the seed of the first failing try so it can be repeated. The number of tries
+ * is {@code -Dcandybridge.tries} (200 by default; the reliability profile sets 10,000); {@code
+ * -Dcandybridge.seed} fixes the first seed.
  */
 public final class Tries {
   private Tries() {}
@@ -24,12 +24,16 @@ public final class Tries {
       try {
         check.accept(new Random(seed));
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError("failed on try " + (i + 1) + " of " + n + "; repeat with -Dcandybridge.seed=" + seed, e);
+        throw new AssertionError(
+            "failed on try " + (i + 1) + " of " + n + "; repeat with -Dcandybridge.seed=" + seed,
+            e);
       }
     }
   }
 
-  /** A string of up to {@code max} characters drawn from all of Unicode's BMP, including controls. */
+  /**
+   * A string of up to {@code max} characters drawn from all of Unicode's BMP, including controls.
+   */
   public static String anyString(Random r, int max) {
     int length = r.nextInt(max + 1);
     StringBuilder s = new StringBuilder(length);

@@ -21,7 +21,8 @@ class UntrustedTextTest {
         arguments("\u001b]0;title\u0007", "\\u001b]0;title\\u0007"),
         arguments("nul\u0000del\u007fcsi\u009b", "nul\\u0000del\\u007fcsi\\u009b"),
         arguments("line\u2028para\u2029", "line\\u2028para\\u2029"),
-        arguments("\u202etxt.exe\u2066\u2069\u200f\u061c", "\\u202etxt.exe\\u2066\\u2069\\u200f\\u061c"),
+        arguments(
+            "\u202etxt.exe\u2066\u2069\u200f\u061c", "\\u202etxt.exe\\u2066\\u2069\\u200f\\u061c"),
         arguments("Zoë Åsa 山田 🍬", "Zoë Åsa 山田 🍬"));
   }
 
@@ -35,7 +36,8 @@ class UntrustedTextTest {
     return Stream.of(
         arguments("jenny.rosen@example.com", "[e-mail removed]"),
         arguments("purchase:jenny.rosen+tag@mail.example.co.uk", "purchase:[e-mail removed]"),
-        arguments("field email is 'a_b@x.io', expected", "field email is '[e-mail removed]', expected"),
+        arguments(
+            "field email is 'a_b@x.io', expected", "field email is '[e-mail removed]', expected"),
         arguments("zoë@exämple.de and ann@b.org", "[e-mail removed] and [e-mail removed]"),
         arguments("user@localhost", "user@localhost"),
         arguments("no address here", "no address here"));
@@ -49,7 +51,8 @@ class UntrustedTextTest {
 
   @Test
   void a_log_text_is_masked_and_escaped_in_one_line() {
-    assertThat(UntrustedText.forLog("k:\r\nFAKE a@b.com\u001b[2J")).isEqualTo("k:\\r\\nFAKE [e-mail removed]\\u001b[2J");
+    assertThat(UntrustedText.forLog("k:\r\nFAKE a@b.com\u001b[2J"))
+        .isEqualTo("k:\\r\\nFAKE [e-mail removed]\\u001b[2J");
     assertThat(UntrustedText.forLog(null)).isEqualTo("null");
     assertThat(UntrustedText.forTerminal(null)).isEmpty();
   }

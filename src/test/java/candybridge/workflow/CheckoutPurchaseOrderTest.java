@@ -9,8 +9,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The order parameters of the purchase (docs/design.md §3): amount, currency, referral attribution, and
- * tolerance of payloads from older API versions.
+ * The order parameters of the purchase (docs/design.md §3): amount, currency, referral attribution,
+ * and tolerance of payloads from older API versions.
  */
 class CheckoutPurchaseOrderTest {
   private static final String NO_EMAIL =
@@ -56,8 +56,7 @@ class CheckoutPurchaseOrderTest {
         .singleElement()
         .satisfies(
             delivery -> {
-              assertThat(delivery.blockedReason())
-                  .contains(NO_AMOUNT + "; nothing was sent");
+              assertThat(delivery.blockedReason()).contains(NO_AMOUNT + "; nothing was sent");
               assertThat(delivery.call().params())
                   .doesNotContainKey("invoice_amount")
                   .containsEntry("currency_code", "USD");
@@ -74,8 +73,7 @@ class CheckoutPurchaseOrderTest {
         .singleElement()
         .satisfies(
             delivery -> {
-              assertThat(delivery.blockedReason())
-                  .contains(NO_AMOUNT + "; nothing was sent");
+              assertThat(delivery.blockedReason()).contains(NO_AMOUNT + "; nothing was sent");
               assertThat(delivery.call().params()).doesNotContainKey("invoice_amount");
             });
   }
@@ -190,7 +188,8 @@ class CheckoutPurchaseOrderTest {
             .plan(
                 EventView.of(
                     SessionEvent.paid()
-                        .withJson("discounts", "[{\"coupon\": null, \"promotion_code\": \"promo_1\"}]")
+                        .withJson(
+                            "discounts", "[{\"coupon\": null, \"promotion_code\": \"promo_1\"}]")
                         .build()),
                 Lookups.atIngest(true));
 

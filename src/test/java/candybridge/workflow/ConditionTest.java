@@ -12,8 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every filter operator on every shape of value: a condition is true or false, never an
- * exception, and its reason never shows an e-mail address.
+ * Every filter operator on every shape of value: a condition is true or false, never an exception,
+ * and its reason never shows an e-mail address.
  */
 class ConditionTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -156,7 +156,8 @@ class ConditionTest {
         "NaN operand, equals       | 5     | equals | NaN",
         "NaN operand, in           | 5     | in     | [NaN]"
       })
-  void non_finite_operands_never_throw(String rule, String valueJson, String operator, String operand) {
+  void non_finite_operands_never_throw(
+      String rule, String valueJson, String operator, String operand) {
     JsonNode operandNode =
         switch (operand) {
           case "Infinity" -> JSON.getNodeFactory().numberNode(Double.POSITIVE_INFINITY);
@@ -191,10 +192,13 @@ class ConditionTest {
     Optional<String> failure =
         condition.failure(eventWith("customer_details", "{\"email\": " + valueJson + "}"));
 
-    assertThat(failure).hasValueSatisfying(reason -> assertThat(reason)
-        .startsWith("customer_details.email is ")
-        .doesNotContain("@")
-        .doesNotContain("jenny"));
+    assertThat(failure)
+        .hasValueSatisfying(
+            reason ->
+                assertThat(reason)
+                    .startsWith("customer_details.email is ")
+                    .doesNotContain("@")
+                    .doesNotContain("jenny"));
   }
 
   @ParameterizedTest(name = "{1} {2} {3} -> {4}")
@@ -221,7 +225,8 @@ class ConditionTest {
     EventView view =
         eventWith("items", "{\"data\": [{\"price\": {\"unit_amount\": 700}}, {\"quantity\": 2}]}");
 
-    assertThat(condition("items.data.0.price.unit_amount", "equals", "700").failure(view)).isEmpty();
+    assertThat(condition("items.data.0.price.unit_amount", "equals", "700").failure(view))
+        .isEmpty();
     assertThat(condition("items.data.1.quantity", "gte", "2").failure(view)).isEmpty();
     assertThat(condition("items.data.2.quantity", "exists", "false").failure(view)).isEmpty();
     assertThat(condition("$event.type", "equals", "\"checkout.session.completed\"").failure(view))
@@ -231,25 +236,34 @@ class ConditionTest {
 
   @Test
   void condition_reads_livemode_and_the_connected_account() {
-    EventView connect = EventView.of(Fixtures.parse("""
+    EventView connect =
+        EventView.of(
+            Fixtures.parse(
+                """
         {"id": "evt_connect", "type": "checkout.session.completed", "created": 1789466652,
          "livemode": true, "account": "acct_1Connected", "data": {"object": {"id": "cs_1"}}}
         """));
-    EventView platform = EventView.of(Fixtures.parse("""
+    EventView platform =
+        EventView.of(
+            Fixtures.parse(
+                """
         {"id": "evt_platform", "type": "checkout.session.completed", "created": 1789466652,
          "livemode": false, "data": {"object": {"id": "cs_2"}}}
         """));
 
     assertThat(condition("$event.livemode", "equals", "true").failure(connect)).isEmpty();
     assertThat(condition("$event.livemode", "equals", "true").failure(platform)).isPresent();
-    assertThat(condition("$event.account", "in", "[\"acct_1Connected\"]").failure(connect)).isEmpty();
+    assertThat(condition("$event.account", "in", "[\"acct_1Connected\"]").failure(connect))
+        .isEmpty();
     assertThat(condition("$event.account", "exists", "false").failure(platform)).isEmpty();
     assertThat(condition("$event.account", "exists", "true").failure(platform)).isPresent();
   }
 
   private static Condition condition(String field, String operator, String operandJson) {
     return new Condition(
-        FieldPath.parse(field), Condition.Operator.fromKey(operator).orElseThrow(), json(operandJson));
+        FieldPath.parse(field),
+        Condition.Operator.fromKey(operator).orElseThrow(),
+        json(operandJson));
   }
 
   /** A checkout.session.completed event whose object holds {@code field} (unless MISSING). */

@@ -17,8 +17,8 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where parameter values come from: event fields, earlier parameters, and Stripe lookups, which
- * are deferred at ingest and run by {@link Workflow#complete} before sending.
+ * Where parameter values come from: event fields, earlier parameters, and Stripe lookups, which are
+ * deferred at ingest and run by {@link Workflow#complete} before sending.
  */
 class MapperTest {
   /** A sign-up whose e-mail and name come from the Customer first, then from the metadata. */
@@ -53,7 +53,9 @@ class MapperTest {
 
   @Test
   void lookup_as_first_source_with_a_value_is_deferred_at_ingest_with_an_api_key() {
-    Plan plan = LOOKUP_FIRST.plan(view(subscription("cus_1", "meta+x@example.com")), Lookups.atIngest(true));
+    Plan plan =
+        LOOKUP_FIRST.plan(
+            view(subscription("cus_1", "meta+x@example.com")), Lookups.atIngest(true));
 
     assertThat(plan.deliveries())
         .singleElement()
@@ -70,19 +72,24 @@ class MapperTest {
             new Decision(
                 "lookup-first",
                 true,
-                "sign_up_contact planned as " + KEY + ", completed from Stripe's API before sending"));
+                "sign_up_contact planned as "
+                    + KEY
+                    + ", completed from Stripe's API before sending"));
   }
 
   @Test
   void lookup_is_skipped_without_an_api_key_and_the_next_source_is_used() {
-    Plan plan = LOOKUP_FIRST.plan(view(subscription("cus_1", "meta+x@example.com")), Lookups.atIngest(false));
+    Plan plan =
+        LOOKUP_FIRST.plan(
+            view(subscription("cus_1", "meta+x@example.com")), Lookups.atIngest(false));
 
     assertThat(plan.deliveries())
         .containsExactly(
             PlannedDelivery.ready(
                 "lookup-first",
                 KEY,
-                RcCall.of(RcMethod.SIGNUP, Map.of("email", "meta+x@example.com", "first_name", "meta"))));
+                RcCall.of(
+                    RcMethod.SIGNUP, Map.of("email", "meta+x@example.com", "first_name", "meta"))));
   }
 
   @Test
@@ -96,7 +103,8 @@ class MapperTest {
             + " configured for the customer.name lookup); nothing was sent";
     assertThat(plan.deliveries())
         .containsExactly(
-            PlannedDelivery.blocked("lookup-first", KEY, RcCall.of(RcMethod.SIGNUP, Map.of()), reason));
+            PlannedDelivery.blocked(
+                "lookup-first", KEY, RcCall.of(RcMethod.SIGNUP, Map.of()), reason));
     assertThat(plan.summary())
         .isEqualTo("lookup-first: sign_up_contact " + KEY + " blocked: " + reason)
         .doesNotContain("@");
@@ -104,14 +112,16 @@ class MapperTest {
 
   @Test
   void lookup_without_an_object_id_is_skipped_even_with_an_api_key() {
-    Plan plan = LOOKUP_FIRST.plan(view(subscription(null, "meta@example.com")), Lookups.atIngest(true));
+    Plan plan =
+        LOOKUP_FIRST.plan(view(subscription(null, "meta@example.com")), Lookups.atIngest(true));
 
     assertThat(plan.deliveries())
         .containsExactly(
             PlannedDelivery.ready(
                 "lookup-first",
                 KEY,
-                RcCall.of(RcMethod.SIGNUP, Map.of("email", "meta@example.com", "first_name", "meta"))));
+                RcCall.of(
+                    RcMethod.SIGNUP, Map.of("email", "meta@example.com", "first_name", "meta"))));
   }
 
   @Test
@@ -122,7 +132,8 @@ class MapperTest {
             .with(Lookups.Kind.CUSTOMER_NAME, "cus_1", " Jenny  Rosen ");
 
     Workflow.Completion completion =
-        LOOKUP_FIRST.complete("lookup-first", view(subscription("cus_1", "meta@example.com")), stripe);
+        LOOKUP_FIRST.complete(
+            "lookup-first", view(subscription("cus_1", "meta@example.com")), stripe);
 
     assertThat(completion)
         .isEqualTo(
@@ -146,7 +157,8 @@ class MapperTest {
     assertThat(completion)
         .isEqualTo(
             new Workflow.Completion(
-                RcCall.of(RcMethod.SIGNUP, Map.of("email", "meta+x@example.com", "first_name", "meta")),
+                RcCall.of(
+                    RcMethod.SIGNUP, Map.of("email", "meta+x@example.com", "first_name", "meta")),
                 Optional.empty()));
   }
 
@@ -171,8 +183,7 @@ class MapperTest {
     assertThatThrownBy(
             () -> LOOKUP_FIRST.complete("lookup-first", view(subscription("cus_1", null)), stripe))
         .isSameAs(down);
-    assertThatThrownBy(
-            () -> DryRun.of(LOOKUP_FIRST, view(subscription("cus_1", null)), stripe))
+    assertThatThrownBy(() -> DryRun.of(LOOKUP_FIRST, view(subscription("cus_1", null)), stripe))
         .isSameAs(down);
   }
 
@@ -203,7 +214,9 @@ class MapperTest {
     Workflow.Completion completion =
         Workflow.defaults().complete(plan.deliveries().get(0).workflow(), session, stripe);
 
-    assertThat(plan.deliveries()).singleElement().satisfies(d -> assertThat(d.needsLookup()).isTrue());
+    assertThat(plan.deliveries())
+        .singleElement()
+        .satisfies(d -> assertThat(d.needsLookup()).isTrue());
     assertThat(completion)
         .isEqualTo(
             new Workflow.Completion(
@@ -240,7 +253,8 @@ class MapperTest {
             """,
             "test.yaml");
 
-    Plan plan = workflow.plan(view(subscription(null, "jenny+x@example.com")), Lookups.atIngest(false));
+    Plan plan =
+        workflow.plan(view(subscription(null, "jenny+x@example.com")), Lookups.atIngest(false));
 
     assertThat(plan.deliveries())
         .singleElement()
@@ -273,7 +287,8 @@ class MapperTest {
             """,
             "test.yaml");
 
-    Plan plan = workflow.plan(view(subscription(null, "jenny@example.com")), Lookups.atIngest(false));
+    Plan plan =
+        workflow.plan(view(subscription(null, "jenny@example.com")), Lookups.atIngest(false));
 
     assertThat(plan.deliveries())
         .singleElement()
@@ -299,13 +314,16 @@ class MapperTest {
             """,
             "test.yaml");
 
-    Plan plan = workflow.plan(view(subscription(null, "jenny@example.com")), Lookups.atIngest(false));
+    Plan plan =
+        workflow.plan(view(subscription(null, "jenny@example.com")), Lookups.atIngest(false));
 
     assertThat(plan)
         .isEqualTo(
             new Plan(
                 List.of(),
-                List.of(new Decision("by-order", false, "no dedupe key: field metadata.order_id is missing")),
+                List.of(
+                    new Decision(
+                        "by-order", false, "no dedupe key: field metadata.order_id is missing")),
                 "by-order: no dedupe key: field metadata.order_id is missing"));
   }
 
@@ -326,7 +344,8 @@ class MapperTest {
     EventView view =
         view(
             Fixtures.parse(
-                subscriptionJson(null, "jenny@example.com").replace("\"metadata\": {", "\"metadata\": {\"order_id\": \"ord_7\", ")));
+                subscriptionJson(null, "jenny@example.com")
+                    .replace("\"metadata\": {", "\"metadata\": {\"order_id\": \"ord_7\", ")));
 
     assertThat(workflow.plan(view, Lookups.atIngest(false)).deliveries())
         .singleElement()

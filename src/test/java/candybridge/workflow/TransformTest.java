@@ -142,8 +142,16 @@ class TransformTest {
 
   @ParameterizedTest
   @CsvSource({
-    "upper_case", "lower_case", "major_units", "items_total", "first_name", "last_name",
-    "email_local_part", "unix_time", "rc_locale", "opt_in"
+    "upper_case",
+    "lower_case",
+    "major_units",
+    "items_total",
+    "first_name",
+    "last_name",
+    "email_local_part",
+    "unix_time",
+    "rc_locale",
+    "opt_in"
   })
   void every_documented_transform_has_its_key(String key) {
     assertThat(Transform.fromKey(key)).hasValueSatisfying(t -> assertThat(t.key()).isEqualTo(key));

@@ -76,7 +76,8 @@ class WorkflowEventTypeTest {
   @Test
   void the_free_session_workflow_differs_from_the_built_in_one_only_in_its_filter() {
     WorkflowDefinition builtIn = Workflow.defaults().named("checkout-purchase").orElseThrow();
-    WorkflowDefinition replaced = PURCHASES_WITHOUT_PAYMENT.named("checkout-purchase").orElseThrow();
+    WorkflowDefinition replaced =
+        PURCHASES_WITHOUT_PAYMENT.named("checkout-purchase").orElseThrow();
 
     assertThat(PURCHASES_WITHOUT_PAYMENT.definitions())
         .extracting(WorkflowDefinition::name)
@@ -218,14 +219,9 @@ class WorkflowEventTypeTest {
   @ParameterizedTest
   @CsvSource(
       nullValues = "NULL",
-      value = {
-        "refunded, is 'refunded'",
-        "NULL, is missing",
-        "'  ', is (a value not shown)"
-      })
+      value = {"refunded, is 'refunded'", "NULL, is missing", "'  ', is (a value not shown)"})
   void completion_with_another_payment_status_plans_nothing(String status, String outcome) {
-    Plan plan =
-        SessionEvent.paid().with("payment_status", status).plan(PURCHASES_WITHOUT_PAYMENT);
+    Plan plan = SessionEvent.paid().with("payment_status", status).plan(PURCHASES_WITHOUT_PAYMENT);
 
     assertThat(plan.deliveries()).isEmpty();
     assertThat(plan.decisions()).extracting(Decision::matched).containsExactly(false);
@@ -251,7 +247,9 @@ class WorkflowEventTypeTest {
 
     Plan plan =
         Workflow.defaults()
-            .plan(new EventView(event, () -> OptionalLong.of(1_789_466_000L)), Lookups.atIngest(false));
+            .plan(
+                new EventView(event, () -> OptionalLong.of(1_789_466_000L)),
+                Lookups.atIngest(false));
 
     assertThat(plan.deliveries())
         .singleElement()

@@ -20,8 +20,7 @@ class WorkflowFileTest {
 
   /** A file with one workflow named signup whose lines are {@code body}. */
   private static String signup(String body) {
-    return "default_workflows: replace\nworkflows:\n  - name: signup\n"
-        + body.indent(4);
+    return "default_workflows: replace\nworkflows:\n  - name: signup\n" + body.indent(4);
   }
 
   private static final String VALID =
@@ -341,7 +340,8 @@ class WorkflowFileTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("brokenFiles")
-  void broken_file_is_reported_with_every_problem(String mistake, String yaml, List<String> problems) {
+  void broken_file_is_reported_with_every_problem(
+      String mistake, String yaml, List<String> problems) {
     assertThatThrownBy(() -> WorkflowFile.parse(yaml, "test.yaml"))
         .isInstanceOfSatisfying(
             ConfigException.class, e -> assertThat(e.problems()).isEqualTo(problems));
@@ -349,10 +349,15 @@ class WorkflowFileTest {
 
   @Test
   void text_that_is_not_yaml_is_reported_with_the_file_name() {
-    assertThatThrownBy(() -> WorkflowFile.parse("workflows: [ {name: x\n  trigger: ]]", "test.yaml"))
+    assertThatThrownBy(
+            () -> WorkflowFile.parse("workflows: [ {name: x\n  trigger: ]]", "test.yaml"))
         .isInstanceOfSatisfying(
             ConfigException.class,
-            e -> assertThat(e.problems()).singleElement().asString().startsWith("test.yaml: not valid YAML: "));
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith("test.yaml: not valid YAML: "));
   }
 
   @Test
@@ -378,11 +383,31 @@ class WorkflowFileTest {
             e -> {
               assertThat(e.problems())
                   .hasSize(5)
-                  .anySatisfy(p -> assertThat(p).startsWith("test.yaml: workflow 'first', field 'trigger': unknown trigger"))
-                  .anySatisfy(p -> assertThat(p).startsWith("test.yaml: workflow 'first', field 'action': unknown action"))
-                  .anySatisfy(p -> assertThat(p).startsWith("test.yaml: workflow 'second', field 'dedupe_key': 'nothing' names no field"))
-                  .anySatisfy(p -> assertThat(p).startsWith("test.yaml: workflow 'second', field 'params.email': 'customer..email' is not a field path"))
-                  .anySatisfy(p -> assertThat(p).isEqualTo("test.yaml: workflow 'second', field 'params.first_name': required by sign_up_contact but not mapped"));
+                  .anySatisfy(
+                      p ->
+                          assertThat(p)
+                              .startsWith(
+                                  "test.yaml: workflow 'first', field 'trigger': unknown trigger"))
+                  .anySatisfy(
+                      p ->
+                          assertThat(p)
+                              .startsWith(
+                                  "test.yaml: workflow 'first', field 'action': unknown action"))
+                  .anySatisfy(
+                      p ->
+                          assertThat(p)
+                              .startsWith(
+                                  "test.yaml: workflow 'second', field 'dedupe_key': 'nothing' names no field"))
+                  .anySatisfy(
+                      p ->
+                          assertThat(p)
+                              .startsWith(
+                                  "test.yaml: workflow 'second', field 'params.email': 'customer..email' is not a field path"))
+                  .anySatisfy(
+                      p ->
+                          assertThat(p)
+                              .isEqualTo(
+                                  "test.yaml: workflow 'second', field 'params.first_name': required by sign_up_contact but not mapped"));
               assertThat(e.getMessage()).startsWith("Invalid configuration (5 problems):");
             });
   }
@@ -395,22 +420,28 @@ class WorkflowFileTest {
                     signup(VALID + "filter: [{field: amount_total, gt: .inf}]\n"), "test.yaml"))
         .isInstanceOfSatisfying(
             ConfigException.class,
-            e -> assertThat(e.problems()).singleElement().asString().startsWith("test.yaml: ").contains("'.inf'"));
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith("test.yaml: ")
+                    .contains("'.inf'"));
   }
 
   @Test
   void default_workflows_replace_drops_the_built_in_ones() {
     Workflow workflow = WorkflowFile.parse(signup(VALID), "test.yaml");
 
-    assertThat(workflow.definitions()).extracting(WorkflowDefinition::name).containsExactly("signup");
+    assertThat(workflow.definitions())
+        .extracting(WorkflowDefinition::name)
+        .containsExactly("signup");
     assertThat(workflow.handles("customer.created")).isTrue();
     assertThat(workflow.handles("checkout.session.completed")).isTrue();
   }
 
   @Test
   void default_workflows_keep_runs_the_built_in_ones_first() {
-    Workflow workflow =
-        WorkflowFile.parse(signup(VALID).replace("replace", "keep"), "test.yaml");
+    Workflow workflow = WorkflowFile.parse(signup(VALID).replace("replace", "keep"), "test.yaml");
 
     assertThat(workflow.definitions())
         .extracting(WorkflowDefinition::name)
@@ -420,7 +451,8 @@ class WorkflowFileTest {
 
   @Test
   void default_workflows_is_keep_when_not_said() {
-    Workflow workflow = WorkflowFile.parse(signup(VALID).replace("default_workflows: replace\n", ""), "test.yaml");
+    Workflow workflow =
+        WorkflowFile.parse(signup(VALID).replace("default_workflows: replace\n", ""), "test.yaml");
 
     assertThat(workflow.definitions())
         .extracting(WorkflowDefinition::name)
@@ -457,7 +489,8 @@ class WorkflowFileTest {
     Workflow workflow = WorkflowFile.load(Path.of("examples/workflows.yaml"));
 
     assertThat(workflow.definitions())
-        .extracting(WorkflowDefinition::name, WorkflowDefinition::enabled, WorkflowDefinition::trigger)
+        .extracting(
+            WorkflowDefinition::name, WorkflowDefinition::enabled, WorkflowDefinition::trigger)
         .containsExactly(
             tuple("checkout-purchase", true, "checkout.session.completed"),
             tuple("checkout-async-purchase", true, "checkout.session.async_payment_succeeded"),
@@ -472,13 +505,18 @@ class WorkflowFileTest {
     assertThatThrownBy(() -> WorkflowFile.load(Path.of("examples/no-such-file.yaml")))
         .isInstanceOfSatisfying(
             ConfigException.class,
-            e -> assertThat(e.problems()).singleElement().asString().startsWith("--config examples/no-such-file.yaml: cannot be read"));
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith("--config examples/no-such-file.yaml: cannot be read"));
   }
 
   @Test
   void built_in_workflows_are_the_two_checkout_purchases_and_need_no_file() {
     assertThat(Workflow.defaults().definitions())
-        .extracting(WorkflowDefinition::name, WorkflowDefinition::enabled, WorkflowDefinition::action)
+        .extracting(
+            WorkflowDefinition::name, WorkflowDefinition::enabled, WorkflowDefinition::action)
         .containsExactly(
             tuple("checkout-purchase", true, Action.CREATE_PURCHASE),
             tuple("checkout-async-purchase", true, Action.CREATE_PURCHASE));
@@ -487,27 +525,37 @@ class WorkflowFileTest {
   @Test
   void a_field_path_written_as_text_is_a_field_source_and_a_single_map_is_a_list_of_one() {
     Workflow shorthand =
-        WorkflowFile.parse(signup("""
+        WorkflowFile.parse(
+            signup(
+                """
             trigger: customer.created
             action: sign_up_contact
             params:
               email: email
               first_name: {field: name, transform: first_name}
-            """), "test.yaml");
+            """),
+            "test.yaml");
     Workflow longhand =
-        WorkflowFile.parse(signup("""
+        WorkflowFile.parse(
+            signup(
+                """
             trigger: customer.created
             action: sign_up_contact
             params:
               email: [{field: email}]
               first_name: [{field: name, transform: first_name}]
-            """), "test.yaml");
+            """),
+            "test.yaml");
 
     assertThat(shorthand.definitions()).isEqualTo(longhand.definitions());
     assertThat(shorthand.named("signup").orElseThrow().params())
         .containsExactly(
-            new ParamMapping("email", List.of(new Source.Field(FieldPath.parse("email"), Transform.NONE)), true),
-            new ParamMapping("first_name", List.of(new Source.Field(FieldPath.parse("name"), Transform.FIRST_NAME)), true));
+            new ParamMapping(
+                "email", List.of(new Source.Field(FieldPath.parse("email"), Transform.NONE)), true),
+            new ParamMapping(
+                "first_name",
+                List.of(new Source.Field(FieldPath.parse("name"), Transform.FIRST_NAME)),
+                true));
   }
 
   @Test

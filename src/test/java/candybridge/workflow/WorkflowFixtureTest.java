@@ -49,7 +49,8 @@ class WorkflowFixtureTest {
             EventView.of(Fixtures.event("stripe/checkout.session.completed.json")),
             Lookups.atIngest(true));
 
-    assertThat(withKey).isEqualTo(plan("stripe/checkout.session.completed.json", OptionalLong.empty()));
+    assertThat(withKey)
+        .isEqualTo(plan("stripe/checkout.session.completed.json", OptionalLong.empty()));
   }
 
   @Test
