@@ -101,7 +101,10 @@ final class CheckConfigCommand implements Callable<Integer> {
                   + e.getMessage());
       return 2;
     }
-    boolean ok = referralCandy(settings) & stripe(settings, workflow, webhook);
+    // Both checks run, so one run reports every credential that fails, not only the first.
+    boolean referralCandyOk = referralCandy(settings);
+    boolean stripeOk = stripe(settings, workflow, webhook);
+    boolean ok = referralCandyOk && stripeOk;
     terminal
         .out()
         .println(ok ? "configuration OK, credentials accepted" : "credentials check FAILED");

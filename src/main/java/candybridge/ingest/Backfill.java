@@ -323,7 +323,7 @@ public final class Backfill {
 
   /** How far back the run has come: the oldest event of the page, within the window. */
   private static double fraction(StripeEvents.Query query, StripeEvents.Page page) {
-    long span = Duration.between(query.since(), query.until()).getSeconds();
+    long span = Duration.between(query.since(), query.until()).toSeconds();
     long oldest =
         page.events().stream()
             .mapToLong(StripeEvent::created)

@@ -534,7 +534,7 @@ final class Scenarios {
           "RC %d x %d ms: allows %d/s",
           workers,
           latency.toMillis(),
-          workers * 1000 / Math.max(1, latency.toMillis()));
+          workers * 1000L / Math.max(1, latency.toMillis()));
     }
   }
 
