@@ -63,15 +63,15 @@ public final class CachingStripeApi implements StripeApi {
 
   /** An access-ordered map bounded to {@code maxEntries}, whose entries expire. */
   private static final class Lru<V> {
-    private record Entry<V>(Optional<V> answer, Instant expiresAt) {}
+    private record Cached<V>(Optional<V> answer, Instant expiresAt) {}
 
-    private final Map<String, Entry<V>> map;
+    private final Map<String, Cached<V>> map;
 
     Lru(int maxEntries) {
       this.map =
           new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry<V>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Cached<V>> eldest) {
               return size() > maxEntries;
             }
           };
@@ -81,7 +81,7 @@ public final class CachingStripeApi implements StripeApi {
      * The remembered answer, or empty when there is none or it expired at or before {@code now}.
      */
     synchronized Optional<Optional<V>> get(String id, Instant now) {
-      Entry<V> entry = map.get(id);
+      Cached<V> entry = map.get(id);
       if (entry == null) {
         return Optional.empty();
       }
@@ -93,7 +93,7 @@ public final class CachingStripeApi implements StripeApi {
     }
 
     synchronized void put(String id, Optional<V> answer, Instant expiresAt) {
-      map.put(id, new Entry<>(answer, expiresAt));
+      map.put(id, new Cached<>(answer, expiresAt));
     }
   }
 }
