@@ -1,5 +1,6 @@
 package candybridge.store;
 
+import static candybridge.store.SaleFixtures.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.testing.Postgres;

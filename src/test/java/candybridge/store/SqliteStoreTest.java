@@ -1,5 +1,8 @@
 package candybridge.store;
 
+import static candybridge.store.SaleFixtures.NOW;
+import static candybridge.store.SaleFixtures.event;
+import static candybridge.store.SaleFixtures.purchasePlan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
