@@ -1,26 +1,22 @@
 package candybridge.workflow;
 
+import static candybridge.workflow.SubscriptionEvent.subscription;
+import static candybridge.workflow.SubscriptionEvent.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import candybridge.referralcandy.RcCall;
 import candybridge.referralcandy.RcMethod;
-import candybridge.stripe.StripeEvent;
-import candybridge.testing.Fixtures;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where parameter values come from: event fields, earlier parameters, and Stripe lookups, which are
- * deferred at ingest and run by {@link Workflow#complete} before sending.
+ * Parameter values from Stripe lookups: deferred at ingest and run by {@link Workflow#complete}
+ * before sending; skipped without an API key or an object id, so the next source is used.
  */
-class MapperTest {
+class LookupSourceTest {
   /** A sign-up whose e-mail and name come from the Customer first, then from the metadata. */
   private static final Workflow LOOKUP_FIRST =
       WorkflowFile.parse(
@@ -233,178 +229,5 @@ class MapperTest {
                         "accepts_marketing", "false",
                         "discount_code", "SPRING10")),
                 Optional.empty()));
-  }
-
-  @Test
-  void param_sources_see_the_parameters_mapped_above_them() {
-    Workflow workflow =
-        WorkflowFile.parse(
-            """
-            default_workflows: replace
-            workflows:
-              - name: chained
-                trigger: customer.subscription.created
-                action: sign_up_contact
-                params:
-                  email: metadata.email
-                  first_name: {param: email, transform: email_local_part}
-                  last_name:
-                    - {param: first_name, transform: upper_case}
-            """,
-            "test.yaml");
-
-    Plan plan =
-        workflow.plan(view(subscription(null, "jenny+x@example.com")), Lookups.atIngest(false));
-
-    assertThat(plan.deliveries())
-        .singleElement()
-        .satisfies(
-            d ->
-                assertThat(d.call().params())
-                    .containsExactlyInAnyOrderEntriesOf(
-                        Map.of(
-                            "email", "jenny+x@example.com",
-                            "first_name", "jenny",
-                            "last_name", "JENNY")));
-  }
-
-  @Test
-  void param_source_of_a_parameter_without_value_is_no_value() {
-    Workflow workflow =
-        WorkflowFile.parse(
-            """
-            default_workflows: replace
-            workflows:
-              - name: chained
-                trigger: customer.subscription.created
-                action: sign_up_contact
-                params:
-                  email: metadata.email
-                  last_name: metadata.surname
-                  first_name:
-                    - {param: last_name}
-                    - {value: Friend}
-            """,
-            "test.yaml");
-
-    Plan plan =
-        workflow.plan(view(subscription(null, "jenny@example.com")), Lookups.atIngest(false));
-
-    assertThat(plan.deliveries())
-        .singleElement()
-        .satisfies(
-            d ->
-                assertThat(d.call().params())
-                    .containsExactlyInAnyOrderEntriesOf(
-                        Map.of("email", "jenny@example.com", "first_name", "Friend")));
-  }
-
-  @Test
-  void dedupe_key_with_a_missing_field_matches_nothing_and_plans_no_delivery() {
-    Workflow workflow =
-        WorkflowFile.parse(
-            """
-            default_workflows: replace
-            workflows:
-              - name: by-order
-                trigger: customer.subscription.created
-                action: sign_up_contact
-                dedupe_key: "signup:{metadata.order_id}:{id}"
-                params: {email: metadata.email, first_name: {value: Friend}}
-            """,
-            "test.yaml");
-
-    Plan plan =
-        workflow.plan(view(subscription(null, "jenny@example.com")), Lookups.atIngest(false));
-
-    assertThat(plan)
-        .isEqualTo(
-            new Plan(
-                List.of(),
-                List.of(
-                    new Decision(
-                        "by-order", false, "no dedupe key: field metadata.order_id is missing")),
-                "by-order: no dedupe key: field metadata.order_id is missing"));
-  }
-
-  @Test
-  void dedupe_key_renders_every_placeholder() {
-    Workflow workflow =
-        WorkflowFile.parse(
-            """
-            default_workflows: replace
-            workflows:
-              - name: by-order
-                trigger: customer.subscription.created
-                action: sign_up_contact
-                dedupe_key: "signup:{metadata.order_id}:{id}:{$event.id}"
-                params: {email: metadata.email, first_name: {value: Friend}}
-            """,
-            "test.yaml");
-    EventView view =
-        view(
-            Fixtures.parse(
-                subscriptionJson(null, "jenny@example.com")
-                    .replace("\"metadata\": {", "\"metadata\": {\"order_id\": \"ord_7\", ")));
-
-    assertThat(workflow.plan(view, Lookups.atIngest(false)).deliveries())
-        .singleElement()
-        .satisfies(d -> assertThat(d.dedupeKey()).isEqualTo("signup:ord_7:sub_1:evt_sub"));
-  }
-
-  private static EventView view(StripeEvent event) {
-    return new EventView(event, OptionalLong::empty);
-  }
-
-  private static StripeEvent subscription(String customer, String metadataEmail) {
-    return Fixtures.parse(subscriptionJson(customer, metadataEmail));
-  }
-
-  private static String subscriptionJson(String customer, String metadataEmail) {
-    return """
-        {"id": "evt_sub", "type": "customer.subscription.created", "created": 1789110002,
-         "api_version": "2026-07-29.dahlia",
-         "data": {"object": {"id": "sub_1", "object": "subscription", "currency": "usd",
-           "customer": %s, "metadata": {%s}}}}
-        """
-        .formatted(
-            customer == null ? "null" : "\"" + customer + "\"",
-            metadataEmail == null ? "" : "\"email\": \"" + metadataEmail + "\"");
-  }
-
-  /** Stripe's API as a table of answers; records what it was asked. */
-  static final class FakeLookups implements Lookups {
-    private final Map<String, String> answers = new HashMap<>();
-    final List<String> asked = new ArrayList<>();
-    private UnavailableException failure;
-
-    FakeLookups with(Kind kind, String id, String value) {
-      answers.put(kind.key() + " " + id, value);
-      return this;
-    }
-
-    FakeLookups failingWith(UnavailableException e) {
-      failure = e;
-      return this;
-    }
-
-    @Override
-    public Optional<String> find(Kind kind, String id) throws UnavailableException {
-      asked.add(kind.key() + " " + id);
-      if (failure != null) {
-        throw failure;
-      }
-      return Optional.ofNullable(answers.get(kind.key() + " " + id));
-    }
-
-    @Override
-    public boolean available() {
-      return true;
-    }
-
-    @Override
-    public boolean deferred() {
-      return false;
-    }
   }
 }
