@@ -134,7 +134,7 @@ public final class FakeStripeApiServer implements AutoCloseable {
   }
 
   /**
-   * An existing endpoint (as made in the Dashboard): its id, or {@code we_…} when none is given.
+   * An endpoint that already exists (as made in the Dashboard), with the next {@code we_fake…} id.
    */
   public FakeStripeApiServer withEndpoint(
       String url, List<String> events, boolean enabled, Map<String, String> metadata) {
