@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The admin routes behind the page's status panel, Events view and merchant columns (issue 18). */
 class AdminStatusApiTest {
-  static final String TOKEN = AdminApiTest.TOKEN;
-  static final long NOW = AdminApiTest.NOW;
+  static final String TOKEN = AdminApiFixture.TOKEN;
+  static final long NOW = AdminApiFixture.NOW;
   static final String TEMPLATE = Fixtures.read("stripe/checkout.session.completed.json");
   static final String SESSION = Fixtures.event("stripe/checkout.session.completed.json").objectId();
   static final String EVENT = Fixtures.event("stripe/checkout.session.completed.json").id().value();
