@@ -1,30 +1,36 @@
 package candybridge.app;
 
+import static candybridge.app.MultiInstanceHarness.EVENT_ID;
+import static candybridge.app.MultiInstanceHarness.INSTANCES;
+import static candybridge.app.MultiInstanceHarness.count;
+import static candybridge.app.MultiInstanceHarness.event;
+import static candybridge.app.MultiInstanceHarness.inFlightSessionsOf;
+import static candybridge.app.MultiInstanceHarness.join;
+import static candybridge.app.MultiInstanceHarness.logLines;
+import static candybridge.app.MultiInstanceHarness.post;
+import static candybridge.app.MultiInstanceHarness.postOr;
+import static candybridge.app.MultiInstanceHarness.purchasesPerSession;
+import static candybridge.app.MultiInstanceHarness.queryLong;
+import static candybridge.app.MultiInstanceHarness.session;
+import static candybridge.app.MultiInstanceHarness.sessionsSent;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import candybridge.app.MultiInstanceHarness.Answer;
+import candybridge.app.MultiInstanceHarness.Instances;
+import candybridge.app.MultiInstanceHarness.Post;
 import candybridge.delivery.AttemptTrigger;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Verdict;
 import candybridge.store.JdbcStore;
 import candybridge.testing.FakeReferralCandyServer;
-import candybridge.testing.Fixtures;
 import candybridge.testing.Poll;
 import candybridge.testing.Postgres;
 import candybridge.testing.RecordedCall;
 import candybridge.testing.ServiceProcess;
 import candybridge.testing.StripeWebhooks;
 import candybridge.testing.TestApp;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +38,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,14 +53,10 @@ import org.junit.jupiter.api.io.TempDir;
  * round-robin "load balancer" (the test), one fake ReferralCandy. Every acknowledged sale reaches
  * ReferralCandy exactly once, whichever instance took the webhook, took a duplicate of it, or
  * delivered it; and when an instance is SIGKILLed mid-call, the survivors deliver the rest and mark
- * its calls in doubt after its lease, never resending them.
+ * its calls in doubt after its lease, never resending them. The processes, the posting and the
+ * read-backs are in {@link MultiInstanceHarness}.
  */
 class MultiInstanceTest {
-  static final String FIXTURE = "stripe/checkout.session.completed.json";
-  static final String TEMPLATE = Fixtures.read(FIXTURE);
-  static final String SESSION = Fixtures.event(FIXTURE).objectId();
-  static final String EVENT_ID = Fixtures.event(FIXTURE).id().value();
-  static final int INSTANCES = 3;
   static final int CLIENT_THREADS = 8;
 
   @TempDir Path dir;
@@ -272,19 +273,9 @@ class MultiInstanceTest {
     return sessions;
   }
 
-  /** One webhook delivery: to which instance, for which sale, with which body. */
-  private record Post(ServiceProcess to, String session, String body) {}
-
-  /** What an instance answered; {@code outcome} is the {@code status} field of a 200. */
-  private record Answer(String session, int status, String body) {
-    String outcome() {
-      return body.replaceAll("(?s).*\"status\"\\s*:\\s*\"([a-z_]+)\".*", "$1");
-    }
-  }
-
   /** Posts concurrently from a few client threads and waits for every answer. */
   private List<Answer> postAll(List<Post> posts) {
-    return join(postAsync(posts, MultiInstanceTest::post));
+    return join(postAsync(posts, MultiInstanceHarness::post));
   }
 
   private List<Future<Answer>> postAsync(List<Post> posts, Function<Post, Answer> send) {
@@ -293,38 +284,6 @@ class MultiInstanceTest {
       futures.add(pool.submit(() -> send.apply(post)));
     }
     return futures;
-  }
-
-  private static List<Answer> join(List<Future<Answer>> futures) {
-    List<Answer> answers = new ArrayList<>();
-    for (Future<Answer> f : futures) {
-      try {
-        answers.add(f.get());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("posting failed", e.getCause());
-      }
-    }
-    return answers;
-  }
-
-  /** Signed at the moment it is sent, as Stripe does. */
-  private static Answer post(Post post) {
-    HttpResponse<String> r =
-        StripeWebhooks.postSigned(
-            post.to().port(), post.body(), Clock.systemUTC().instant().getEpochSecond());
-    return new Answer(post.session(), r.statusCode(), r.body());
-  }
-
-  /** Posts to the intended instance; if it cannot answer (it died), to {@code fallback}. */
-  private static Answer postOr(Post post, ServiceProcess fallback) {
-    try {
-      return post(post);
-    } catch (UncheckedIOException e) {
-      return post(new Post(fallback, post.session(), post.body()));
-    }
   }
 
   private Map<String, String> env(
@@ -337,115 +296,8 @@ class MultiInstanceTest {
     return env;
   }
 
-  /** The instances, started together (their migrations meet at PostgreSQL's advisory lock). */
+  /** {@link Instances#start} on this test's lifecycle threads. */
   private Instances startInstances(String name, Map<String, String> env) {
-    List<Future<ServiceProcess>> starting = new ArrayList<>();
-    for (int i = 0; i < INSTANCES; i++) {
-      String log = name + "-" + (char) ('a' + i);
-      starting.add(lifecycle.submit(() -> ServiceProcess.start(log, env)));
-    }
-    List<ServiceProcess> started = new ArrayList<>();
-    RuntimeException failure = null;
-    for (Future<ServiceProcess> f : starting) {
-      try {
-        started.add(f.get());
-      } catch (InterruptedException | ExecutionException e) {
-        failure = new IllegalStateException("an instance did not start", e);
-      }
-    }
-    Instances instances = new Instances(started, lifecycle);
-    if (failure != null) {
-      instances.close();
-      throw failure;
-    }
-    return instances;
-  }
-
-  /** The running instances; closing stops them all together (SIGTERM, clean shutdown). */
-  private record Instances(List<ServiceProcess> all, ExecutorService lifecycle)
-      implements AutoCloseable {
-    ServiceProcess get(int i) {
-      return all.get(i);
-    }
-
-    @Override
-    public void close() {
-      List<Future<?>> stopping = new ArrayList<>();
-      for (ServiceProcess p : all) {
-        stopping.add(lifecycle.submit(p::close));
-      }
-      for (Future<?> f : stopping) {
-        try {
-          f.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-          // already reported by the test, if it matters
-        }
-      }
-    }
-  }
-
-  private static String session(String prefix, int i) {
-    return SESSION + "_" + prefix + i;
-  }
-
-  private static String event(String session, String eventId) {
-    return TEMPLATE.replace(SESSION, session).replace(EVENT_ID, eventId);
-  }
-
-  private static Map<String, Long> purchasesPerSession(FakeReferralCandyServer rc) {
-    return rc.received("purchase.json").stream()
-        .collect(
-            Collectors.groupingBy(
-                c -> c.params().get("external_reference_id"), Collectors.counting()));
-  }
-
-  private static Set<String> sessionsSent(FakeReferralCandyServer rc) {
-    return purchasesPerSession(rc).keySet();
-  }
-
-  private static long count(JdbcStore store, DeliveryStatus status) {
-    return store.queueStats(Clock.systemUTC().instant()).byStatus().getOrDefault(status, 0L);
-  }
-
-  /**
-   * Sessions whose delivery this instance has claimed and not finished (its claims carry its pid).
-   */
-  private static Set<String> inFlightSessionsOf(String url, ServiceProcess instance) {
-    try (Connection c = DriverManager.getConnection(url);
-        PreparedStatement p =
-            c.prepareStatement(
-                "SELECT dedupe_key FROM delivery WHERE status = 'in_flight' AND claimed_by LIKE ?")) {
-      p.setString(1, instance.pid() + "-%");
-      Set<String> sessions = new HashSet<>();
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          sessions.add(rs.getString(1).substring("purchase:".length()));
-        }
-      }
-      return sessions;
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static long queryLong(String url, String sql) {
-    try (Connection c = DriverManager.getConnection(url);
-        PreparedStatement p = c.prepareStatement(sql);
-        ResultSet rs = p.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static long logLines(ServiceProcess p, String containing) {
-    try {
-      return Files.readString(p.log()).lines().filter(l -> l.contains(containing)).count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Instances.start(name, env, lifecycle);
   }
 }
