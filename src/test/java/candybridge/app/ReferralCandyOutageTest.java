@@ -38,10 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the production retry schedule, in the ways that say it did not process a call: 503, 429 with
  * {@code Retry-After}, connections refused, then 503 again, while sales keep coming in. (The ways
  * that may have processed a call, 500/502/504, no answer and resets, hold calls in doubt instead:
- * {@link UncertainOutcomesTest}.) The clock is a {@code MutableClock} jumped from one due time, or
- * breaker probe, to the next, so hours pass in seconds. The breaker opens early in the outage and
- * probes {@code verify.json}; after recovery each sale reaches ReferralCandy once, in due order,
- * and no attempt came sooner than the configured schedule (-10 % jitter) or a {@code Retry-After}.
+ * {@link UncertainOutcomesTest}, {@link ReferralCandyFailureClassesTest}.) The clock is a {@code
+ * MutableClock} jumped from one due time, or breaker probe, to the next, so hours pass in seconds.
+ * The breaker opens early in the outage and probes {@code verify.json}; after recovery each sale
+ * reaches ReferralCandy once, in due order, and no attempt came sooner than the configured schedule
+ * (-10 % jitter) or a {@code Retry-After}.
  */
 class ReferralCandyOutageTest {
   static final long NOW = 1_789_466_660L;

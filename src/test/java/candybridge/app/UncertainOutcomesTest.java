@@ -3,72 +3,37 @@ package candybridge.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.alert.Alerts;
-import candybridge.delivery.Attempt;
 import candybridge.delivery.CallGate;
 import candybridge.delivery.Delivery;
 import candybridge.delivery.DeliveryStatus;
 import candybridge.delivery.Verdict;
-import candybridge.testing.FakeAlertReceiver;
-import candybridge.testing.Fixtures;
-import candybridge.testing.FlakyReferralCandy;
-import candybridge.testing.FlakyReferralCandy.Mode;
 import candybridge.testing.Poll;
 import candybridge.testing.RecordedCall;
 import candybridge.testing.ReliabilityReport;
 import candybridge.testing.StripeWebhooks;
 import candybridge.testing.TestApp;
 import candybridge.workflow.Workflow;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Outage suite, the calls whose outcome cannot be known (RELIABILITY.md, docs/design.md §6): a
  * ReferralCandy that records a purchase and answers too late, one that hangs under steady sales and
- * recovers, a 429 storm, and each way a call can fail, played by a fake that really does it. The
- * clock is a {@code MutableClock}; the client's timeout (1 s) is real. The rule under test: a call
- * that may have reached ReferralCandy is never sent again without an operator's word.
+ * recovers (also in real time, long), and the cap on claims that bounds what a hang puts in doubt.
+ * The clock is a {@code MutableClock}; the client's timeout (1 s) is real. The rule under test: a
+ * call that may have reached ReferralCandy is never sent again without an operator's word, unless
+ * {@code CANDYBRIDGE_ON_UNCERTAIN=retry} says so. Each way of failing, one by one, and a 429 storm:
+ * {@link ReferralCandyFailureClassesTest}.
  */
-class UncertainOutcomesTest {
-  static final long NOW = 1_789_466_660L;
-  static final String TEMPLATE = Fixtures.read("stripe/checkout.session.completed.json");
-  static final String SESSION = Fixtures.event("stripe/checkout.session.completed.json").objectId();
-  static final String EVENT_ID =
-      Fixtures.event("stripe/checkout.session.completed.json").id().value();
-
-  @TempDir Path dir;
-  private final FakeAlertReceiver alerts = FakeAlertReceiver.start();
-  private TestApp t;
-
-  @AfterEach
-  void stop() {
-    if (t != null) {
-      t.close();
-    }
-    alerts.close();
-  }
-
-  private TestApp start(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(extra);
-    env.put("CANDYBRIDGE_DELIVERY_TIMEOUT", "1s");
-    env.put("CANDYBRIDGE_ALERT_WEBHOOK_URL", alerts.url().toString());
-    t = TestApp.start(dir, NOW, StripeWebhooks.SECRET, env, Workflow.defaults());
-    return t;
-  }
-
+class UncertainOutcomesTest extends ReferralCandyFailureFixture {
   @Test
   void
       a_referralcandy_that_records_and_answers_after_the_timeout_gets_each_sale_once_held_in_doubt() {
@@ -281,99 +246,6 @@ class UncertainOutcomesTest {
   }
 
   @Test
-  void a_429_storm_with_retry_after_fails_nothing_and_sends_nothing_twice() {
-    start(Map.of("CANDYBRIDGE_RETRY_SCHEDULE", "30s,2m"));
-    for (int i = 0; i < 40; i++) {
-      t.rc.respondWith(429, Duration.ofSeconds(5));
-      t.rc.respondWith(200);
-    }
-    for (int i = 0; i < 30; i++) {
-      post(i);
-    }
-    int lowestLimit = 16;
-    int pausedRounds = 0;
-    for (int round = 0; round < 600 && pendingOrFlight() > 0; round++) {
-      long before = t.app.store().queueStats(t.clock.instant()).dueNow();
-      if (t.app.worker().runOnce() == 0 && before > 0) {
-        pausedRounds++;
-      }
-      lowestLimit = Math.min(lowestLimit, t.app.worker().gate().limit());
-      t.clock.advance(Duration.ofSeconds(1));
-    }
-
-    assertThat(countStatus(30, DeliveryStatus.DELIVERED)).as("all delivered").isEqualTo(30);
-    int throttled = 0;
-    for (int i = 0; i < 30; i++) {
-      List<Attempt> attempts = t.app.store().attempts(delivery(i).id());
-      assertThat(attempts)
-          .filteredOn(a -> a.verdict() == Verdict.DELIVERED)
-          .as("delivered once")
-          .hasSize(1);
-      assertThat(attempts)
-          .allSatisfy(a -> assertThat(a.verdict()).isIn(Verdict.DELIVERED, Verdict.RETRY));
-      throttled += (int) attempts.stream().filter(a -> a.httpStatus().orElse(0) == 429).count();
-    }
-    assertThat(throttled).isPositive();
-    assertThat(t.rc.received("purchase.json"))
-        .as("the 429s and one success per sale")
-        .hasSize(30 + throttled);
-    assertThat(lowestLimit).as("flow control lowered the calls in flight").isLessThan(16);
-    assertThat(pausedRounds).as("every sender paused for Retry-After").isPositive();
-  }
-
-  @Test
-  void each_failure_is_classed_as_design_section_6_says() {
-    try (FlakyReferralCandy flaky = FlakyReferralCandy.start()) {
-      start(Map.of("REFERRALCANDY_API_BASE", flaky.apiBase().toString()));
-      flaky.forwardTo(t.rc).retryAfter(Duration.ofSeconds(1));
-      Map<Mode, Verdict> expected = new java.util.LinkedHashMap<>();
-      expected.put(Mode.ERROR_500, Verdict.IN_DOUBT);
-      expected.put(Mode.ERROR_502, Verdict.IN_DOUBT);
-      expected.put(Mode.ERROR_503, Verdict.RETRY);
-      expected.put(Mode.ERROR_504, Verdict.IN_DOUBT);
-      expected.put(Mode.TOO_MANY_429, Verdict.RETRY);
-      expected.put(Mode.RESET, Verdict.IN_DOUBT);
-      expected.put(Mode.HANG, Verdict.IN_DOUBT);
-      expected.put(Mode.REFUSE, Verdict.RETRY);
-      List<String> problems = new ArrayList<>();
-      int i = 0;
-      for (Map.Entry<Mode, Verdict> e : expected.entrySet()) {
-        int faulty = i++;
-        post(faulty);
-        flaky.mode(e.getKey());
-        t.app.worker().runOnce();
-        flaky.mode(Mode.PASS);
-        List<Attempt> attempts = t.app.store().attempts(delivery(faulty).id());
-        Verdict got = attempts.isEmpty() ? null : attempts.get(0).verdict();
-        if (got != e.getValue()) {
-          problems.add(
-              e.getKey()
-                  + ": "
-                  + got
-                  + " ("
-                  + (attempts.isEmpty() ? "no attempt" : attempts.get(0).error().orElse(""))
-                  + ")");
-        }
-        DeliveryStatus status = delivery(faulty).status();
-        DeliveryStatus want =
-            e.getValue() == Verdict.IN_DOUBT ? DeliveryStatus.IN_DOUBT : DeliveryStatus.PENDING;
-        if (status != want) {
-          problems.add(e.getKey() + ": delivery is " + status + ", not " + want);
-        }
-        t.clock.advance(Duration.ofMinutes(1)); // past a 429's pause and the retry's first delay
-        int good = i++;
-        post(good); // an answered call between faults keeps the breaker closed
-        t.deliverDue();
-        if (delivery(good).status() != DeliveryStatus.DELIVERED) {
-          problems.add("after " + e.getKey() + ": the next sale is " + delivery(good).status());
-        }
-      }
-      assertThat(problems).isEmpty();
-      assertThat(t.app.worker().gate().state()).isEqualTo(CallGate.State.CLOSED);
-    }
-  }
-
-  @Test
   void an_instance_never_holds_more_claims_than_its_cap() throws InterruptedException {
     t =
         TestApp.start(
@@ -416,36 +288,5 @@ class UncertainOutcomesTest {
     assertThat(t.rc.received("purchase.json"))
         .as("sent twice: the trade-off that was chosen")
         .hasSize(2);
-  }
-
-  private long countStatus(int sales, DeliveryStatus status) {
-    long n = 0;
-    for (int i = 0; i < sales; i++) {
-      if (delivery(i).status() == status) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private int pendingOrFlight() {
-    var q = t.app.store().queueStats(t.clock.instant());
-    return (int) (q.count(DeliveryStatus.PENDING) + q.count(DeliveryStatus.IN_FLIGHT));
-  }
-
-  private Delivery delivery(int i) {
-    return t.app.store().findDeliveryByKey("purchase:" + session(i)).orElseThrow();
-  }
-
-  private static String session(int i) {
-    return SESSION + "_u" + i;
-  }
-
-  private void post(int i) {
-    String body = TEMPLATE.replace(SESSION, session(i)).replace(EVENT_ID, EVENT_ID + "_u" + i);
-    assertThat(
-            StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond())
-                .statusCode())
-        .isEqualTo(200);
   }
 }
