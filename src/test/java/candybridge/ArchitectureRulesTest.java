@@ -209,19 +209,23 @@ class ArchitectureRulesTest {
 
   /**
    * A class that outgrows this has more than one job (JdbcStore had events, deliveries, attempts
-   * and housekeeping at 641). Counted after google-java-format, on the file, so a nested class
-   * counts toward the class it sits in. Test sources are not held to it: a contract or an
-   * end-to-end suite reads best with its cases side by side.
+   * and housekeeping at 641 lines; StoreContract had all of their tests at 892). Counted after
+   * google-java-format, on the file, so a nested class counts toward the class it sits in; test
+   * sources too.
    */
   private static final int MAX_LINES_PER_FILE = 400;
 
   @Test
-  void no_main_source_file_over_400_lines() throws IOException {
+  void no_source_file_over_400_lines() throws IOException {
     List<String> offenders = new ArrayList<>();
-    for (Path p : mainSources()) {
-      long lines = Files.readAllLines(p).size();
-      if (lines > MAX_LINES_PER_FILE) {
-        offenders.add(p + ": " + lines + " lines");
+    for (String root : List.of("src/main/java", "src/test/java")) {
+      try (Stream<Path> files = Files.walk(Path.of(root))) {
+        for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+          long lines = Files.readAllLines(p).size();
+          if (lines > MAX_LINES_PER_FILE) {
+            offenders.add(p + ": " + lines + " lines");
+          }
+        }
       }
     }
     assertThat(offenders).isEmpty();
