@@ -2,67 +2,13 @@ package candybridge.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import candybridge.testing.Fixtures;
-import candybridge.testing.StripeWebhooks;
-import candybridge.testing.TestApp;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The admin routes behind the page's status panel, Events view and merchant columns (issue 18). */
-class AdminStatusApiTest {
-  static final String TOKEN = AdminApiFixture.TOKEN;
-  static final long NOW = AdminApiFixture.NOW;
-  static final String TEMPLATE = Fixtures.read("stripe/checkout.session.completed.json");
-  static final String SESSION = Fixtures.event("stripe/checkout.session.completed.json").objectId();
-  static final String EVENT = Fixtures.event("stripe/checkout.session.completed.json").id().value();
-  static final ObjectMapper JSON = new ObjectMapper();
-
-  @TempDir Path dir;
-  TestApp t;
-
-  @BeforeEach
-  void start() {
-    t = TestApp.start(dir, NOW, StripeWebhooks.SECRET, Map.of("CANDYBRIDGE_ADMIN_TOKEN", TOKEN));
-  }
-
-  @AfterEach
-  void stop() {
-    t.close();
-  }
-
-  private String sale(int i) {
-    String body =
-        TEMPLATE
-            .replace(SESSION, SESSION + "_" + i)
-            .replace(EVENT, EVENT + "_" + i)
-            .replace("jenny.rosen@example.com", "buyer" + i + "@example.com");
-    assertThat(
-            StripeWebhooks.postSigned(t.port(), body, t.clock.instant().getEpochSecond())
-                .statusCode())
-        .isEqualTo(200);
-    return SESSION + "_" + i;
-  }
-
-  private JsonNode get(String path) throws Exception {
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port() + path))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
+class AdminStatusApiTest extends AdminApiFixture {
+  private JsonNode get(String path) {
+    return ok("GET", path);
   }
 
   @Test
