@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link BodyDeadlineHandler} reads bodies before the routes: a body in pieces still works, a
  * chunked or declared body over the limit gets 413, one cut short 400, each with the JSON error
- * body. (The 408 for a body that does not arrive in time: {@code AbuseTest}.)
+ * body. (The 408 for a body that does not arrive in time: {@code SlowClientsTest}.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BodyDeadlineTest {
