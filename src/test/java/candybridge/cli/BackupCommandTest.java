@@ -1,15 +1,9 @@
 package candybridge.cli;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import candybridge.store.JdbcStore;
-import candybridge.testing.Fixtures;
 import candybridge.testing.Poll;
-import candybridge.testing.StripeWebhooks;
-import candybridge.testing.TestApp;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,62 +12,22 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code backup FILE}: a consistent copy of the SQLite file while the service keeps storing
  * webhooks and delivering, created 0600, never over an existing file without --force; on PostgreSQL
  * the pg_dump recipe instead.
  */
-class BackupCommandTest {
-  static final long NOW = 1_789_466_700L;
-  static final String TEMPLATE = Fixtures.read("stripe/checkout.session.completed.json");
-  static final String SESSION = Fixtures.event("stripe/checkout.session.completed.json").objectId();
-  static final String EVENT = Fixtures.event("stripe/checkout.session.completed.json").id().value();
-
-  @TempDir Path dir;
-  TestApp t;
-  Map<String, String> env;
-
-  record Run(int code, String out, String err) {}
-
-  @BeforeEach
-  void start() {
-    t = TestApp.start(dir, NOW);
-    env = new HashMap<>(TestApp.env(t.database, t.rc, StripeWebhooks.SECRET));
-  }
-
-  @AfterEach
-  void stop() {
-    t.close();
-  }
-
-  private String sale(int i) {
-    String body = TEMPLATE.replace(SESSION, SESSION + "_" + i).replace(EVENT, EVENT + "_" + i);
-    assertThat(StripeWebhooks.postSigned(t.port(), body, NOW).statusCode()).isEqualTo(200);
-    return SESSION + "_" + i;
-  }
-
+class BackupCommandTest extends OperatorCommandsFixture {
   private Run backup(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     BackupCommand c = new BackupCommand();
-    c.terminal =
-        new Terminal(
-            env, t.clock, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
-    int code = new CommandLine(c).execute(args);
-    return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
+    return run(c, term -> c.terminal = term, args);
   }
 
   private static String integrityCheck(Path file) throws Exception {
