@@ -186,7 +186,11 @@ class ArchitectureRulesTest {
   }
 
   private static List<Path> mainSources() throws IOException {
-    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+    return javaFiles("src/main/java");
+  }
+
+  private static List<Path> javaFiles(String root) throws IOException {
+    try (Stream<Path> files = Files.walk(Path.of(root))) {
       return files.filter(p -> p.toString().endsWith(".java")).toList();
     }
   }
@@ -219,12 +223,10 @@ class ArchitectureRulesTest {
   void no_source_file_over_400_lines() throws IOException {
     List<String> offenders = new ArrayList<>();
     for (String root : List.of("src/main/java", "src/test/java")) {
-      try (Stream<Path> files = Files.walk(Path.of(root))) {
-        for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-          long lines = Files.readAllLines(p).size();
-          if (lines > MAX_LINES_PER_FILE) {
-            offenders.add(p + ": " + lines + " lines");
-          }
+      for (Path p : javaFiles(root)) {
+        long lines = Files.readAllLines(p).size();
+        if (lines > MAX_LINES_PER_FILE) {
+          offenders.add(p + ": " + lines + " lines");
         }
       }
     }
